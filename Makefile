@@ -1,0 +1,118 @@
+# gctrace-watch — build, test, benchmark, install.
+#   make          build ./gctrace-watch (needs the packages of `make deps`)
+#   make deps     install the Debian packages that are missing (nothing when all are there)
+#   make check    deps + build + every test, also under AddressSanitizer/UBSan, + a short fuzz
+#   make demo     deps + build + analyze samples/
+#   make bench    deps + build + throughput and memory on corpus 08 (see bench/README.md)
+#   make install  PREFIX=/usr/local DESTDIR=
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+CORPUS   ?= $(abspath ../shared/corpus)
+DEB_PKGS  = libpcre2-dev libsqlite3-dev libcmocka-dev zlib1g-dev pkg-config gnuplot-nox clang \
+            libclang-rt-dev sqlite3
+PKGS      = libpcre2-8 sqlite3 zlib
+
+OPT      ?= -O2 -g
+WARN      = -std=c11 -Wall -Wextra -Wpedantic -Werror -Wswitch -Wshadow -Wstrict-prototypes
+CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibuild
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+SAN       = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+SRC   = $(wildcard src/*.c)
+LIB_SRC = $(filter-out src/main.c,$(SRC))
+TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
+GRAMMAR = $(sort $(wildcard grammar/*.pcre))
+
+.PHONY: all deps check test test-asan fuzz demo bench install clean docs
+all: gctrace-watch
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build/grammar.c: $(GRAMMAR) grammar/embed.awk
+	@mkdir -p build
+	awk -f grammar/embed.awk $(GRAMMAR) > $@.tmp && mv $@.tmp $@
+
+# Two flavours of every object: plain (build/o) and sanitized (build/asan).
+build/o/%.o: src/%.c $(wildcard src/*.h) | build/grammar.c
+	@mkdir -p build/o
+	$(CC) $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+build/o/grammar.o: build/grammar.c src/grammar.h
+	@mkdir -p build/o
+	$(CC) $(OPT) $(WARN) $(CPPFLAGS) -c -o $@ $<
+build/asan/%.o: src/%.c $(wildcard src/*.h) | build/grammar.c
+	@mkdir -p build/asan
+	$(CC) -O1 -g $(SAN) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+build/asan/grammar.o: build/grammar.c src/grammar.h
+	@mkdir -p build/asan
+	$(CC) -O1 -g $(SAN) $(WARN) $(CPPFLAGS) -c -o $@ $<
+
+OBJ      = $(patsubst src/%.c,build/o/%.o,$(LIB_SRC)) build/o/grammar.o
+ASAN_OBJ = $(patsubst src/%.c,build/asan/%.o,$(LIB_SRC)) build/asan/grammar.o
+
+gctrace-watch: $(OBJ) build/o/main.o
+	$(CC) $(OPT) -o $@ $^ $(PKG_LIBS)
+build/asan/gctrace-watch: $(ASAN_OBJ) build/asan/main.o
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+build/tests/%: tests/%.c tests/testutil.h $(OBJ)
+	@mkdir -p build/tests
+	$(CC) $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) $(CMOCKA_LIBS)
+build/asan/tests/%: tests/%.c tests/testutil.h $(ASAN_OBJ)
+	@mkdir -p build/asan/tests
+	$(CC) -O1 -g $(SAN) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $< $(ASAN_OBJ) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+# Every test binary gets the binary under test and the corpus through the environment.
+test: gctrace-watch $(addprefix build/tests/,$(TESTS))
+	@set -e; for t in $(TESTS); do echo "== $$t"; \
+	  GCW_BIN=$(CURDIR)/gctrace-watch GCW_CORPUS=$(CORPUS) GCW_ROOT=$(CURDIR) build/tests/$$t; done
+
+test-asan: build/asan/gctrace-watch $(addprefix build/asan/tests/,$(TESTS))
+	@set -e; for t in $(TESTS); do echo "== $$t (asan+ubsan)"; \
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 GCW_QUICK=1 \
+	  GCW_BIN=$(CURDIR)/build/asan/gctrace-watch GCW_CORPUS=$(CORPUS) GCW_ROOT=$(CURDIR) \
+	  build/asan/tests/$$t; done
+
+# libFuzzer target for recognition and splice repair; a short run in `make check`.
+build/fuzz/fuzz_splice: tests/fuzz/fuzz_splice.c $(LIB_SRC) build/grammar.c
+	@mkdir -p build/fuzz
+	clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(CPPFLAGS) \
+	  $(PKG_CFLAGS) -o $@ tests/fuzz/fuzz_splice.c $(LIB_SRC) build/grammar.c $(PKG_LIBS)
+fuzz: build/fuzz/fuzz_splice
+	@mkdir -p build/fuzz/corpus
+	@cp -n tests/fuzz/seeds/* build/fuzz/corpus/ 2>/dev/null || true
+	build/fuzz/fuzz_splice -max_total_time=$${FUZZ_SECONDS:-30} -max_len=4096 build/fuzz/corpus
+
+check: deps
+	$(MAKE) all
+	$(MAKE) test
+	$(MAKE) test-asan
+	$(MAKE) fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-30}
+	@echo "make check: all tests passed"
+
+demo: deps
+	$(MAKE) all
+	rm -f build/demo.db build/demo.db-wal build/demo.db-shm
+	./gctrace-watch analyze --db build/demo.db samples/*.log
+
+bench: deps
+	$(MAKE) all
+	CORPUS=$(CORPUS) bench/run.sh
+
+install: gctrace-watch
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 gctrace-watch $(DESTDIR)$(PREFIX)/bin/gctrace-watch
+	if [ -f docs/gctrace-watch.1 ]; then install -m 644 docs/gctrace-watch.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
+
+clean:
+	rm -rf build gctrace-watch gctrace.db gctrace.db-wal gctrace.db-shm

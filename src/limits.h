@@ -1,0 +1,30 @@
+/*
+** limits.h: every buffer's ceiling, in one place.
+** Hitting one is a counted event with a message, never a crash or unbounded growth;
+** together they keep memory flat whatever the input.
+*/
+#ifndef GCW_LIMITS_H
+#define GCW_LIMITS_H
+
+/* Bytes of one physical line kept for recognition. Longer lines pass through whole
+** (pass-through works on raw bytes) but only this much is analysed or kept as unparsed. */
+#define GCW_LINE_MAX (1024 * 1024)
+/* Read size from the input. */
+#define GCW_READ_CHUNK (64 * 1024)
+/* A trace line rejoined from pieces never exceeds this (real ones are < 300 bytes). */
+#define GCW_SPLICE_MAX 1024
+/* Pieces of one trace line still awaiting their continuation at once. */
+#define GCW_SPLICE_SLOTS 4
+/* A piece not continued within this many lines is given up and kept as unparsed. */
+#define GCW_SPLICE_AGE 64
+/* Distinct line-start shapes remembered to tell an app line from a trace tail. */
+#define GCW_SHAPE_SLOTS 256
+/* Runs of one source open at once (several Go processes sharing one stderr). */
+#define GCW_RUNS_OPEN 16
+/* Bytes of an unparsed line kept in the store. */
+#define GCW_UNPARSED_MAX 4096
+/* Rows per transaction in batch mode; watch mode also commits every GCW_COMMIT_MS. */
+#define GCW_BATCH_ROWS 50000
+#define GCW_COMMIT_MS 250
+
+#endif

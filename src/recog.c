@@ -1,0 +1,567 @@
+/* recog.c: the recognizer. See recog.h for the contract. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "recog.h"
+
+#include "grammar.h"
+#include "limits.h"
+
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_HEADS = 4, MAX_PARTS = 16, MAX_LINES = 8, MAX_STARTS = 2, MAX_GROUPS = 16 };
+
+/* How a named group's text becomes a field value. */
+typedef enum conv { CONV_PLAIN, CONV_HEX, CONV_US_TO_MS, CONV_KIND } conv;
+
+typedef struct group_map {
+  int group;        /* capture group number */
+  int field;        /* gcw_field, or -1 for CONV_KIND */
+  conv how;
+  const char *kind; /* CONV_KIND: the event kind it names (points into the pattern text) */
+  size_t kind_len;
+} group_map;
+
+typedef struct pattern {
+  pcre2_code *code;
+  const gcw_grammar_entry *src;
+  group_map groups[MAX_GROUPS];
+  int ngroups;
+} pattern;
+
+typedef struct family {
+  const char *name;
+  const char *starts[MAX_STARTS];
+  size_t start_lens[MAX_STARTS];
+  int nstarts;
+  pattern heads[MAX_HEADS];
+  int nheads;
+  pattern parts[MAX_PARTS];
+  int nparts;
+  pattern lines[MAX_LINES];
+  int nlines;
+  pcre2_code *tail;   /* (?:TAILS)\z: how a complete line ends */
+  pcre2_code *prefix; /* ^(?:HEADS)(?:BODY)\z without names, for partial matching */
+} family;
+
+struct gcw_recog {
+  family fams[GCW_NFAMILIES];
+  uint8_t first_byte[256]; /* 1: some start literal begins with this byte */
+  pcre2_match_data *md;
+};
+
+static const char *const family_names[GCW_NFAMILIES] = {
+    "gc", "gc_legacy", "scvg", "scav", "pacer", "forced", "forced_old"};
+
+const char *gcw_family_name(gcw_family f) { return family_names[f]; }
+
+static int family_index(const char *name) {
+  for (int i = 0; i < GCW_NFAMILIES; i++)
+    if (strcmp(family_names[i], name) == 0)
+      return i;
+  return -1;
+}
+
+static int is_word(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* ---- building ---------------------------------------------------------- */
+
+static gcw_err compile(pcre2_code **out, const char *text, size_t len, uint32_t options,
+                       const gcw_grammar_entry *src, char *msg, size_t msglen) {
+  int code;
+  PCRE2_SIZE off;
+  *out = pcre2_compile((PCRE2_SPTR)text, len, options | PCRE2_ANCHORED, &code, &off, NULL);
+  if (!*out) {
+    PCRE2_UCHAR why[160];
+    pcre2_get_error_message(code, why, sizeof why);
+    snprintf(msg, msglen, "grammar/%s:%d: %s at offset %zu", src->file, src->line, (char *)why,
+             (size_t)off);
+    return GCW_EGRAMMAR;
+  }
+  /* JIT is an optimisation: when the platform has none, the interpreter is used. */
+  (void)pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
+  return GCW_OK;
+}
+
+/* Map every named group of p->code to its field; names are the store's columns. */
+static gcw_err map_groups(pattern *p, char *msg, size_t msglen) {
+  uint32_t count, size;
+  PCRE2_SPTR table;
+  pcre2_pattern_info(p->code, PCRE2_INFO_NAMECOUNT, &count);
+  pcre2_pattern_info(p->code, PCRE2_INFO_NAMEENTRYSIZE, &size);
+  pcre2_pattern_info(p->code, PCRE2_INFO_NAMETABLE, &table);
+  if (count > MAX_GROUPS) {
+    snprintf(msg, msglen, "grammar/%s:%d: more than %d named groups", p->src->file, p->src->line,
+             MAX_GROUPS);
+    return GCW_EGRAMMAR;
+  }
+  for (uint32_t i = 0; i < count; i++) {
+    PCRE2_SPTR e = table + i * size;
+    const char *name = (const char *)e + 2;
+    size_t len = strlen(name);
+    group_map *g = &p->groups[p->ngroups++];
+    g->group = (e[0] << 8) | e[1];
+    g->how = CONV_PLAIN;
+    g->field = -1;
+    if (strncmp(name, "kind_", 5) == 0) {
+      g->how = CONV_KIND;
+      g->kind = name + 5; /* the name table lives as long as the code */
+      g->kind_len = len - 5;
+      continue;
+    }
+    if (len > 5 && strcmp(name + len - 5, "__hex") == 0) {
+      g->how = CONV_HEX;
+      len -= 5;
+    } else if (len > 4 && strcmp(name + len - 4, "__us") == 0) {
+      g->how = CONV_US_TO_MS;
+      len -= 4;
+    }
+    g->field = gcw_field_lookup(name, len);
+    if (g->field < 0) {
+      snprintf(msg, msglen, "grammar/%s:%d: group '%s' names no field of src/fields.h",
+               p->src->file, p->src->line, name);
+      return GCW_EGRAMMAR;
+    }
+  }
+  return GCW_OK;
+}
+
+static gcw_err add_pattern(pattern *p, const gcw_grammar_entry *e, int whole, char *msg,
+                           size_t msglen) {
+  char buf[2048];
+  int n = whole ? snprintf(buf, sizeof buf, "(?:%s)\\z", e->text)
+                : snprintf(buf, sizeof buf, "%s", e->text);
+  if (n < 0 || (size_t)n >= sizeof buf) {
+    snprintf(msg, msglen, "grammar/%s:%d: pattern too long", e->file, e->line);
+    return GCW_EGRAMMAR;
+  }
+  p->src = e;
+  gcw_err err = compile(&p->code, buf, (size_t)n, 0, e, msg, msglen);
+  return err ? err : map_groups(p, msg, msglen);
+}
+
+/* Append text to buf with every "(?<name>" turned into "(?:": the prefix pattern
+** repeats parts, and repeated names are not allowed. */
+static int append_unnamed(char *buf, size_t cap, size_t *used, const char *text) {
+  for (const char *s = text; *s; s++) {
+    if (s[0] == '(' && s[1] == '?' && s[2] == '<' && s[3] != '=' && s[3] != '!') {
+      const char *close = strchr(s + 3, '>');
+      if (!close)
+        return -1;
+      if (*used + 3 >= cap)
+        return -1;
+      memcpy(buf + *used, "(?:", 3);
+      *used += 3;
+      s = close;
+      continue;
+    }
+    if (*used + 1 >= cap)
+      return -1;
+    buf[(*used)++] = *s;
+  }
+  buf[*used] = '\0';
+  return 0;
+}
+
+static int append_alternatives(char *buf, size_t cap, size_t *used, const pattern *ps, int n) {
+  if (append_unnamed(buf, cap, used, "(?:") < 0)
+    return -1;
+  for (int i = 0; i < n; i++) {
+    if (i && append_unnamed(buf, cap, used, "|") < 0)
+      return -1;
+    if (append_unnamed(buf, cap, used, ps[i].src->text) < 0)
+      return -1;
+  }
+  return append_unnamed(buf, cap, used, ")");
+}
+
+static gcw_err build_family_patterns(family *f, const gcw_grammar_entry *tails[], int ntails,
+                                     char *msg, size_t msglen) {
+  enum { CAP = 16384 };
+  char *buf = malloc(CAP);
+  size_t used = 0;
+  gcw_err err = GCW_OK;
+  if (!buf)
+    return GCW_ENOMEM;
+  int bad = append_alternatives(buf, CAP, &used, f->heads, f->nheads) < 0;
+  if (f->nlines) {
+    bad |= append_alternatives(buf, CAP, &used, f->lines, f->nlines) < 0;
+  } else if (f->nparts) {
+    bad |= append_alternatives(buf, CAP, &used, f->parts, f->nparts) < 0;
+    bad |= append_unnamed(buf, CAP, &used, "(?:, ") < 0;
+    bad |= append_alternatives(buf, CAP, &used, f->parts, f->nparts) < 0;
+    bad |= append_unnamed(buf, CAP, &used, ")*") < 0;
+  }
+  bad |= append_unnamed(buf, CAP, &used, "\\z") < 0;
+  if (bad) {
+    snprintf(msg, msglen, "grammar/%s: family '%s' is too long", f->heads[0].src->file, f->name);
+    err = GCW_EGRAMMAR;
+    goto out;
+  }
+  err = compile(&f->prefix, buf, used, 0, f->heads[0].src, msg, msglen);
+  if (err)
+    goto out;
+  used = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < ntails && !bad; i++) {
+    bad |= append_unnamed(buf, CAP, &used, i ? "|(?:" : "(?:(?:") < 0;
+    bad |= append_unnamed(buf, CAP, &used, tails[i]->text) < 0;
+    bad |= append_unnamed(buf, CAP, &used, ")") < 0;
+  }
+  bad |= append_unnamed(buf, CAP, &used, ntails ? ")\\z" : "(*FAIL)") < 0;
+  if (bad) {
+    err = GCW_EGRAMMAR;
+    goto out;
+  }
+  /* The tail is searched for, not anchored: compile it without PCRE2_ANCHORED. */
+  {
+    int code;
+    PCRE2_SIZE off;
+    f->tail = pcre2_compile((PCRE2_SPTR)buf, used, 0, &code, &off, NULL);
+    if (!f->tail) {
+      snprintf(msg, msglen, "grammar/%s:%d: tail pattern does not compile",
+               ntails ? tails[0]->file : "?", ntails ? tails[0]->line : 0);
+      err = GCW_EGRAMMAR;
+      goto out;
+    }
+    (void)pcre2_jit_compile(f->tail, PCRE2_JIT_COMPLETE);
+  }
+out:
+  free(buf);
+  return err;
+}
+
+static gcw_err add_entry(gcw_recog *r, const gcw_grammar_entry *e, char *msg, size_t msglen) {
+  int fi = family_index(e->family);
+  if (fi < 0) {
+    snprintf(msg, msglen, "grammar/%s:%d: unknown family '%s'", e->file, e->line, e->family);
+    return GCW_EGRAMMAR;
+  }
+  family *f = &r->fams[fi];
+  switch (e->kind) {
+  case GCW_G_START:
+    if (f->nstarts == MAX_STARTS)
+      break;
+    f->starts[f->nstarts] = e->text;
+    f->start_lens[f->nstarts++] = strlen(e->text);
+    r->first_byte[(unsigned char)e->text[0]] = 1;
+    return GCW_OK;
+  case GCW_G_HEAD:
+    if (f->nheads == MAX_HEADS)
+      break;
+    return add_pattern(&f->heads[f->nheads++], e, 0, msg, msglen);
+  case GCW_G_PART:
+    if (f->nparts == MAX_PARTS)
+      break;
+    return add_pattern(&f->parts[f->nparts++], e, 1, msg, msglen);
+  case GCW_G_LINE:
+    if (f->nlines == MAX_LINES)
+      break;
+    return add_pattern(&f->lines[f->nlines++], e, 1, msg, msglen);
+  case GCW_G_TAIL:
+    return GCW_OK; /* collected per family in gcw_recog_open */
+  }
+  snprintf(msg, msglen, "grammar/%s:%d: too many entries of this kind", e->file, e->line);
+  return GCW_EGRAMMAR;
+}
+
+gcw_err gcw_recog_open(gcw_recog **out, char *msg, size_t msglen) {
+  gcw_err err = GCW_OK;
+  gcw_recog *r = calloc(1, sizeof *r);
+  *out = NULL;
+  if (!r)
+    return GCW_ENOMEM;
+  for (int i = 0; i < GCW_NFAMILIES; i++)
+    r->fams[i].name = family_names[i];
+  for (size_t i = 0; i < gcw_grammar_count && !err; i++)
+    err = add_entry(r, &gcw_grammar[i], msg, msglen);
+  for (int fi = 0; fi < GCW_NFAMILIES && !err; fi++) {
+    const gcw_grammar_entry *tails[8];
+    int ntails = 0;
+    for (size_t i = 0; i < gcw_grammar_count; i++)
+      if (gcw_grammar[i].kind == GCW_G_TAIL && strcmp(gcw_grammar[i].family, family_names[fi]) == 0 &&
+          ntails < 8)
+        tails[ntails++] = &gcw_grammar[i];
+    if (r->fams[fi].nheads == 0 || r->fams[fi].nstarts == 0) {
+      snprintf(msg, msglen, "grammar: family '%s' has no head or no start", family_names[fi]);
+      err = GCW_EGRAMMAR;
+      break;
+    }
+    err = build_family_patterns(&r->fams[fi], tails, ntails, msg, msglen);
+  }
+  if (!err) {
+    r->md = pcre2_match_data_create(64, NULL);
+    if (!r->md)
+      err = GCW_ENOMEM;
+  }
+  if (err) {
+    gcw_recog_close(&r);
+    return err;
+  }
+  *out = r;
+  return GCW_OK;
+}
+
+static void free_patterns(pattern *ps, int n) {
+  for (int i = 0; i < n; i++)
+    pcre2_code_free(ps[i].code);
+}
+
+void gcw_recog_close(gcw_recog **pp) {
+  gcw_recog *r = pp ? *pp : NULL;
+  if (!r)
+    return;
+  for (int i = 0; i < GCW_NFAMILIES; i++) {
+    family *f = &r->fams[i];
+    free_patterns(f->heads, f->nheads);
+    free_patterns(f->parts, f->nparts);
+    free_patterns(f->lines, f->nlines);
+    pcre2_code_free(f->tail);
+    pcre2_code_free(f->prefix);
+  }
+  pcre2_match_data_free(r->md);
+  free(r);
+  *pp = NULL;
+}
+
+/* ---- matching ---------------------------------------------------------- */
+
+static int run(gcw_recog *r, const pcre2_code *code, const char *s, size_t n, uint32_t opts) {
+  return pcre2_match(code, (PCRE2_SPTR)s, n, 0, opts, r->md, NULL);
+}
+
+/* The family whose start literal text begins with, from index *from on; -1 if none. */
+static int next_family_at(const gcw_recog *r, const char *text, size_t len, int from,
+                          size_t *lit_len) {
+  for (int fi = from; fi < GCW_NFAMILIES; fi++) {
+    const family *f = &r->fams[fi];
+    for (int s = 0; s < f->nstarts; s++)
+      if (len >= f->start_lens[s] && memcmp(text, f->starts[s], f->start_lens[s]) == 0) {
+        if (lit_len)
+          *lit_len = f->start_lens[s];
+        return fi;
+      }
+  }
+  return -1;
+}
+
+long gcw_recog_find_start(const gcw_recog *r, const char *text, size_t len, size_t from) {
+  for (size_t i = from; i < len; i++) {
+    unsigned char c = (unsigned char)text[i];
+    if (!r->first_byte[c] || (i > 0 && is_word((unsigned char)text[i - 1])))
+      continue;
+    if (next_family_at(r, text + i, len - i, 0, NULL) >= 0)
+      return (long)i;
+  }
+  return -1;
+}
+
+int gcw_recog_at_start(const gcw_recog *r, const char *text, size_t len) {
+  return len > 0 && r->first_byte[(unsigned char)text[0]] &&
+         next_family_at(r, text, len, 0, NULL) >= 0;
+}
+
+size_t gcw_recog_start_len(const gcw_recog *r, const char *text, size_t len) {
+  size_t lit = 0;
+  return next_family_at(r, text, len, 0, &lit) >= 0 ? lit : 0;
+}
+
+/* Decimal without exponent parsed exactly as strtod would (one correctly rounded
+** division); anything else goes to strtod. */
+static double parse_real(const char *s, size_t n) {
+  uint64_t mant = 0;
+  uint64_t scale = 1;
+  int digits = 0, seen_dot = 0, neg = 0;
+  size_t i = 0;
+  if (n && (s[0] == '-' || s[0] == '+'))
+    neg = s[i++] == '-';
+  for (; i < n; i++) {
+    char c = s[i];
+    if (c >= '0' && c <= '9' && digits < 15) {
+      mant = mant * 10 + (uint64_t)(c - '0');
+      digits++;
+      if (seen_dot)
+        scale *= 10;
+    } else if (c == '.' && !seen_dot) {
+      seen_dot = 1;
+    } else {
+      char tmp[64];
+      size_t m = n < sizeof tmp - 1 ? n : sizeof tmp - 1;
+      memcpy(tmp, s, m);
+      tmp[m] = '\0';
+      return strtod(tmp, NULL);
+    }
+  }
+  double v = (double)mant / (double)scale;
+  return neg ? -v : v;
+}
+
+static double parse_int(const char *s, size_t n, int base) {
+  int neg = n && s[0] == '-';
+  uint64_t v = 0;
+  for (size_t i = neg; i < n; i++) {
+    char c = s[i];
+    int d = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+    v = v * (uint64_t)base + (uint64_t)d;
+  }
+  return neg ? -(double)v : (double)v;
+}
+
+static void take_groups(const pattern *p, const char *s, const PCRE2_SIZE *ov, gcw_event *ev) {
+  for (int i = 0; i < p->ngroups; i++) {
+    const group_map *g = &p->groups[i];
+    PCRE2_SIZE a = ov[2 * g->group], b = ov[2 * g->group + 1];
+    if (a == PCRE2_UNSET)
+      continue;
+    if (g->how == CONV_KIND) {
+      ev->kind = g->kind;
+      continue;
+    }
+    double v;
+    switch (gcw_field_infos[g->field].type) {
+    case GCW_FLAG: v = 1; break;
+    case GCW_INT: v = parse_int(s + a, b - a, g->how == CONV_HEX ? 16 : 10); break;
+    case GCW_REAL: v = parse_real(s + a, b - a); break;
+    default: v = 0; break;
+    }
+    if (g->how == CONV_US_TO_MS)
+      v /= 1000.0;
+    ev->v[g->field] = v;
+    ev->present[g->field] = 1;
+  }
+}
+
+static void narrow_era(gcw_event *ev, const gcw_grammar_entry *e) {
+  if (e->min_minor > ev->era_min)
+    ev->era_min = e->min_minor;
+  if (e->max_minor < ev->era_max)
+    ev->era_max = e->max_minor;
+}
+
+/* Match one whole pattern on s[0,n) and take its groups. */
+static int take(gcw_recog *r, const pattern *p, const char *s, size_t n, gcw_event *ev) {
+  if (run(r, p->code, s, n, 0) < 0)
+    return 0;
+  take_groups(p, s, pcre2_get_ovector_pointer(r->md), ev);
+  narrow_era(ev, p->src);
+  return 1;
+}
+
+static int ends_like_complete(gcw_recog *r, const family *f, const char *text, size_t len) {
+  size_t from = len > 256 ? len - 256 : 0; /* a tail is short: look only near the end */
+  return pcre2_match(f->tail, (PCRE2_SPTR)text + from, len - from, 0, 0, r->md, NULL) >= 0;
+}
+
+/* Parts after the head: each ", "-separated part by its own pattern, trying first the
+** one after the part matched last (parts come in order). Returns unknown parts. */
+static int take_parts(gcw_recog *r, const family *f, const char *text, size_t len, size_t pos,
+                      gcw_event *ev) {
+  int unknown = 0, hint = 0;
+  for (;;) {
+    const char *sep = pos < len ? memmem(text + pos, len - pos, ", ", 2) : NULL;
+    size_t end = sep ? (size_t)(sep - text) : len;
+    int found = 0;
+    for (int i = 0; i < f->nparts && !found; i++) {
+      int k = (hint + i) % f->nparts;
+      if (take(r, &f->parts[k], text + pos, end - pos, ev)) {
+        found = 1;
+        hint = k + 1;
+      }
+    }
+    unknown += !found;
+    if (!sep)
+      break;
+    pos = end + 2;
+  }
+  return unknown;
+}
+
+static void era_rules(gcw_family fam, gcw_event *ev) {
+  /* Every gc line of Go 1.18+ has "MB stacks": a line without it is older. */
+  if (fam == GCW_FAM_GC && !ev->present[GCW_F_stacks_mb] && ev->era_max > 17)
+    ev->era_max = 17;
+  if (ev->present[GCW_F_leak_check] && ev->era_min < 26)
+    ev->era_min = 26; /* the goroutine-leak infix appeared in Go 1.26 */
+}
+
+static int recognize_family(gcw_recog *r, int fi, const char *text, size_t len, gcw_event *ev) {
+  const family *f = &r->fams[fi];
+  for (int h = 0; h < f->nheads; h++) {
+    if (run(r, f->heads[h].code, text, len, 0) < 0)
+      continue;
+    memset(ev->present, 0, sizeof ev->present);
+    ev->family = (gcw_family)fi;
+    ev->kind = f->name;
+    ev->unknown_parts = 0;
+    ev->era_min = 0;
+    ev->era_max = 99;
+    const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+    size_t pos = ov[1];
+    take_groups(&f->heads[h], text, ov, ev);
+    narrow_era(ev, f->heads[h].src);
+    if (f->nlines) {
+      for (int i = 0; i < f->nlines; i++)
+        if (take(r, &f->lines[i], text + pos, len - pos, ev)) {
+          era_rules((gcw_family)fi, ev);
+          return 1;
+        }
+      continue;
+    }
+    if (pos >= len)
+      continue;
+    ev->unknown_parts = take_parts(r, f, text, len, pos, ev);
+    if (ev->unknown_parts && !ends_like_complete(r, f, text, len))
+      continue; /* a piece of a split line, not a line of a newer Go */
+    era_rules((gcw_family)fi, ev);
+    return 1;
+  }
+  return 0;
+}
+
+int gcw_recog_line(gcw_recog *r, const char *text, size_t len, gcw_event *ev) {
+  for (int fi = next_family_at(r, text, len, 0, NULL); fi >= 0;
+       fi = next_family_at(r, text, len, fi + 1, NULL))
+    if (recognize_family(r, fi, text, len, ev))
+      return 1;
+  return 0;
+}
+
+/* 1 if text[0,n) can begin a line of family f (or is one). */
+static int valid_prefix(gcw_recog *r, const family *f, const char *text, size_t n) {
+  int rc = run(r, f->prefix, text, n, PCRE2_PARTIAL_HARD);
+  return rc >= 0 || rc == PCRE2_ERROR_PARTIAL;
+}
+
+size_t gcw_recog_prefix(gcw_recog *r, const char *text, size_t len, int *complete) {
+  size_t best = 0;
+  int best_fi = -1;
+  size_t lit;
+  if (len > GCW_SPLICE_MAX)
+    len = GCW_SPLICE_MAX;
+  for (int fi = next_family_at(r, text, len, 0, &lit); fi >= 0;
+       fi = next_family_at(r, text, len, fi + 1, &lit)) {
+    const family *f = &r->fams[fi];
+    if (!valid_prefix(r, f, text, lit))
+      continue;
+    /* Valid beginnings are closed under shortening, so the longest one is found by
+    ** bisection. */
+    size_t lo = lit, hi = len;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo + 1) / 2;
+      if (valid_prefix(r, f, text, mid))
+        lo = mid;
+      else
+        hi = mid - 1;
+    }
+    if (lo > best) {
+      best = lo;
+      best_fi = fi;
+    }
+  }
+  if (complete)
+    *complete = best_fi >= 0 && run(r, r->fams[best_fi].prefix, text, best, 0) >= 0;
+  return best;
+}

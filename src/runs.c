@@ -1,0 +1,174 @@
+/* runs.c: the run tracker. See runs.h for the rule. */
+#include "runs.h"
+
+#include "limits.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+struct gcw_runs {
+  gcw_runs_sink sink;
+  gcw_run open[GCW_RUNS_OPEN];
+  int nopen;
+  int total;         /* runs started in this source */
+  gcw_run *current;  /* run of the latest gc line */
+  long clock;        /* events seen, for least-recently-used */
+};
+
+gcw_err gcw_runs_new(gcw_runs **out, gcw_runs_sink sink) {
+  gcw_runs *rs = calloc(1, sizeof *rs);
+  *out = rs;
+  if (!rs)
+    return GCW_ENOMEM;
+  rs->sink = sink;
+  return GCW_OK;
+}
+
+void gcw_runs_free(gcw_runs **pp) {
+  if (!pp || !*pp)
+    return;
+  free(*pp);
+  *pp = NULL;
+}
+
+int gcw_runs_total(const gcw_runs *rs) { return rs->total; }
+
+const char *gcw_era_text(int lo, int hi, int conflict, char *buf, size_t n) {
+  if (conflict || lo > hi)
+    snprintf(buf, n, "mixed");
+  else if (lo == 0 && hi == 99)
+    snprintf(buf, n, "unknown");
+  else if (hi == 99)
+    snprintf(buf, n, "go1.%d+", lo);
+  else if (lo == hi)
+    snprintf(buf, n, "go1.%d", lo);
+  else
+    snprintf(buf, n, "go1.%d-1.%d", lo, hi);
+  return buf;
+}
+
+static void close_run(gcw_runs *rs, int i) {
+  if (rs->sink.closed)
+    rs->sink.closed(rs->sink.ctx, &rs->open[i]);
+  if (rs->current == &rs->open[i])
+    rs->current = NULL;
+  rs->open[i] = rs->open[--rs->nopen];
+  if (rs->current == &rs->open[rs->nopen]) /* it moved into slot i */
+    rs->current = &rs->open[i];
+}
+
+static gcw_run *start_run(gcw_runs *rs, long line) {
+  if (rs->nopen == GCW_RUNS_OPEN) {
+    int lru = 0;
+    for (int i = 1; i < rs->nopen; i++)
+      if (rs->open[i].last_use < rs->open[lru].last_use)
+        lru = i;
+    close_run(rs, lru);
+  }
+  gcw_run *r = &rs->open[rs->nopen++];
+  *r = (gcw_run){0};
+  r->ordinal = ++rs->total;
+  r->first_line = line;
+  r->first_gc = r->last_gc = -1;
+  r->first_t = r->last_t = -1;
+  r->era_max = 99;
+  if (rs->sink.opened)
+    rs->sink.opened(rs->sink.ctx, r);
+  return r;
+}
+
+static int has_time(const gcw_event *ev) { return ev->present[GCW_F_t_s]; }
+
+/* The open run a gc line continues, or NULL for a new run. */
+static gcw_run *run_for_cycle(gcw_runs *rs, const gcw_event *ev) {
+  long n = (long)ev->v[GCW_F_gc];
+  double t = has_time(ev) ? ev->v[GCW_F_t_s] : -1;
+  gcw_run *exact = NULL, *lower = NULL;
+  for (int i = 0; i < rs->nopen; i++) {
+    gcw_run *r = &rs->open[i];
+    if (r->cycles == 0 || r->last_gc >= n)
+      continue;
+    if (t >= 0 && r->last_t > t)
+      continue; /* @t never goes back within a process */
+    if (r->last_gc == n - 1) {
+      if (!exact || r->last_t > exact->last_t)
+        exact = r;
+    } else if (!lower || r->last_gc > lower->last_gc) {
+      lower = r;
+    }
+  }
+  if (exact)
+    return exact;
+  /* A run started by scavenger or pacer lines before its first gc line takes it. */
+  if (rs->current && rs->current->cycles == 0)
+    return rs->current;
+  if (n == 1)
+    return NULL;
+  return lower;
+}
+
+static void narrow(gcw_run *r, const gcw_event *ev) {
+  int lo = ev->era_min > r->era_min ? ev->era_min : r->era_min;
+  int hi = ev->era_max < r->era_max ? ev->era_max : r->era_max;
+  if (lo > hi)
+    r->era_conflict = 1;
+  else {
+    r->era_min = lo;
+    r->era_max = hi;
+  }
+}
+
+static void add_cycle(gcw_run *r, const gcw_event *ev) {
+  long n = (long)ev->v[GCW_F_gc];
+  if (r->cycles > 0 && n > r->last_gc + 1)
+    r->missing += n - r->last_gc - 1;
+  if (r->cycles == 0) {
+    r->first_gc = n;
+    r->first_t = has_time(ev) ? ev->v[GCW_F_t_s] : -1;
+  }
+  r->last_gc = n;
+  if (has_time(ev))
+    r->last_t = ev->v[GCW_F_t_s];
+  if (ev->present[GCW_F_procs])
+    r->procs = (int)ev->v[GCW_F_procs];
+  r->cycles++;
+}
+
+gcw_run *gcw_runs_assign(gcw_runs *rs, const gcw_event *ev, long *cycle) {
+  gcw_run *r;
+  int is_gc = ev->family == GCW_FAM_GC || ev->family == GCW_FAM_GC_LEGACY;
+  if (is_gc) {
+    r = run_for_cycle(rs, ev);
+    if (!r)
+      r = start_run(rs, ev->line);
+    add_cycle(r, ev);
+    rs->current = r;
+  } else {
+    r = rs->current ? rs->current : (rs->current = start_run(rs, ev->line));
+    r->scav_lines += ev->family == GCW_FAM_SCAV || ev->family == GCW_FAM_SCVG;
+    r->pacer_lines += ev->family == GCW_FAM_PACER;
+    r->forced_lines += ev->family == GCW_FAM_FORCED || ev->family == GCW_FAM_FORCED_OLD;
+  }
+  narrow(r, ev);
+  r->repaired += ev->repaired != 0;
+  r->unknown_parts += ev->unknown_parts;
+  if (ev->line < r->first_line)
+    r->first_line = ev->line;
+  if (ev->line > r->last_line)
+    r->last_line = ev->line;
+  r->last_use = ++rs->clock;
+  *cycle = r->last_gc;
+  return r;
+}
+
+void gcw_runs_finish(gcw_runs *rs) {
+  while (rs->nopen > 0) {
+    /* close in ordinal order so the store's rows are final in a natural order */
+    int first = 0;
+    for (int i = 1; i < rs->nopen; i++)
+      if (rs->open[i].ordinal < rs->open[first].ordinal)
+        first = i;
+    close_run(rs, first);
+  }
+  rs->current = NULL;
+}

@@ -1,0 +1,58 @@
+/*
+** runs.h: which process (run) each trace line belongs to.
+** Owns:   at most GCW_RUNS_OPEN open runs of the current source.
+** Input:  events in input order.
+** Output: for each event its run and the cycle it belongs to; run open/close calls to
+**         the sink (which stores them).
+** Never:  looks at text or at sinks' data.
+**
+** The rule (docs/schema.md, "runs"): cycle numbers count up from 1 in every process and
+** @t is seconds since that process started. A gc line continues the open run whose last
+** cycle is exactly one lower and whose last @t is not later (the closest in @t when
+** several); otherwise "gc 1" (or a lower number than every open run has) starts a new
+** run; otherwise it continues the open run with the highest lower cycle number, and the
+** gap counts as missing cycles. Scavenger, pacer and "GC forced" lines carry no number
+** or time: they go to the run of the latest gc line. When more than GCW_RUNS_OPEN runs
+** are open the least recently used is closed.
+*/
+#ifndef GCW_RUNS_H
+#define GCW_RUNS_H
+
+#include "err.h"
+#include "event.h"
+
+typedef struct gcw_run {
+  long long id;        /* the sink's id (the store's runs.id) */
+  int ordinal;         /* 1, 2, ... within the source */
+  long first_line, last_line;
+  long cycles, missing, repaired, unknown_parts;
+  long scav_lines, pacer_lines, forced_lines;
+  long first_gc, last_gc;
+  double first_t, last_t; /* @t of the first and last cycle (-1: none) */
+  int procs;              /* GOMAXPROCS of the last cycle (0: unknown) */
+  int era_min, era_max;   /* Go 1.x minor releases consistent with every line */
+  int era_conflict;       /* lines of incompatible releases were seen */
+  long last_use;          /* for closing the least recently used */
+} gcw_run;
+
+typedef struct gcw_runs_sink {
+  void *ctx;
+  void (*opened)(void *ctx, gcw_run *run);       /* sets run->id */
+  void (*closed)(void *ctx, const gcw_run *run); /* final figures */
+} gcw_runs_sink;
+
+typedef struct gcw_runs gcw_runs;
+
+gcw_err gcw_runs_new(gcw_runs **out, gcw_runs_sink sink);
+void gcw_runs_free(gcw_runs **pp);
+/* The run of ev; *cycle gets the cycle the line belongs to (for lines without a number,
+** the latest cycle of the run, or -1). */
+gcw_run *gcw_runs_assign(gcw_runs *rs, const gcw_event *ev, long *cycle);
+/* Close every open run (end of a source). */
+void gcw_runs_finish(gcw_runs *rs);
+int gcw_runs_total(const gcw_runs *rs);
+
+/* "go1.19-1.20", "go1.18+", "go1.13", or "unknown"; buf needs 24 bytes. */
+const char *gcw_era_text(int era_min, int era_max, int conflict, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,325 @@
+/* splice.c: rejoin split trace lines. See splice.h for the contract and state diagram. */
+#include "splice.h"
+
+#include <assert.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { FREE, PIECE, OPEN };
+enum { SHAPE_LEN = 8, SCORE_WHOLE = 1000, SCORE_TRACE = 500, SCORE_SHAPE_CAP = 400 };
+
+typedef struct slot {
+  int state;
+  long line;      /* line of the head */
+  long last_line; /* line of the latest piece */
+  int pieces;
+  size_t len;
+  char text[GCW_SPLICE_MAX];
+} slot;
+
+typedef struct shape {
+  uint64_t key; /* 0: empty */
+  uint32_t count;
+} shape;
+
+struct gcw_splice {
+  gcw_recog *recog; /* borrowed */
+  gcw_splice_sink sink;
+  slot slots[GCW_SPLICE_SLOTS];
+  shape shapes[GCW_SHAPE_SLOTS];
+  gcw_splice_stats stats;
+  gcw_event ev;
+  char buf[2 * GCW_SPLICE_MAX];
+};
+
+static int splice_ok(const gcw_splice *s) {
+  for (int i = 0; i < GCW_SPLICE_SLOTS; i++)
+    if (s->slots[i].len > GCW_SPLICE_MAX || (s->slots[i].state != FREE && s->slots[i].len == 0))
+      return 0;
+  return 1;
+}
+
+gcw_err gcw_splice_new(gcw_splice **out, gcw_recog *r, gcw_splice_sink sink) {
+  gcw_splice *s = calloc(1, sizeof *s);
+  *out = s;
+  if (!s)
+    return GCW_ENOMEM;
+  s->recog = r;
+  s->sink = sink;
+  return GCW_OK;
+}
+
+void gcw_splice_free(gcw_splice **pp) {
+  if (!pp || !*pp)
+    return;
+  free(*pp);
+  *pp = NULL;
+}
+
+gcw_splice_stats gcw_splice_get_stats(const gcw_splice *s) { return s->stats; }
+
+/* ---- shapes of application line starts ---------------------------------- */
+
+/* Digits become '9', letters 'a', the rest stays: "2026/11/22 10" -> "9999/99/". */
+static uint64_t shape_key(const char *t, size_t n) {
+  uint64_t k = 0;
+  for (size_t i = 0; i < SHAPE_LEN; i++) {
+    unsigned char c = i < n ? (unsigned char)t[i] : '$';
+    if (c >= '0' && c <= '9')
+      c = '9';
+    else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+      c = 'a';
+    k = (k << 8) | c;
+  }
+  return k ? k : 1;
+}
+
+static shape *shape_find(gcw_splice *s, uint64_t key, int insert) {
+  size_t h = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 56) % GCW_SHAPE_SLOTS;
+  for (size_t i = 0; i < GCW_SHAPE_SLOTS; i++) {
+    shape *sh = &s->shapes[(h + i) % GCW_SHAPE_SLOTS];
+    if (sh->key == key)
+      return sh;
+    if (sh->key == 0) {
+      if (!insert)
+        return NULL;
+      sh->key = key;
+      return sh;
+    }
+  }
+  return NULL; /* table full: new shapes are not learned (bounded memory) */
+}
+
+static void shape_learn(gcw_splice *s, const char *t, size_t n) {
+  if (n == 0)
+    return;
+  shape *sh = shape_find(s, shape_key(t, n), 1);
+  if (sh && sh->count < UINT32_MAX)
+    sh->count++;
+}
+
+/* How much text looks like the start of a line that is not the rest of a trace line. */
+static int score_rest(gcw_splice *s, const char *t, size_t n) {
+  if (n == 0)
+    return SCORE_WHOLE;
+  if (gcw_recog_at_start(s->recog, t, n))
+    return SCORE_TRACE;
+  const shape *sh = shape_find(s, shape_key(t, n), 0);
+  if (!sh || sh->count < 2)
+    return 0;
+  return sh->count > SCORE_SHAPE_CAP ? SCORE_SHAPE_CAP : (int)sh->count;
+}
+
+/* Best cut in [lo, hi]: the one whose rest scores highest; ties go to the longer piece. */
+static size_t best_cut(gcw_splice *s, const char *t, size_t len, size_t lo, size_t hi) {
+  size_t best = hi;
+  int best_score = score_rest(s, t + hi, len - hi);
+  for (size_t k = hi; k-- > lo;) {
+    int sc = score_rest(s, t + k, len - k);
+    if (sc > best_score) {
+      best = k;
+      best_score = sc;
+    }
+  }
+  return best;
+}
+
+/* ---- slots ----------------------------------------------------------------- */
+
+static void add_span(gcw_spans *sp, size_t a, size_t b) {
+  if (sp && sp->n < GCW_SPANS_MAX && b > a) {
+    sp->a[sp->n] = a;
+    sp->b[sp->n++] = b;
+  }
+}
+
+static void emit_text(gcw_splice *s, const char *text, size_t len, long line, int repaired) {
+  if (gcw_recog_line(s->recog, text, len, &s->ev)) {
+    s->ev.line = line;
+    s->ev.repaired = repaired;
+    s->sink.event(s->sink.ctx, &s->ev);
+  } else {
+    s->sink.unparsed(s->sink.ctx, line, text, len, "trace line that does not parse");
+  }
+}
+
+static void slot_close(gcw_splice *s, slot *sl, const char *why) {
+  if (sl->state == OPEN) {
+    /* Whatever went through a slot was not intact on its own line: even a line in one
+    ** piece had foreign text glued on before its newline. */
+    emit_text(s, sl->text, sl->len, sl->line, 1);
+    s->stats.repaired++;
+  } else if (sl->state == PIECE) {
+    s->sink.unparsed(s->sink.ctx, sl->line, sl->text, sl->len, why);
+    s->stats.given_up++;
+  }
+  sl->state = FREE;
+  sl->len = 0;
+}
+
+static slot *slot_take(gcw_splice *s) {
+  slot *oldest = &s->slots[0];
+  for (int i = 0; i < GCW_SPLICE_SLOTS; i++) {
+    if (s->slots[i].state == FREE)
+      return &s->slots[i];
+    if (s->slots[i].last_line < oldest->last_line)
+      oldest = &s->slots[i];
+  }
+  slot_close(s, oldest, "piece of a trace line never continued (evicted by newer pieces)");
+  return oldest;
+}
+
+/* Append a piece; the slot becomes OPEN once it holds a whole line. */
+static void slot_extend(gcw_splice *s, slot *sl, const char *t, size_t n, long line_no) {
+  memcpy(sl->text + sl->len, t, n);
+  sl->len += n;
+  sl->pieces++;
+  sl->last_line = line_no;
+  sl->state = gcw_recog_line(s->recog, sl->text, sl->len, &s->ev) ? OPEN : PIECE;
+}
+
+/* How much of text continues sl (0: none). */
+static size_t continuation(gcw_splice *s, slot *sl, const char *text, size_t len) {
+  size_t room = GCW_SPLICE_MAX - sl->len;
+  size_t n = len < room ? len : room;
+  memcpy(s->buf, sl->text, sl->len);
+  memcpy(s->buf + sl->len, text, n);
+  size_t valid = gcw_recog_prefix(s->recog, s->buf, sl->len + n, NULL);
+  if (valid <= sl->len)
+    return 0;
+  return best_cut(s, text, len, 0, valid - sl->len);
+}
+
+static slot *most_recent_other(gcw_splice *s, const slot *skip) {
+  slot *best = NULL;
+  for (int i = 0; i < GCW_SPLICE_SLOTS; i++) {
+    slot *sl = &s->slots[i];
+    if (sl->state != FREE && sl != skip && (!best || sl->last_line > best->last_line))
+      best = sl;
+  }
+  return best;
+}
+
+/* Give a waiting slot the beginning of this line if it continues it; returns bytes used. */
+static size_t continue_slots(gcw_splice *s, const char *text, size_t len, long line_no) {
+  /* A line that is a whole trace line on its own continues nothing. */
+  if (gcw_recog_at_start(s->recog, text, len) && gcw_recog_line(s->recog, text, len, &s->ev))
+    return 0;
+  slot *tried[GCW_SPLICE_SLOTS];
+  int ntried = 0;
+  for (slot *sl = most_recent_other(s, NULL); sl && ntried < GCW_SPLICE_SLOTS;) {
+    tried[ntried++] = sl;
+    size_t k = continuation(s, sl, text, len);
+    if (k > 0) {
+      slot_extend(s, sl, text, k, line_no);
+      if (sl->state == OPEN && k == len)
+        slot_close(s, sl, NULL); /* its newline is here: complete */
+      return k;
+    }
+    /* next most recent slot not yet tried */
+    slot *next = NULL;
+    for (int i = 0; i < GCW_SPLICE_SLOTS; i++) {
+      slot *c = &s->slots[i];
+      int seen = 0;
+      for (int j = 0; j < ntried; j++)
+        seen |= tried[j] == c;
+      if (c->state != FREE && !seen && (!next || c->last_line > next->last_line))
+        next = c;
+    }
+    sl = next;
+  }
+  return 0;
+}
+
+/* A piece of a trace line at text[0..]: its length, or 0 when this is no piece. */
+static size_t piece_at(gcw_splice *s, const char *text, size_t len) {
+  size_t lit = gcw_recog_start_len(s->recog, text, len);
+  size_t valid = gcw_recog_prefix(s->recog, text, len, NULL);
+  if (valid < lit || lit == 0)
+    return 0;
+  size_t k = best_cut(s, text, len, lit, valid);
+  /* A bare start literal ("gc ") is a piece only if what follows shows a cut. */
+  if (k == lit && k < len && score_rest(s, text + k, len - k) == 0)
+    return 0;
+  return k;
+}
+
+static void expire_old(gcw_splice *s, long line_no) {
+  for (int i = 0; i < GCW_SPLICE_SLOTS; i++) {
+    slot *sl = &s->slots[i];
+    if (sl->state == OPEN && sl->last_line < line_no)
+      slot_close(s, sl, NULL); /* no " (forced)" came: the line is complete */
+    else if (sl->state == PIECE && line_no - sl->last_line > GCW_SPLICE_AGE)
+      slot_close(s, sl, "piece of a trace line never continued");
+  }
+}
+
+/* Complete trace lines that begin after a prefix (a timestamp, "host app[1]: "). */
+static size_t find_embedded(gcw_splice *s, const char *text, size_t len, size_t pos,
+                            long line_no, gcw_spans *sp) {
+  for (long p = gcw_recog_find_start(s->recog, text, len, pos + 1); p >= 0;
+       p = gcw_recog_find_start(s->recog, text, len, (size_t)p + 1)) {
+    if (gcw_recog_line(s->recog, text + p, len - (size_t)p, &s->ev)) {
+      s->ev.line = line_no;
+      s->ev.repaired = 0;
+      s->sink.event(s->sink.ctx, &s->ev);
+      add_span(sp, (size_t)p, len);
+      return (size_t)p;
+    }
+  }
+  return len;
+}
+
+void gcw_splice_line(gcw_splice *s, const char *text, size_t len, long line_no, gcw_spans *sp) {
+  assert(splice_ok(s));
+  size_t pos = 0;
+  if (sp) {
+    sp->n = 0;
+    sp->whole = 0;
+  }
+  if (most_recent_other(s, NULL)) {
+    int had_open = 0;
+    for (int i = 0; i < GCW_SPLICE_SLOTS; i++)
+      had_open |= s->slots[i].state == OPEN;
+    pos = continue_slots(s, text, len, line_no);
+    add_span(sp, 0, pos);
+    if (len == 0 && had_open && sp)
+      sp->whole = 1; /* the late newline of a split line */
+    expire_old(s, line_no);
+  }
+  /* Trace lines and pieces that start here, one after another. */
+  while (pos < len && gcw_recog_at_start(s->recog, text + pos, len - pos)) {
+    if (gcw_recog_line(s->recog, text + pos, len - pos, &s->ev)) {
+      s->ev.line = line_no;
+      s->ev.repaired = 0;
+      s->sink.event(s->sink.ctx, &s->ev);
+      add_span(sp, pos, len);
+      pos = len;
+      break;
+    }
+    size_t k = piece_at(s, text + pos, len - pos);
+    if (k == 0)
+      break;
+    slot *sl = slot_take(s);
+    sl->line = line_no;
+    sl->pieces = 0;
+    sl->len = 0;
+    slot_extend(s, sl, text + pos, k, line_no);
+    add_span(sp, pos, pos + k);
+    pos += k;
+  }
+  if (pos < len) {
+    size_t app_end = find_embedded(s, text, len, pos, line_no, sp);
+    if (app_end == len)
+      shape_learn(s, text + pos, len - pos);
+  }
+  if (sp && sp->n == 1 && sp->a[0] == 0 && sp->b[0] == len)
+    sp->whole = 1;
+  assert(splice_ok(s));
+}
+
+void gcw_splice_finish(gcw_splice *s) {
+  for (int i = 0; i < GCW_SPLICE_SLOTS; i++)
+    slot_close(s, &s->slots[i], "piece of a trace line at the end of the input");
+}

@@ -1,0 +1,421 @@
+/* store.c: the SQLite sink. See store.h and docs/schema.md. */
+#include "store.h"
+
+#include "fields.h"
+#include "limits.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { SCHEMA_VERSION = 1 };
+
+/* Statements, one per table written while reading. */
+enum { ST_GC, ST_SCAV, ST_PACER, ST_FORCED, ST_UNPARSED, ST_RUN_OPEN, ST_RUN_CLOSE,
+       ST_SOURCE_BEGIN, ST_SOURCE_END, ST_BEGIN, ST_COMMIT, ST_COUNT };
+
+struct gcw_store {
+  sqlite3 *db;
+  sqlite3_stmt *st[ST_COUNT];
+  int in_tx;
+  long rows_in_tx;
+  double last_commit_ms;
+  gcw_err failed;
+  char errmsg[256];
+};
+
+/* Columns every event table starts with, before the fields of fields.h. */
+static const char *const event_prefix[] = {
+    [ST_GC] = "run_id INTEGER NOT NULL REFERENCES runs(id), line INTEGER NOT NULL, "
+              "wall TEXT, repaired INTEGER NOT NULL, unknown_parts INTEGER NOT NULL, "
+              "pause_ms REAL",
+    [ST_SCAV] = "run_id INTEGER NOT NULL REFERENCES runs(id), line INTEGER NOT NULL, "
+                "gc INTEGER, family TEXT NOT NULL, wall TEXT, repaired INTEGER NOT NULL, "
+                "unknown_parts INTEGER NOT NULL",
+    [ST_PACER] = "run_id INTEGER NOT NULL REFERENCES runs(id), line INTEGER NOT NULL, "
+                 "gc INTEGER, kind TEXT NOT NULL, wall TEXT, repaired INTEGER NOT NULL, "
+                 "unknown_parts INTEGER NOT NULL",
+    [ST_FORCED] = "run_id INTEGER NOT NULL REFERENCES runs(id), line INTEGER NOT NULL, "
+                  "gc INTEGER, family TEXT NOT NULL, wall TEXT"};
+static const char *const event_table[] = {
+    [ST_GC] = "gc_cycles", [ST_SCAV] = "scavenger", [ST_PACER] = "pacer",
+    [ST_FORCED] = "forced_gc"};
+static const unsigned event_bits[] = {
+    [ST_GC] = GCW_T_GC, [ST_SCAV] = GCW_T_SCAV, [ST_PACER] = GCW_T_PACER,
+    [ST_FORCED] = GCW_T_FORCED};
+static const int event_prefix_cols[] = {[ST_GC] = 6, [ST_SCAV] = 7, [ST_PACER] = 7,
+                                        [ST_FORCED] = 5};
+
+static const char schema_fixed[] =
+    "CREATE TABLE IF NOT EXISTS sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL, "
+    "kind TEXT NOT NULL, bytes INTEGER, sha256 TEXT, added_at TEXT NOT NULL, lines INTEGER, "
+    "overlong_lines INTEGER);"
+    "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY, "
+    "source_id INTEGER NOT NULL REFERENCES sources(id), ordinal INTEGER NOT NULL, "
+    "first_line INTEGER, last_line INTEGER, format TEXT, procs INTEGER, cycles INTEGER, "
+    "missing_cycles INTEGER, repaired INTEGER, unknown_parts INTEGER, first_gc INTEGER, "
+    "last_gc INTEGER, first_t_s REAL, last_t_s REAL, scav_lines INTEGER, pacer_lines INTEGER, "
+    "forced_lines INTEGER, era_min INTEGER, era_max INTEGER);"
+    "CREATE TABLE IF NOT EXISTS unparsed(source_id INTEGER NOT NULL REFERENCES sources(id), "
+    "line INTEGER NOT NULL, text BLOB NOT NULL, reason TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS findings(id INTEGER PRIMARY KEY, "
+    "run_id INTEGER NOT NULL REFERENCES runs(id), kind TEXT NOT NULL, severity TEXT NOT NULL, "
+    "gc INTEGER, t_s REAL, value REAL, threshold REAL, unit TEXT, message TEXT NOT NULL);";
+
+static const char indexes[] =
+    "CREATE INDEX IF NOT EXISTS gc_cycles_run ON gc_cycles(run_id, gc);"
+    "CREATE INDEX IF NOT EXISTS scavenger_run ON scavenger(run_id, line);"
+    "CREATE INDEX IF NOT EXISTS pacer_run ON pacer(run_id, line);"
+    "CREATE INDEX IF NOT EXISTS runs_source ON runs(source_id);";
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static gcw_err fail(gcw_store *s, const char *what) {
+  if (!s->failed) {
+    s->failed = GCW_EDB;
+    snprintf(s->errmsg, sizeof s->errmsg, "%s: %s", what, s->db ? sqlite3_errmsg(s->db) : "?");
+  }
+  return GCW_EDB;
+}
+
+const char *gcw_store_errmsg(const gcw_store *s) { return s->errmsg; }
+sqlite3 *gcw_store_db(gcw_store *s) { return s->db; }
+
+/* "CREATE TABLE t(prefix, f1 INTEGER, ...)" or "INSERT INTO t VALUES(?,...)". */
+static int event_sql(int st, int create, char *buf, size_t cap) {
+  size_t n = 0;
+  int cols = event_prefix_cols[st];
+#define PUT(...) n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, __VA_ARGS__)
+  if (create)
+    PUT("CREATE TABLE IF NOT EXISTS %s(%s", event_table[st], event_prefix[st]);
+  else
+    PUT("INSERT INTO %s VALUES(?", event_table[st]);
+  for (int i = 1; !create && i < cols; i++)
+    PUT(",?");
+  for (int f = 0; f < GCW_NFIELDS; f++) {
+    if (!(gcw_field_infos[f].tables & event_bits[st]))
+      continue;
+    if (create)
+      PUT(", %s %s", gcw_field_infos[f].name,
+          gcw_field_infos[f].type == GCW_REAL ? "REAL" : "INTEGER");
+    else
+      PUT(",?");
+  }
+  PUT(")");
+#undef PUT
+  return n < cap ? 0 : -1;
+}
+
+static gcw_err exec(gcw_store *s, const char *sql) {
+  return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? GCW_OK : fail(s, "schema");
+}
+
+static gcw_err create_schema(gcw_store *s) {
+  char sql[8192];
+  int version = 0;
+  sqlite3_stmt *q;
+  if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK)
+    return fail(s, "cannot read the database");
+  if (sqlite3_step(q) == SQLITE_ROW)
+    version = sqlite3_column_int(q, 0);
+  sqlite3_finalize(q);
+  if (version > SCHEMA_VERSION) {
+    snprintf(s->errmsg, sizeof s->errmsg,
+             "database schema version %d is newer than this program's (%d)", version,
+             SCHEMA_VERSION);
+    return s->failed = GCW_EDB;
+  }
+  if (exec(s, schema_fixed))
+    return GCW_EDB;
+  for (int st = ST_GC; st <= ST_FORCED; st++) {
+    if (event_sql(st, 1, sql, sizeof sql) < 0 || exec(s, sql))
+      return GCW_EDB;
+  }
+  snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SCHEMA_VERSION);
+  return exec(s, sql);
+}
+
+static gcw_err prepare(gcw_store *s, int st, const char *sql) {
+  if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st[st], NULL) !=
+      SQLITE_OK)
+    return fail(s, "prepare");
+  return GCW_OK;
+}
+
+static gcw_err prepare_all(gcw_store *s) {
+  char sql[8192];
+  for (int st = ST_GC; st <= ST_FORCED; st++)
+    if (event_sql(st, 0, sql, sizeof sql) < 0 || prepare(s, st, sql))
+      return GCW_EDB;
+  static const struct { int st; const char *sql; } fixed[] = {
+      {ST_UNPARSED, "INSERT INTO unparsed VALUES(?,?,?,?)"},
+      {ST_RUN_OPEN, "INSERT INTO runs(source_id, ordinal, first_line, era_min, era_max) "
+                    "VALUES(?,?,?,0,99)"},
+      {ST_RUN_CLOSE, "UPDATE runs SET first_line=?, last_line=?, format=?, procs=?, cycles=?, "
+                     "missing_cycles=?, repaired=?, unknown_parts=?, first_gc=?, last_gc=?, "
+                     "first_t_s=?, last_t_s=?, scav_lines=?, pacer_lines=?, forced_lines=?, "
+                     "era_min=?, era_max=? WHERE id=?"},
+      {ST_SOURCE_BEGIN, "INSERT INTO sources(path, kind, added_at) "
+                        "VALUES(?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))"},
+      {ST_SOURCE_END, "UPDATE sources SET bytes=?, sha256=?, lines=?, overlong_lines=? "
+                      "WHERE id=?"},
+      {ST_BEGIN, "BEGIN"},
+      {ST_COMMIT, "COMMIT"}};
+  for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+    if (prepare(s, fixed[i].st, fixed[i].sql))
+      return GCW_EDB;
+  return GCW_OK;
+}
+
+gcw_err gcw_store_open(gcw_store **out, const char *path, char *msg, size_t msglen) {
+  gcw_store *s = calloc(1, sizeof *s);
+  *out = NULL;
+  if (!s)
+    return GCW_ENOMEM;
+  gcw_err err = GCW_OK;
+  if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+      SQLITE_OK) {
+    err = fail(s, "cannot open");
+  } else {
+    sqlite3_busy_timeout(s->db, 5000);
+    /* WAL: readers (report, plot, a user's sqlite3) never block the writer. */
+    sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                        "PRAGMA foreign_keys=ON; PRAGMA cache_size=-2000",
+                 NULL, NULL, NULL);
+    err = create_schema(s);
+    if (!err)
+      err = prepare_all(s);
+  }
+  if (err) {
+    snprintf(msg, msglen, "%s", s->errmsg);
+    gcw_store_close(&s);
+    return err;
+  }
+  s->last_commit_ms = now_ms();
+  *out = s;
+  return GCW_OK;
+}
+
+static gcw_err step(gcw_store *s, sqlite3_stmt *st, const char *what) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? GCW_OK : fail(s, what);
+}
+
+static gcw_err commit(gcw_store *s) {
+  if (!s->in_tx)
+    return GCW_OK;
+  s->in_tx = 0;
+  s->rows_in_tx = 0;
+  s->last_commit_ms = now_ms();
+  return step(s, s->st[ST_COMMIT], "commit");
+}
+
+/* Every write goes through here: open a transaction, count the row. */
+static gcw_err row(gcw_store *s) {
+  if (s->failed)
+    return s->failed;
+  if (!s->in_tx) {
+    if (step(s, s->st[ST_BEGIN], "begin"))
+      return GCW_EDB;
+    s->in_tx = 1;
+  }
+  if (++s->rows_in_tx >= GCW_BATCH_ROWS)
+    return commit(s) ? GCW_EDB : row(s);
+  return GCW_OK;
+}
+
+gcw_err gcw_store_tick(gcw_store *s, int force) {
+  if (s->failed)
+    return s->failed;
+  if (force || now_ms() - s->last_commit_ms >= GCW_COMMIT_MS)
+    return commit(s);
+  return GCW_OK;
+}
+
+gcw_err gcw_store_close(gcw_store **pp) {
+  gcw_store *s = pp ? *pp : NULL;
+  if (!s)
+    return GCW_OK;
+  if (s->db && !s->failed) {
+    commit(s);
+    if (!s->failed)
+      exec(s, indexes);
+  }
+  gcw_err err = s->failed;
+  for (int i = 0; i < ST_COUNT; i++)
+    sqlite3_finalize(s->st[i]);
+  if (s->db && sqlite3_close(s->db) != SQLITE_OK && !err)
+    err = GCW_EDB;
+  free(s);
+  *pp = NULL;
+  return err;
+}
+
+gcw_err gcw_store_source_begin(gcw_store *s, const char *path, const char *kind,
+                               long long *id) {
+  if (row(s))
+    return GCW_EDB;
+  sqlite3_stmt *st = s->st[ST_SOURCE_BEGIN];
+  sqlite3_bind_text(st, 1, path, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+  if (step(s, st, "insert source"))
+    return GCW_EDB;
+  *id = sqlite3_last_insert_rowid(s->db);
+  return GCW_OK;
+}
+
+gcw_err gcw_store_source_end(gcw_store *s, long long id, long long bytes, const char *sha256,
+                             long lines, long overlong) {
+  if (row(s))
+    return GCW_EDB;
+  sqlite3_stmt *st = s->st[ST_SOURCE_END];
+  sqlite3_bind_int64(st, 1, bytes);
+  sqlite3_bind_text(st, 2, sha256, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 3, lines);
+  sqlite3_bind_int64(st, 4, overlong);
+  sqlite3_bind_int64(st, 5, id);
+  return step(s, st, "update source");
+}
+
+gcw_err gcw_store_run_open(gcw_store *s, long long source_id, gcw_run *run) {
+  if (row(s))
+    return GCW_EDB;
+  sqlite3_stmt *st = s->st[ST_RUN_OPEN];
+  sqlite3_bind_int64(st, 1, source_id);
+  sqlite3_bind_int(st, 2, run->ordinal);
+  sqlite3_bind_int64(st, 3, run->first_line);
+  if (step(s, st, "insert run"))
+    return GCW_EDB;
+  run->id = sqlite3_last_insert_rowid(s->db);
+  return GCW_OK;
+}
+
+static void bind_opt_int(sqlite3_stmt *st, int i, long long v, int present) {
+  if (present)
+    sqlite3_bind_int64(st, i, v);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+gcw_err gcw_store_run_close(gcw_store *s, const gcw_run *r) {
+  char era[24];
+  if (row(s))
+    return GCW_EDB;
+  sqlite3_stmt *st = s->st[ST_RUN_CLOSE];
+  int i = 1;
+  sqlite3_bind_int64(st, i++, r->first_line);
+  sqlite3_bind_int64(st, i++, r->last_line);
+  sqlite3_bind_text(st, i++, gcw_era_text(r->era_min, r->era_max, r->era_conflict, era, sizeof era),
+                    -1, SQLITE_TRANSIENT);
+  bind_opt_int(st, i++, r->procs, r->procs > 0);
+  sqlite3_bind_int64(st, i++, r->cycles);
+  sqlite3_bind_int64(st, i++, r->missing);
+  sqlite3_bind_int64(st, i++, r->repaired);
+  sqlite3_bind_int64(st, i++, r->unknown_parts);
+  bind_opt_int(st, i++, r->first_gc, r->cycles > 0);
+  bind_opt_int(st, i++, r->last_gc, r->cycles > 0);
+  if (r->first_t >= 0)
+    sqlite3_bind_double(st, i, r->first_t);
+  i++;
+  if (r->last_t >= 0)
+    sqlite3_bind_double(st, i, r->last_t);
+  i++;
+  sqlite3_bind_int64(st, i++, r->scav_lines);
+  sqlite3_bind_int64(st, i++, r->pacer_lines);
+  sqlite3_bind_int64(st, i++, r->forced_lines);
+  sqlite3_bind_int(st, i++, r->era_min);
+  sqlite3_bind_int(st, i++, r->era_max);
+  sqlite3_bind_int64(st, i++, r->id);
+  return step(s, st, "update run");
+}
+
+static int statement_for(gcw_family f) {
+  switch (f) {
+  case GCW_FAM_GC:
+  case GCW_FAM_GC_LEGACY: return ST_GC;
+  case GCW_FAM_SCVG:
+  case GCW_FAM_SCAV: return ST_SCAV;
+  case GCW_FAM_PACER: return ST_PACER;
+  case GCW_FAM_FORCED:
+  case GCW_FAM_FORCED_OLD: return ST_FORCED;
+  case GCW_NFAMILIES: break;
+  }
+  return ST_GC;
+}
+
+/* Total stop-the-world time of a cycle: the STW phases (Go 1.5+), or the whole
+** collection (Go <= 1.4, fully stop-the-world). */
+static int pause_ms(const gcw_event *ev, double *out) {
+  const uint8_t *p = ev->present;
+  if (p[GCW_F_sweep_term_ms] && p[GCW_F_mark_term_ms]) {
+    *out = ev->v[GCW_F_sweep_term_ms] + ev->v[GCW_F_mark_term_ms];
+    return 1;
+  }
+  if (p[GCW_F_legacy_a_ms]) {
+    *out = ev->v[GCW_F_legacy_a_ms] + ev->v[GCW_F_legacy_b_ms] + ev->v[GCW_F_legacy_c_ms] +
+           (p[GCW_F_legacy_d_ms] ? ev->v[GCW_F_legacy_d_ms] : 0);
+    return 1;
+  }
+  return 0;
+}
+
+gcw_err gcw_store_event(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
+                        const char *wall) {
+  if (row(s))
+    return GCW_EDB;
+  int stn = statement_for(ev->family);
+  sqlite3_stmt *st = s->st[stn];
+  int i = 1;
+  double pause;
+  sqlite3_bind_int64(st, i++, run_id);
+  sqlite3_bind_int64(st, i++, ev->line);
+  if (stn != ST_GC) {
+    bind_opt_int(st, i++, cycle, cycle >= 0);
+    sqlite3_bind_text(st, i++, ev->kind, -1, SQLITE_STATIC);
+  }
+  if (wall)
+    sqlite3_bind_text(st, i, wall, -1, SQLITE_TRANSIENT);
+  i++;
+  if (stn != ST_FORCED) {
+    sqlite3_bind_int(st, i++, ev->repaired);
+    sqlite3_bind_int(st, i++, ev->unknown_parts);
+  }
+  if (stn == ST_GC) {
+    if (pause_ms(ev, &pause))
+      sqlite3_bind_double(st, i, pause);
+    i++;
+  }
+  for (int f = 0; f < GCW_NFIELDS; f++) {
+    if (!(gcw_field_infos[f].tables & event_bits[stn]))
+      continue;
+    if (ev->present[f]) {
+      if (gcw_field_infos[f].type == GCW_REAL)
+        sqlite3_bind_double(st, i, ev->v[f]);
+      else
+        sqlite3_bind_int64(st, i, (sqlite3_int64)ev->v[f]);
+    }
+    i++;
+  }
+  return step(s, st, "insert");
+}
+
+gcw_err gcw_store_unparsed(gcw_store *s, long long source_id, long line, const char *text,
+                           size_t len, const char *why) {
+  if (row(s))
+    return GCW_EDB;
+  sqlite3_stmt *st = s->st[ST_UNPARSED];
+  sqlite3_bind_int64(st, 1, source_id);
+  sqlite3_bind_int64(st, 2, line);
+  /* A blob keeps the bytes as they were (NUL, invalid UTF-8). */
+  sqlite3_bind_blob(st, 3, text, (int)(len < GCW_UNPARSED_MAX ? len : GCW_UNPARSED_MAX),
+                    SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 4, why, -1, SQLITE_STATIC);
+  return step(s, st, "insert unparsed");
+}

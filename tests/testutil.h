@@ -1,0 +1,145 @@
+/*
+** testutil.h: helpers shared by the cmocka tests (header-only: each test is one binary).
+** The binary under test, the corpus and the repository root come from the environment
+** (GCW_BIN, GCW_CORPUS, GCW_ROOT), set by `make test` / `make test-asan`.
+*/
+#ifndef GCW_TESTUTIL_H
+#define GCW_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+/* cmocka.h needs the four headers above */
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static inline const char *env_or(const char *name, const char *dflt) {
+  const char *v = getenv(name);
+  return v && *v ? v : dflt;
+}
+
+static inline const char *tu_bin(void) { return env_or("GCW_BIN", "./gctrace-watch"); }
+static inline int tu_quick(void) { return getenv("GCW_QUICK") != NULL; }
+
+/* Path of a corpus file; one static buffer per call site is enough for tests. */
+static inline const char *tu_corpus(char *buf, size_t n, const char *rel) {
+  snprintf(buf, n, "%s/%s", env_or("GCW_CORPUS", "../shared/corpus"), rel);
+  return buf;
+}
+
+static inline const char *tu_root(char *buf, size_t n, const char *rel) {
+  snprintf(buf, n, "%s/%s", env_or("GCW_ROOT", "."), rel);
+  return buf;
+}
+
+/* A fresh temporary path (the file does not exist). */
+static inline void tu_tmp(char *buf, size_t n, const char *tag) {
+  static int seq;
+  snprintf(buf, n, "%s/gcw-test-%d-%d-%s", env_or("TMPDIR", "/tmp"), (int)getpid(), ++seq, tag);
+  unlink(buf);
+}
+
+static inline void tu_rm_db(const char *db) {
+  char p[512];
+  unlink(db);
+  snprintf(p, sizeof p, "%s-wal", db);
+  unlink(p);
+  snprintf(p, sizeof p, "%s-shm", db);
+  unlink(p);
+}
+
+/* Run argv (execvp-style, no shell) with stdin/stdout/stderr redirected to files (NULL:
+** /dev/null, or inherit for stderr). Returns the exit status, 128+N for signal N. */
+static inline int tu_run(char *const argv[], const char *in, const char *out, const char *err) {
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, in ? in : "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, out ? out : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  if (err)
+    posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid;
+  int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0)
+    return -1;
+  int st;
+  if (waitpid(pid, &st, 0) < 0)
+    return -1;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* One integer from a query on a database (fails the test on error). */
+static inline long long tu_db_int(const char *db, const char *sql) {
+  sqlite3 *h;
+  sqlite3_stmt *st;
+  long long v = -1;
+  assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
+    fprintf(stderr, "SQL error: %s\n  in: %s\n", sqlite3_errmsg(h), sql);
+    fail();
+  }
+  if (sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return v;
+}
+
+static inline double tu_db_real(const char *db, const char *sql) {
+  sqlite3 *h;
+  sqlite3_stmt *st;
+  double v = -1;
+  assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+  if (sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_double(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return v;
+}
+
+/* Whole file in memory (tests only); *n gets its size. */
+static inline char *tu_slurp(const char *path, size_t *n) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  long sz = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *b = malloc((size_t)sz + 1);
+  if (b && fread(b, 1, (size_t)sz, f) != (size_t)sz) {
+    free(b);
+    b = NULL;
+  }
+  if (b)
+    b[sz] = '\0';
+  fclose(f);
+  if (n)
+    *n = (size_t)sz;
+  return b;
+}
+
+/* 1 if two files hold the same bytes. */
+static inline int tu_same_file(const char *a, const char *b) {
+  size_t na, nb;
+  char *x = tu_slurp(a, &na), *y = tu_slurp(b, &nb);
+  int same = x && y && na == nb && memcmp(x, y, na) == 0;
+  free(x);
+  free(y);
+  return same;
+}
+
+#endif
