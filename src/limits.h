@@ -19,8 +19,10 @@
 #define GCW_SPLICE_AGE 64
 /* Distinct line-start shapes remembered to tell an app line from a trace tail. */
 #define GCW_SHAPE_SLOTS 256
-/* Runs of one source open at once (several Go processes sharing one stderr). */
-#define GCW_RUNS_OPEN 16
+/* Runs of one source open at once (several Go processes sharing one stderr). A build
+** (`go build` relays hundreds of short compile processes around the long-lived go
+** command, corpus 07) needs room so the long run is not closed between its cycles. */
+#define GCW_RUNS_OPEN 256
 /* Bytes of an unparsed line kept in the store. */
 #define GCW_UNPARSED_MAX 4096
 /* Rows per transaction in batch mode; watch mode also commits every GCW_COMMIT_MS. */

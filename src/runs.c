@@ -91,7 +91,9 @@ static gcw_run *run_for_cycle(gcw_runs *rs, const gcw_event *ev) {
     if (t >= 0 && r->last_t > t)
       continue; /* @t never goes back within a process */
     if (r->last_gc == n - 1) {
-      if (!exact || r->last_t > exact->last_t)
+      /* Several runs could take it: the one that printed last is still running, a
+      ** finished process prints nothing more (corpus 07b: compile, link, program). */
+      if (!exact || r->last_use > exact->last_use)
         exact = r;
     } else if (!lower || r->last_gc > lower->last_gc) {
       lower = r;

@@ -29,6 +29,8 @@ struct gcw_splice {
   slot slots[GCW_SPLICE_SLOTS];
   shape shapes[GCW_SHAPE_SLOTS];
   gcw_splice_stats stats;
+  int owed_newlines; /* rejoined lines whose own "\n" has not arrived yet */
+  long owed_since;   /* line where the latest one was owed */
   gcw_event ev;
   char buf[2 * GCW_SPLICE_MAX];
 };
@@ -144,7 +146,11 @@ static void emit_text(gcw_splice *s, const char *text, size_t len, long line, in
   }
 }
 
-static void slot_close(gcw_splice *s, slot *sl, const char *why) {
+static void slot_close(gcw_splice *s, slot *sl, const char *why, int newline_seen) {
+  if (sl->state == OPEN && !newline_seen && s->owed_newlines < GCW_SPLICE_SLOTS) {
+    s->owed_newlines++; /* it may still arrive alone, as an empty line (corpus 06:21486) */
+    s->owed_since = sl->last_line;
+  }
   if (sl->state == OPEN) {
     /* Whatever went through a slot was not intact on its own line: even a line in one
     ** piece had foreign text glued on before its newline. */
@@ -166,7 +172,7 @@ static slot *slot_take(gcw_splice *s) {
     if (s->slots[i].last_line < oldest->last_line)
       oldest = &s->slots[i];
   }
-  slot_close(s, oldest, "piece of a trace line never continued (evicted by newer pieces)");
+  slot_close(s, oldest, "piece of a trace line never continued (evicted by newer pieces)", 0);
   return oldest;
 }
 
@@ -214,7 +220,7 @@ static size_t continue_slots(gcw_splice *s, const char *text, size_t len, long l
     if (k > 0) {
       slot_extend(s, sl, text, k, line_no);
       if (sl->state == OPEN && k == len)
-        slot_close(s, sl, NULL); /* its newline is here: complete */
+        slot_close(s, sl, NULL, 1); /* its newline is here: complete */
       return k;
     }
     /* next most recent slot not yet tried */
@@ -249,9 +255,9 @@ static void expire_old(gcw_splice *s, long line_no) {
   for (int i = 0; i < GCW_SPLICE_SLOTS; i++) {
     slot *sl = &s->slots[i];
     if (sl->state == OPEN && sl->last_line < line_no)
-      slot_close(s, sl, NULL); /* no " (forced)" came: the line is complete */
+      slot_close(s, sl, NULL, 0); /* no " (forced)" came: the line is complete */
     else if (sl->state == PIECE && line_no - sl->last_line > GCW_SPLICE_AGE)
-      slot_close(s, sl, "piece of a trace line never continued");
+      slot_close(s, sl, "piece of a trace line never continued", 0);
   }
 }
 
@@ -279,14 +285,17 @@ void gcw_splice_line(gcw_splice *s, const char *text, size_t len, long line_no, 
     sp->whole = 0;
   }
   if (most_recent_other(s, NULL)) {
-    int had_open = 0;
-    for (int i = 0; i < GCW_SPLICE_SLOTS; i++)
-      had_open |= s->slots[i].state == OPEN;
     pos = continue_slots(s, text, len, line_no);
     add_span(sp, 0, pos);
-    if (len == 0 && had_open && sp)
-      sp->whole = 1; /* the late newline of a split line */
     expire_old(s, line_no);
+  }
+  if (s->owed_newlines > 0 && line_no - s->owed_since > GCW_SPLICE_AGE)
+    s->owed_newlines = 0;
+  if (len == 0 && s->owed_newlines > 0) {
+    s->owed_newlines--; /* the late newline of a rejoined line */
+    if (sp)
+      sp->whole = 1;
+    return;
   }
   /* Trace lines and pieces that start here, one after another. */
   while (pos < len && gcw_recog_at_start(s->recog, text + pos, len - pos)) {
@@ -321,5 +330,5 @@ void gcw_splice_line(gcw_splice *s, const char *text, size_t len, long line_no, 
 
 void gcw_splice_finish(gcw_splice *s) {
   for (int i = 0; i < GCW_SPLICE_SLOTS; i++)
-    slot_close(s, &s->slots[i], "piece of a trace line at the end of the input");
+    slot_close(s, &s->slots[i], "piece of a trace line at the end of the input", 1);
 }

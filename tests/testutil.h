@@ -52,7 +52,7 @@ static inline void tu_tmp(char *buf, size_t n, const char *tag) {
 }
 
 static inline void tu_rm_db(const char *db) {
-  char p[512];
+  char p[600];
   unlink(db);
   snprintf(p, sizeof p, "%s-wal", db);
   unlink(p);
@@ -111,6 +111,25 @@ static inline double tu_db_real(const char *db, const char *sql) {
   return v;
 }
 
+/* One text value (NULL as "NULL") from a query, into buf. */
+static inline const char *tu_db_text(const char *db, const char *sql, char *buf, size_t n) {
+  sqlite3 *h;
+  sqlite3_stmt *st;
+  snprintf(buf, n, "(no row)");
+  assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
+    fprintf(stderr, "SQL error: %s\n  in: %s\n", sqlite3_errmsg(h), sql);
+    fail();
+  }
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    const unsigned char *t = sqlite3_column_text(st, 0);
+    snprintf(buf, n, "%s", t ? (const char *)t : "NULL");
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return buf;
+}
+
 /* Whole file in memory (tests only); *n gets its size. */
 static inline char *tu_slurp(const char *path, size_t *n) {
   FILE *f = fopen(path, "rb");
@@ -134,7 +153,7 @@ static inline char *tu_slurp(const char *path, size_t *n) {
 
 /* 1 if two files hold the same bytes. */
 static inline int tu_same_file(const char *a, const char *b) {
-  size_t na, nb;
+  size_t na = 0, nb = 0;
   char *x = tu_slurp(a, &na), *y = tu_slurp(b, &nb);
   int same = x && y && na == nb && memcmp(x, y, na) == 0;
   free(x);

@@ -1,0 +1,302 @@
+/*
+** test_passthrough.c: watch mode hands stdout exactly the bytes of stdin, at once; --strip
+** drops only trace text; odd input (binary, NUL, CRLF, invalid UTF-8, a 10 MB line, no
+** final newline) is passed, counted and kept; user errors give one line and a status.
+*/
+#include "testutil.h"
+
+#include <dirent.h>
+#include <poll.h>
+#include <regex.h>
+#include <signal.h>
+
+static int run_watch(const char *in, const char *out, const char *db, int strip) {
+  char *argv[] = {(char *)tu_bin(), "--db", (char *)db, strip ? "--strip" : NULL, NULL};
+  return tu_run(argv, in, out, NULL);
+}
+
+/* Every log of the corpus (gzip ones too: watch passes any bytes) comes out unchanged. */
+static void test_every_corpus_file_identical(void **state) {
+  (void)state;
+  const char *dirs[64];
+  int ndirs = 0;
+  char root[512];
+  tu_corpus(root, sizeof root, "");
+  DIR *d = opendir(root);
+  assert_non_null(d);
+  int files = 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    if (e->d_name[0] == '.' || ndirs == 64)
+      continue;
+    char sub[1024];
+    snprintf(sub, sizeof sub, "%s/%s", root, e->d_name);
+    DIR *sd = opendir(sub);
+    if (!sd)
+      continue;
+    for (struct dirent *f; (f = readdir(sd));) {
+      size_t n = strlen(f->d_name);
+      if (!(n > 4 && strcmp(f->d_name + n - 4, ".log") == 0))
+        continue;
+      if (tu_quick() && strncmp(e->d_name, "08_", 3) == 0)
+        continue;
+      char in[1536], out[512], db[512];
+      snprintf(in, sizeof in, "%s/%s", sub, f->d_name);
+      tu_tmp(out, sizeof out, "pass.out");
+      tu_tmp(db, sizeof db, "pass.db");
+      assert_int_equal(run_watch(in, out, db, 0), 0);
+      if (!tu_same_file(in, out)) {
+        fprintf(stderr, "pass-through differs for %s\n", in);
+        fail();
+      }
+      files++;
+      unlink(out);
+      tu_rm_db(db);
+    }
+    closedir(sd);
+  }
+  closedir(d);
+  (void)dirs;
+  assert_true(files >= 25);
+}
+
+/* A file built by this test (not a real log): binary bytes with NULs, invalid UTF-8,
+** CRLF, a 10 MB line, a real gc line from corpus 01 (line 2) with CRLF, no final newline. */
+static void make_odd_file(const char *path) {
+  static const char real_gc[] =
+      "gc 1 @0.004s 7%: 0.015+2.2+0.078 ms clock, 0.030+0.11/0.73/1.1+0.15 ms cpu, 3->4->3 MB, "
+      "4 MB goal, 0 MB stacks, 0 MB globals, 2 P";
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  for (int i = 0; i < 4096; i++)
+    fputc((i * 7919) & 0xff, f); /* every byte value, NUL and \n included */
+  fputs("\ninvalid utf-8: \xc3\x28 \xff\xfe\r\n", f);
+  fputs(real_gc, f);
+  fputs("\r\n", f);
+  for (long i = 0; i < 10L * 1024 * 1024; i++)
+    fputc('a' + (int)(i % 26), f);
+  fputs("\n", f);
+  fputs(real_gc, f); /* once more, as the last line, without a newline */
+  fclose(f);
+}
+
+static void test_odd_input(void **state) {
+  (void)state;
+  char in[512], out[512], db[512];
+  tu_tmp(in, sizeof in, "odd.bin");
+  tu_tmp(out, sizeof out, "odd.out");
+  tu_tmp(db, sizeof db, "odd.db");
+  make_odd_file(in);
+  assert_int_equal(run_watch(in, out, db, 0), 0);
+  assert_true(tu_same_file(in, out));
+  assert_int_equal(tu_db_int(db, "SELECT count(*) FROM gc_cycles"), 2);
+  assert_int_equal(tu_db_int(db, "SELECT overlong_lines FROM sources"), 1);
+  assert_int_equal(tu_db_int(db, "SELECT count(*) FROM gc_cycles WHERE wall IS NOT NULL"), 2);
+  tu_rm_db(db);
+  /* analyze reads the same file and stores the same cycles */
+  char *argv[] = {(char *)tu_bin(), "analyze", "--quiet", "--db", db, in, NULL};
+  assert_int_equal(tu_run(argv, NULL, NULL, NULL), 0);
+  assert_int_equal(tu_db_int(db, "SELECT count(*) FROM gc_cycles"), 2);
+  assert_int_equal(tu_db_int(db, "SELECT count(*) FROM gc_cycles WHERE mark_ms = 2.2"), 2);
+  tu_rm_db(db);
+  unlink(in);
+  unlink(out);
+}
+
+/* --strip on 06: exactly the application's lines remain (MANIFEST: 68,785 app log lines
+** and 39 STATUS lines, 599 of them glued behind a trace fragment), each one whole. */
+static void test_strip_keeps_app_lines_whole(void **state) {
+  (void)state;
+  char in[512], out[512], db[512];
+  tu_corpus(in, sizeof in, "06_interleaved_applog/combined.log");
+  tu_tmp(out, sizeof out, "strip.out");
+  tu_tmp(db, sizeof db, "strip.db");
+  assert_int_equal(run_watch(in, out, db, 1), 0);
+  regex_t app, status;
+  assert_int_equal(regcomp(&app,
+                           "^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:.]+ (worker=[0-9]+ req=[0-9]+ "
+                           "method=[A-Z]+ path=[^ ]+ user=user[0-9]+ status=[0-9]+ bytes=[0-9]+ "
+                           "dur=[0-9.]+[^ ]*s|shutdown after [0-9]+ requests)$",
+                           REG_EXTENDED | REG_NOSUB),
+                   0);
+  assert_int_equal(regcomp(&status, "^STATUS t=[0-9]+s requests=[0-9]+$", REG_EXTENDED | REG_NOSUB),
+                   0);
+  size_t n = 0;
+  char *buf = tu_slurp(out, &n);
+  assert_non_null(buf);
+  long apps = 0, statuses = 0, other = 0;
+  for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+    if (regexec(&app, line, 0, NULL, 0) == 0)
+      apps++;
+    else if (regexec(&status, line, 0, NULL, 0) == 0)
+      statuses++;
+    else if (other++ < 5)
+      fprintf(stderr, "not an app line: %.120s\n", line);
+  }
+  long newlines = 0;
+  for (size_t i = 0; i < n; i++)
+    newlines += buf[i] == '\0'; /* strtok replaced every "\n" */
+  assert_int_equal(apps, 68785);
+  assert_int_equal(statuses, 39);
+  assert_int_equal(other, 0);
+  assert_int_equal(newlines, 68785 + 39); /* no stray empty lines */
+  assert_int_equal(tu_db_int(db, "SELECT count(*) FROM gc_cycles"), 10266);
+  regfree(&app);
+  regfree(&status);
+  free(buf);
+  unlink(out);
+  tu_rm_db(db);
+}
+
+/* A slow writer's line appears on stdout at once, not when a buffer fills. */
+static void test_line_appears_at_once(void **state) {
+  (void)state;
+  int to[2], from[2];
+  char db[512];
+  tu_tmp(db, sizeof db, "slow.db");
+  assert_int_equal(pipe(to), 0);
+  assert_int_equal(pipe(from), 0);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, to[0], 0);
+  posix_spawn_file_actions_adddup2(&fa, from[1], 1);
+  posix_spawn_file_actions_addclose(&fa, to[1]);
+  posix_spawn_file_actions_addclose(&fa, from[0]);
+  char *argv[] = {(char *)tu_bin(), "--db", db, NULL};
+  pid_t pid;
+  assert_int_equal(posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ), 0);
+  posix_spawn_file_actions_destroy(&fa);
+  close(to[0]);
+  close(from[1]);
+  /* corpus 01_steady_state_web/gctrace.log line 2 */
+  static const char line[] =
+      "gc 1 @0.004s 7%: 0.015+2.2+0.078 ms clock, 0.030+0.11/0.73/1.1+0.15 ms cpu, 3->4->3 MB, "
+      "4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n";
+  assert_int_equal(write(to[1], line, sizeof line - 1), (ssize_t)(sizeof line - 1));
+  char got[512];
+  size_t have = 0;
+  struct pollfd p = {from[0], POLLIN, 0};
+  while (have < sizeof line - 1 && poll(&p, 1, 3000) > 0) {
+    ssize_t n = read(from[0], got + have, sizeof got - have);
+    if (n <= 0)
+      break;
+    have += (size_t)n;
+  }
+  assert_int_equal(have, sizeof line - 1); /* arrived while stdin is still open */
+  assert_memory_equal(got, line, have);
+  /* within 250 ms (+ slack) of arriving, the cycle is committed, stdin still open */
+  usleep(600 * 1000);
+  assert_int_equal(tu_db_int(db, "SELECT count(*) FROM gc_cycles"), 1);
+  close(to[1]);
+  int st;
+  waitpid(pid, &st, 0);
+  assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  close(from[0]);
+  tu_rm_db(db);
+}
+
+/* `| head`: a closed stdout ends the program quietly; what was read is kept. */
+static void test_closed_stdout_is_quiet(void **state) {
+  (void)state;
+  int from[2];
+  char in[512], err[512], db[512];
+  tu_corpus(in, sizeof in, "06_interleaved_applog/combined.log");
+  tu_tmp(err, sizeof err, "closed.err");
+  tu_tmp(db, sizeof db, "closed.db");
+  assert_int_equal(pipe(from), 0);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, in, O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, from[1], 1);
+  posix_spawn_file_actions_addclose(&fa, from[0]);
+  posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  char *argv[] = {(char *)tu_bin(), "--db", db, NULL};
+  pid_t pid;
+  assert_int_equal(posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ), 0);
+  posix_spawn_file_actions_destroy(&fa);
+  close(from[1]);
+  char buf[100];
+  assert_true(read(from[0], buf, sizeof buf) > 0);
+  close(from[0]); /* like `head -c 100` */
+  int st;
+  waitpid(pid, &st, 0);
+  assert_true(WIFEXITED(st));
+  assert_int_equal(WEXITSTATUS(st), 0);
+  size_t n = 1;
+  char *e = tu_slurp(err, &n);
+  assert_int_equal(n, 0);
+  free(e);
+  char ok[64];
+  assert_string_equal(tu_db_text(db, "PRAGMA integrity_check", ok, sizeof ok), "ok");
+  assert_true(tu_db_int(db, "SELECT count(*) FROM gc_cycles") > 0);
+  unlink(err);
+  tu_rm_db(db);
+}
+
+static void expect_error(char *const argv[], int status, const char *needle) {
+  char err[512];
+  tu_tmp(err, sizeof err, "err.txt");
+  assert_int_equal(tu_run(argv, NULL, NULL, err), status);
+  size_t n = 0;
+  char *text = tu_slurp(err, &n);
+  assert_non_null(text);
+  if (!strstr(text, needle)) {
+    fprintf(stderr, "stderr was: %s\nexpected to contain: %s\n", text, needle);
+    fail();
+  }
+  assert_non_null(memchr(text, '\n', n));
+  assert_true(strchr(text, '\n') == text + n - 1); /* exactly one line */
+  free(text);
+  unlink(err);
+}
+
+static void test_user_errors(void **state) {
+  (void)state;
+  char db[512], good[512], dir[512];
+  tu_tmp(db, sizeof db, "err.db");
+  tu_corpus(good, sizeof good, "01_steady_state_web/gctrace.log");
+  tu_corpus(dir, sizeof dir, "01_steady_state_web");
+  char *bad_flag[] = {(char *)tu_bin(), "--frobnicate", NULL};
+  expect_error(bad_flag, 2, "unknown option '--frobnicate'");
+  char *no_files[] = {(char *)tu_bin(), "analyze", "--db", db, NULL};
+  expect_error(no_files, 2, "analyze needs at least one FILE");
+  char *missing_value[] = {(char *)tu_bin(), "--db", NULL};
+  expect_error(missing_value, 2, "missing value for '--db'");
+  char *missing[] = {(char *)tu_bin(), "analyze", "--quiet", "--db", db, "/nonexistent/x.log", NULL};
+  expect_error(missing, 3, "/nonexistent/x.log: No such file or directory");
+  char *directory[] = {(char *)tu_bin(), "analyze", "--quiet", "--db", db, dir, NULL};
+  expect_error(directory, 3, "is a directory");
+  char *bad_db[] = {(char *)tu_bin(), "analyze", "--db", "/nonexistent/dir/x.db", good, NULL};
+  expect_error(bad_db, 3, "/nonexistent/dir/x.db: cannot open");
+  /* a missing file among several: the others are still imported, the status says so */
+  tu_rm_db(db);
+  char *mixed[] = {(char *)tu_bin(), "analyze", "--quiet", "--db", db, "/nonexistent/y.log", good, NULL};
+  expect_error(mixed, 3, "/nonexistent/y.log");
+  assert_int_equal(tu_db_int(db, "SELECT count(*) FROM gc_cycles"), 37);
+  tu_rm_db(db);
+  char out[512];
+  tu_tmp(out, sizeof out, "help.txt");
+  char *help[] = {(char *)tu_bin(), "--help", NULL};
+  assert_int_equal(tu_run(help, NULL, out, NULL), 0);
+  char *text = tu_slurp(out, NULL);
+  assert_non_null(strstr(text, "usage: gctrace-watch"));
+  free(text);
+  char *version[] = {(char *)tu_bin(), "--version", NULL};
+  assert_int_equal(tu_run(version, NULL, out, NULL), 0);
+  text = tu_slurp(out, NULL);
+  assert_non_null(strstr(text, "gctrace-watch "));
+  free(text);
+  unlink(out);
+}
+
+int main(void) {
+  signal(SIGPIPE, SIG_IGN);
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_every_corpus_file_identical),
+      cmocka_unit_test(test_odd_input),
+      cmocka_unit_test(test_strip_keeps_app_lines_whole),
+      cmocka_unit_test(test_line_appears_at_once),
+      cmocka_unit_test(test_closed_stdout_is_quiet),
+      cmocka_unit_test(test_user_errors),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
