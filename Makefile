@@ -10,7 +10,7 @@ DESTDIR  ?=
 CC       ?= cc
 CORPUS   ?= $(abspath ../shared/corpus)
 DEB_PKGS  = libpcre2-dev libsqlite3-dev libcmocka-dev zlib1g-dev pkg-config gnuplot-nox clang \
-            libclang-rt-dev sqlite3
+            libclang-rt-dev sqlite3 time
 PKGS      = libpcre2-8 sqlite3 zlib
 
 OPT      ?= -O2 -g
@@ -26,7 +26,7 @@ LIB_SRC = $(filter-out src/main.c,$(SRC))
 TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 GRAMMAR = $(sort $(wildcard grammar/*.pcre))
 
-.PHONY: all deps check test test-asan fuzz demo bench install clean docs
+.PHONY: all deps check test test-asan fuzz demo bench install install-files clean docs
 all: gctrace-watch
 
 deps:
@@ -109,7 +109,11 @@ bench: deps
 	$(MAKE) all
 	CORPUS=$(CORPUS) bench/run.sh
 
-install: gctrace-watch
+install: deps
+	$(MAKE) all
+	$(MAKE) install-files
+
+install-files: gctrace-watch
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 gctrace-watch $(DESTDIR)$(PREFIX)/bin/gctrace-watch
 	if [ -f docs/gctrace-watch.1 ]; then install -m 644 docs/gctrace-watch.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi

@@ -1,0 +1,245 @@
+/*
+** test_splice.c: splice repair against interleavings made the way the runtime makes them.
+**
+** formats.md §2.1: the runtime writes a trace line as one write(2) per token (a number, or
+** the literal text between numbers, the final "\n" included) and an application writes its
+** lines whole. So this test takes real trace lines (corpus 01, 05a, 06, 13), cuts each into
+** those tokens, and glues real application lines (corpus 06) in at random token boundaries
+** (the interleaving is built here; the lines are real). Whatever the cuts, every trace line
+** must come back once, with the same fields as when read intact, marked repaired exactly
+** when something was glued into it.
+*/
+#include "testutil.h"
+
+#include "recog.h"
+#include "splice.h"
+
+enum { MAX_TRACE = 600, MAX_APP = 400 };
+
+typedef struct collected {
+  gcw_event ev[4 * MAX_TRACE];
+  int n;
+  int unparsed;
+} collected;
+
+static void on_event(void *ctx, const gcw_event *ev) {
+  collected *c = ctx;
+  if (c->n < 4 * MAX_TRACE)
+    c->ev[c->n++] = *ev;
+}
+
+static void on_unparsed(void *ctx, long line, const char *text, size_t len, const char *why) {
+  collected *c = ctx;
+  fprintf(stderr, "unparsed at %ld (%s): %.*s\n", line, why, (int)len, text);
+  c->unparsed++;
+}
+
+/* Lines of a corpus file that satisfy keep(). */
+static int load_lines(const char *rel, char **out, int max, int (*keep)(const char *)) {
+  char path[512];
+  size_t n;
+  char *buf = tu_slurp(tu_corpus(path, sizeof path, rel), &n);
+  assert_non_null(buf);
+  int k = 0;
+  for (char *line = strtok(buf, "\n"); line && k < max; line = strtok(NULL, "\n"))
+    if (keep(line))
+      out[k++] = strdup(line);
+  free(buf);
+  return k;
+}
+
+static int is_trace(const char *l) {
+  return strncmp(l, "gc ", 3) == 0 || strncmp(l, "scav ", 5) == 0;
+}
+static int is_intact_trace(const char *l) {
+  size_t n = strlen(l);
+  return is_trace(l) && (strcmp(l + n - 2, " P") == 0 || strcmp(l + n - 4, "util") == 0 ||
+                         strcmp(l + n - 8, "(forced)") == 0);
+}
+static int is_app(const char *l) { return strncmp(l, "2026/11/22 ", 11) == 0; }
+
+/* The runtime's write boundaries: between a run of [0-9.] and a run of anything else. */
+static int token_ends(const char *l, size_t *ends, int max) {
+  int n = 0;
+  size_t len = strlen(l);
+  for (size_t i = 1; i <= len && n < max; i++) {
+    int a = (l[i - 1] >= '0' && l[i - 1] <= '9') || l[i - 1] == '.';
+    int b = i < len && ((l[i] >= '0' && l[i] <= '9') || l[i] == '.');
+    if (i == len || a != b)
+      ends[n++] = i;
+  }
+  return n;
+}
+
+static uint64_t rng_state;
+static uint32_t rnd(void) {
+  rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+  return (uint32_t)(rng_state >> 33);
+}
+
+typedef struct stream {
+  char *text;
+  size_t len, cap;
+} stream;
+
+static void put(stream *s, const char *p, size_t n) {
+  if (s->len + n + 1 > s->cap) {
+    s->cap = (s->len + n + 1) * 2;
+    s->text = realloc(s->text, s->cap);
+    assert_non_null(s->text);
+  }
+  memcpy(s->text + s->len, p, n);
+  s->len += n;
+  s->text[s->len] = '\0';
+}
+
+/* Feed a stream's lines to a fresh splicer. */
+static void splice_all(gcw_recog *r, const char *text, collected *c) {
+  gcw_splice *sp;
+  gcw_splice_sink sink = {c, on_event, on_unparsed};
+  assert_int_equal(gcw_splice_new(&sp, r, sink), GCW_OK);
+  long no = 0;
+  for (const char *p = text; *p;) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    gcw_splice_line(sp, p, n, ++no, NULL);
+    p += n + (nl != NULL);
+  }
+  gcw_splice_finish(sp);
+  gcw_splice_free(&sp);
+}
+
+static int same_fields(const gcw_event *a, const gcw_event *b) {
+  if (a->family != b->family || a->unknown_parts != b->unknown_parts)
+    return 0;
+  for (int f = 0; f < GCW_NFIELDS; f++)
+    if (a->present[f] != b->present[f] || (a->present[f] && a->v[f] != b->v[f]))
+      return 0;
+  return 1;
+}
+
+/* One interleaving: 30 app lines first (the app's usual line start is learnt from them),
+** then every trace line cut at random token boundaries with app lines glued in. */
+static void check_interleaving(gcw_recog *r, char **trace, int nt, char **app, int na,
+                               unsigned cut_percent) {
+  stream s = {NULL, 0, 0};
+  int ai = 0, glued_lines = 0;
+  int *glued = calloc((size_t)nt, sizeof *glued);
+  for (int i = 0; i < 30; i++, ai++) {
+    put(&s, app[ai % na], strlen(app[ai % na]));
+    put(&s, "\n", 1);
+  }
+  for (int t = 0; t < nt; t++) {
+    size_t ends[128];
+    int ntok = token_ends(trace[t], ends, 128);
+    size_t at = 0;
+    for (int k = 0; k < ntok; k++) {
+      put(&s, trace[t] + at, ends[k] - at);
+      at = ends[k];
+      /* a foreign line may land after any token, the last one (before "\n") included */
+      if (rnd() % 100 < cut_percent) {
+        const char *a = app[ai++ % na];
+        put(&s, a, strlen(a));
+        put(&s, "\n", 1);
+        glued[t] = 1;
+      }
+    }
+    put(&s, "\n", 1);
+    glued_lines += glued[t];
+    if (rnd() % 3 == 0) { /* sometimes whole app lines between trace lines */
+      put(&s, app[ai % na], strlen(app[ai % na]));
+      put(&s, "\n", 1);
+      ai++;
+    }
+  }
+  collected *want = calloc(1, sizeof *want), *got = calloc(1, sizeof *got);
+  for (int t = 0; t < nt; t++) {
+    assert_true(gcw_recog_line(r, trace[t], strlen(trace[t]), &want->ev[want->n]));
+    want->n++;
+  }
+  splice_all(r, s.text, got);
+  assert_int_equal(got->unparsed, 0);
+  assert_int_equal(got->n, nt);
+  /* events come out in the order their lines completed: match each to its source */
+  int repaired = 0;
+  for (int t = 0; t < nt; t++) {
+    if (!same_fields(&want->ev[t], &got->ev[t])) {
+      fprintf(stderr, "line %d differs after splicing: %s\n", t, trace[t]);
+      fail();
+    }
+    assert_int_equal(got->ev[t].repaired, glued[t]);
+    repaired += got->ev[t].repaired;
+  }
+  assert_int_equal(repaired, glued_lines);
+  free(want);
+  free(got);
+  free(glued);
+  free(s.text);
+}
+
+static char *traces[MAX_TRACE], *apps[MAX_APP];
+
+static void test_random_interleavings(void **state) {
+  (void)state;
+  gcw_recog *r;
+  char msg[256];
+  assert_int_equal(gcw_recog_open(&r, msg, sizeof msg), GCW_OK);
+  int nt = load_lines("01_steady_state_web/gctrace.log", traces, 74, is_intact_trace);
+  nt += load_lines("05a_seed_map_freeosmemory/gctrace.log", traces + nt, 21, is_intact_trace);
+  nt += load_lines("13_forced_gc_storm/gctrace.log", traces + nt, 200, is_intact_trace);
+  int na = load_lines("06_interleaved_applog/combined.log", apps, MAX_APP, is_app);
+  assert_true(nt > 250);
+  assert_int_equal(na, MAX_APP);
+  static const unsigned rates[] = {0, 2, 5, 10, 25, 50};
+  int rounds = tu_quick() ? 3 : 10;
+  for (int round = 0; round < rounds; round++)
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+      rng_state = 0x9E3779B97F4A7C15ull * (uint64_t)(round * 16 + (int)i + 1);
+      check_interleaving(r, traces, nt, apps, na, rates[i]);
+    }
+  for (int i = 0; i < nt; i++)
+    free(traces[i]);
+  for (int i = 0; i < na; i++)
+    free(apps[i]);
+  gcw_recog_close(&r);
+}
+
+/* Real pieces from corpus 06, fed as they are in the file. */
+static void test_real_pieces_06(void **state) {
+  (void)state;
+  gcw_recog *r;
+  char msg[256], path[512];
+  assert_int_equal(gcw_recog_open(&r, msg, sizeof msg), GCW_OK);
+  size_t n;
+  char *all = tu_slurp(tu_corpus(path, sizeof path, "06_interleaved_applog/combined.log"), &n);
+  assert_non_null(all);
+  /* lines 1..1040 hold the first splits: 84-85, 92-93, 508-509, 675-679, 968-969,
+  ** 1034-1037 (a late newline alone on 1037) */
+  char *end = all;
+  for (int i = 0; i < 1040; i++)
+    end = strchr(end, '\n') + 1;
+  *end = '\0';
+  collected *c = calloc(1, sizeof *c);
+  splice_all(r, all, c);
+  assert_int_equal(c->unparsed, 0);
+  int gcs = 0, rep = 0;
+  for (int i = 0; i < c->n; i++)
+    if (c->ev[i].family == GCW_FAM_GC) {
+      gcs++;
+      rep += c->ev[i].repaired;
+      assert_int_equal((int)c->ev[i].v[GCW_F_gc], gcs); /* 1, 2, 3, ... in order */
+    }
+  assert_int_equal(gcs, 122);
+  assert_int_equal(rep, 6);
+  free(c);
+  free(all);
+  gcw_recog_close(&r);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_random_interleavings),
+      cmocka_unit_test(test_real_pieces_06),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
