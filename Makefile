@@ -91,13 +91,13 @@ build/fuzz/fuzz_splice: tests/fuzz/fuzz_splice.c $(LIB_SRC) build/grammar.c
 fuzz: build/fuzz/fuzz_splice
 	@mkdir -p build/fuzz/corpus
 	@cp -n tests/fuzz/seeds/* build/fuzz/corpus/ 2>/dev/null || true
-	build/fuzz/fuzz_splice -max_total_time=$${FUZZ_SECONDS:-30} -max_len=4096 build/fuzz/corpus
+	build/fuzz/fuzz_splice -seed=1 -runs=$${FUZZ_RUNS:-30000} -max_len=4096 build/fuzz/corpus
 
 check: deps
 	$(MAKE) all
 	$(MAKE) test
 	$(MAKE) test-asan
-	$(MAKE) fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-30}
+	$(MAKE) fuzz
 	@echo "make check: all tests passed"
 
 demo: deps

@@ -52,7 +52,7 @@ int gcw_cmd_analyze(const gcw_config *cfg) {
   char *buf = malloc(GCW_READ_CHUNK);
   long long *ids = calloc((size_t)cfg->nfiles, sizeof *ids);
   int nids = 0, fatal = 0;
-  gcw_pipeline_opts o = {GCW_PASS_NONE, 0};
+  gcw_pipeline_opts o = {GCW_PASS_NONE, 0, cfg->quiet};
   if (!buf || !ids || gcw_pipeline_new(&p, r, s, o)) {
     fprintf(stderr, "gctrace-watch: out of memory\n");
     status = GCW_EXIT_INTERNAL;

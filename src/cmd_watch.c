@@ -66,7 +66,7 @@ int gcw_cmd_watch(const gcw_config *cfg) {
     return status;
   status = GCW_EXIT_OK;
   char *buf = malloc(GCW_READ_CHUNK);
-  gcw_pipeline_opts o = {cfg->strip ? GCW_PASS_STRIP : GCW_PASS_RAW, 1};
+  gcw_pipeline_opts o = {cfg->strip ? GCW_PASS_STRIP : GCW_PASS_RAW, 1, cfg->quiet};
   if (!buf || gcw_pipeline_new(&p, r, s, o)) {
     fprintf(stderr, "gctrace-watch: out of memory\n");
     status = GCW_EXIT_INTERNAL;

@@ -1,6 +1,7 @@
 /* pipeline.c: wiring of the stages for one source. See pipeline.h. */
 #include "pipeline.h"
 
+#include "limits.h"
 #include "lines.h"
 #include "runs.h"
 #include "sha256.h"
@@ -21,6 +22,7 @@ struct gcw_pipeline {
   gcw_splice *splice;
   gcw_runs *runs;
   long long source_id;
+  char path[256];    /* the source's name, for notices */
   gcw_sha256 sha;
   gcw_source_totals totals;
   gcw_err err;       /* first failure; stops all further work */
@@ -111,10 +113,29 @@ static void write_stripped(gcw_pipeline *p, const char *text, size_t len,
     out_write(p, "\n", 1);
 }
 
+enum { NOTICES_PER_SOURCE = 5 };
+
+static void notice_overlong(gcw_pipeline *p, long line) {
+  if (p->opts.quiet || p->totals.overlong > NOTICES_PER_SOURCE)
+    return;
+  if (p->totals.overlong == NOTICES_PER_SOURCE)
+    fprintf(stderr, "gctrace-watch: %s: more lines over %d MiB; counted in sources.overlong_lines\n",
+            p->path, GCW_LINE_MAX >> 20);
+  else
+    fprintf(stderr,
+            "gctrace-watch: %s:%ld: line longer than %d MiB; analysed its first %d MiB "
+            "(passed through whole)\n",
+            p->path, line, GCW_LINE_MAX >> 20, GCW_LINE_MAX >> 20);
+}
+
 static void on_line(void *ctx, const char *text, size_t len, const gcw_line_info *info) {
   gcw_pipeline *p = ctx;
   if (p->err)
     return;
+  if (info->overlong) {
+    notice_overlong(p, info->no);
+    p->totals.overlong++;
+  }
   gcw_splice_line(p->splice, text, len, info->no, &p->spans);
   if (p->opts.pass != GCW_PASS_STRIP)
     return;
@@ -161,6 +182,7 @@ gcw_err gcw_pipeline_source_begin(gcw_pipeline *p, const char *path, const char 
                                   long long *source_id) {
   free_stages(p);
   memset(&p->totals, 0, sizeof p->totals);
+  snprintf(p->path, sizeof p->path, "%s", path);
   gcw_sha256_init(&p->sha);
   gcw_err e = gcw_store_source_begin(p->store, path, kind, &p->source_id);
   if (e) {
@@ -221,7 +243,6 @@ gcw_err gcw_pipeline_source_end(gcw_pipeline *p, gcw_source_totals *totals) {
     gcw_splice_finish(p->splice);
     gcw_runs_finish(p->runs);
     p->totals.lines = gcw_lines_count(p->lines);
-    p->totals.overlong = gcw_lines_overlong(p->lines);
   }
   gcw_sha256_hex(&p->sha, hex);
   if (!p->err || p->err == GCW_EPIPE)

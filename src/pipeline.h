@@ -25,6 +25,7 @@ typedef enum gcw_passthrough {
 typedef struct gcw_pipeline_opts {
   gcw_passthrough pass;
   int stamp_arrival; /* watch mode: wall time = arrival time of the line */
+  int quiet;         /* no notices on stderr (errors still) */
 } gcw_pipeline_opts;
 
 typedef struct gcw_source_totals {

@@ -414,14 +414,23 @@ static void take_groups(const pattern *p, const char *s, const PCRE2_SIZE *ov, g
   for (int i = 0; i < p->ngroups; i++) {
     const group_map *g = &p->groups[i];
     PCRE2_SIZE a = ov[2 * g->group], b = ov[2 * g->group + 1];
-    if (a == PCRE2_UNSET)
-      continue;
     if (g->how == CONV_KIND) {
-      ev->kind = g->kind;
+      if (a != PCRE2_UNSET)
+        ev->kind = g->kind;
+      continue;
+    }
+    gcw_field_type type = gcw_field_infos[g->field].type;
+    if (a == PCRE2_UNSET) {
+      /* A marker this shape can print but this line lacks is 0, not unknown: a gc line
+      ** without " (forced)" was not forced. Numbers that did not match stay absent. */
+      if (type == GCW_FLAG && !ev->present[g->field]) {
+        ev->v[g->field] = 0;
+        ev->present[g->field] = 1;
+      }
       continue;
     }
     double v;
-    switch (gcw_field_infos[g->field].type) {
+    switch (type) {
     case GCW_FLAG: v = 1; break;
     case GCW_INT: v = parse_int(s + a, b - a, g->how == CONV_HEX ? 16 : 10); break;
     case GCW_REAL: v = parse_real(s + a, b - a); break;
@@ -483,7 +492,7 @@ static void era_rules(gcw_family fam, gcw_event *ev) {
   /* Every gc line of Go 1.18+ has "MB stacks": a line without it is older. */
   if (fam == GCW_FAM_GC && !ev->present[GCW_F_stacks_mb] && ev->era_max > 17)
     ev->era_max = 17;
-  if (ev->present[GCW_F_leak_check] && ev->era_min < 26)
+  if (ev->present[GCW_F_leak_check] && ev->v[GCW_F_leak_check] != 0 && ev->era_min < 26)
     ev->era_min = 26; /* the goroutine-leak infix appeared in Go 1.26 */
 }
 

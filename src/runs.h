@@ -7,13 +7,17 @@
 ** Never:  looks at text or at sinks' data.
 **
 ** The rule (docs/schema.md, "runs"): cycle numbers count up from 1 in every process and
-** @t is seconds since that process started. A gc line continues the open run whose last
-** cycle is exactly one lower and whose last @t is not later (the closest in @t when
-** several); otherwise "gc 1" (or a lower number than every open run has) starts a new
-** run; otherwise it continues the open run with the highest lower cycle number, and the
-** gap counts as missing cycles. Scavenger, pacer and "GC forced" lines carry no number
-** or time: they go to the run of the latest gc line. When more than GCW_RUNS_OPEN runs
-** are open the least recently used is closed.
+** @t is seconds since that process started. For a gc line numbered N at @t:
+**  1. it continues the open run whose last cycle is N-1 and whose last @t is not later
+**     than t (the most recently active one when several can);
+**  2. else, a run begun by scavenger/pacer lines that has no gc line yet takes it;
+**  3. else "gc 1" starts a new run;
+**  4. else it continues the open run with the highest last cycle below N whose last @t is
+**     not later than t; the gap counts in missing_cycles;
+**  5. else (N not above any open run's last cycle, or @t going back) a new run starts.
+** Lines of Go <= 1.4 have no @t: only the numbers count. Scavenger, pacer and "GC forced"
+** lines carry no number or time: they go to the run of the latest gc line. When more
+** than GCW_RUNS_OPEN runs are open, the least recently active one is closed.
 */
 #ifndef GCW_RUNS_H
 #define GCW_RUNS_H

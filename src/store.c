@@ -18,6 +18,9 @@ enum { ST_GC, ST_SCAV, ST_PACER, ST_FORCED, ST_UNPARSED, ST_RUN_OPEN, ST_RUN_CLO
 struct gcw_store {
   sqlite3 *db;
   sqlite3_stmt *st[ST_COUNT];
+  /* the fields.h fields each event table stores, in column order */
+  int16_t cols[ST_FORCED + 1][GCW_NFIELDS];
+  int ncols[ST_FORCED + 1];
   int in_tx;
   long rows_in_tx;
   double last_commit_ms;
@@ -37,7 +40,15 @@ static const char *const event_prefix[] = {
                  "gc INTEGER, kind TEXT NOT NULL, wall TEXT, repaired INTEGER NOT NULL, "
                  "unknown_parts INTEGER NOT NULL",
     [ST_FORCED] = "run_id INTEGER NOT NULL REFERENCES runs(id), line INTEGER NOT NULL, "
-                  "gc INTEGER, family TEXT NOT NULL, wall TEXT"};
+                  "gc INTEGER, family TEXT NOT NULL, wall TEXT, repaired INTEGER NOT NULL, "
+                  "unknown_parts INTEGER NOT NULL"};
+/* The same columns by name, for the INSERTs: naming them keeps an older database (whose
+** later columns were added by ALTER TABLE) writable. */
+static const char *const event_prefix_names[] = {
+    [ST_GC] = "run_id, line, wall, repaired, unknown_parts, pause_ms",
+    [ST_SCAV] = "run_id, line, gc, family, wall, repaired, unknown_parts",
+    [ST_PACER] = "run_id, line, gc, kind, wall, repaired, unknown_parts",
+    [ST_FORCED] = "run_id, line, gc, family, wall, repaired, unknown_parts"};
 static const char *const event_table[] = {
     [ST_GC] = "gc_cycles", [ST_SCAV] = "scavenger", [ST_PACER] = "pacer",
     [ST_FORCED] = "forced_gc"};
@@ -45,7 +56,7 @@ static const unsigned event_bits[] = {
     [ST_GC] = GCW_T_GC, [ST_SCAV] = GCW_T_SCAV, [ST_PACER] = GCW_T_PACER,
     [ST_FORCED] = GCW_T_FORCED};
 static const int event_prefix_cols[] = {[ST_GC] = 6, [ST_SCAV] = 7, [ST_PACER] = 7,
-                                        [ST_FORCED] = 5};
+                                        [ST_FORCED] = 7};
 
 static const char schema_fixed[] =
     "CREATE TABLE IF NOT EXISTS sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL, "
@@ -86,24 +97,28 @@ static gcw_err fail(gcw_store *s, const char *what) {
 const char *gcw_store_errmsg(const gcw_store *s) { return s->errmsg; }
 sqlite3 *gcw_store_db(gcw_store *s) { return s->db; }
 
-/* "CREATE TABLE t(prefix, f1 INTEGER, ...)" or "INSERT INTO t VALUES(?,...)". */
+/* "CREATE TABLE t(prefix, f1 INTEGER, ...)" or "INSERT INTO t(prefix, f1, ...) VALUES(?,...)". */
 static int event_sql(int st, int create, char *buf, size_t cap) {
   size_t n = 0;
-  int cols = event_prefix_cols[st];
+  int params = event_prefix_cols[st];
 #define PUT(...) n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, __VA_ARGS__)
   if (create)
     PUT("CREATE TABLE IF NOT EXISTS %s(%s", event_table[st], event_prefix[st]);
   else
-    PUT("INSERT INTO %s VALUES(?", event_table[st]);
-  for (int i = 1; !create && i < cols; i++)
-    PUT(",?");
+    PUT("INSERT INTO %s(%s", event_table[st], event_prefix_names[st]);
   for (int f = 0; f < GCW_NFIELDS; f++) {
     if (!(gcw_field_infos[f].tables & event_bits[st]))
       continue;
+    params++;
     if (create)
       PUT(", %s %s", gcw_field_infos[f].name,
           gcw_field_infos[f].type == GCW_REAL ? "REAL" : "INTEGER");
     else
+      PUT(", %s", gcw_field_infos[f].name);
+  }
+  if (!create) {
+    PUT(") VALUES(?");
+    for (int i = 1; i < params; i++)
       PUT(",?");
   }
   PUT(")");
@@ -149,9 +164,13 @@ static gcw_err prepare(gcw_store *s, int st, const char *sql) {
 
 static gcw_err prepare_all(gcw_store *s) {
   char sql[8192];
-  for (int st = ST_GC; st <= ST_FORCED; st++)
+  for (int st = ST_GC; st <= ST_FORCED; st++) {
     if (event_sql(st, 0, sql, sizeof sql) < 0 || prepare(s, st, sql))
       return GCW_EDB;
+    for (int f = 0; f < GCW_NFIELDS; f++)
+      if (gcw_field_infos[f].tables & event_bits[st])
+        s->cols[st][s->ncols[st]++] = (int16_t)f;
+  }
   static const struct { int st; const char *sql; } fixed[] = {
       {ST_UNPARSED, "INSERT INTO unparsed VALUES(?,?,?,?)"},
       {ST_RUN_OPEN, "INSERT INTO runs(source_id, ordinal, first_line, era_min, era_max) "
@@ -178,8 +197,10 @@ gcw_err gcw_store_open(gcw_store **out, const char *path, char *msg, size_t msgl
   if (!s)
     return GCW_ENOMEM;
   gcw_err err = GCW_OK;
-  if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-      SQLITE_OK) {
+  /* One thread uses the connection: SQLite's own mutexes would only cost time. */
+  if (sqlite3_open_v2(path, &s->db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      NULL) != SQLITE_OK) {
     err = fail(s, "cannot open");
   } else {
     sqlite3_busy_timeout(s->db, 5000);
@@ -202,9 +223,9 @@ gcw_err gcw_store_open(gcw_store **out, const char *path, char *msg, size_t msgl
 }
 
 static gcw_err step(gcw_store *s, sqlite3_stmt *st, const char *what) {
+  /* Every parameter is bound (NULL included) before each step: no clear_bindings. */
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
-  sqlite3_clear_bindings(st);
   return rc == SQLITE_DONE || rc == SQLITE_ROW ? GCW_OK : fail(s, what);
 }
 
@@ -304,6 +325,13 @@ static void bind_opt_int(sqlite3_stmt *st, int i, long long v, int present) {
     sqlite3_bind_null(st, i);
 }
 
+static void bind_opt_real(sqlite3_stmt *st, int i, double v, int present) {
+  if (present)
+    sqlite3_bind_double(st, i, v);
+  else
+    sqlite3_bind_null(st, i);
+}
+
 gcw_err gcw_store_run_close(gcw_store *s, const gcw_run *r) {
   char era[24];
   if (row(s))
@@ -321,12 +349,8 @@ gcw_err gcw_store_run_close(gcw_store *s, const gcw_run *r) {
   sqlite3_bind_int64(st, i++, r->unknown_parts);
   bind_opt_int(st, i++, r->first_gc, r->cycles > 0);
   bind_opt_int(st, i++, r->last_gc, r->cycles > 0);
-  if (r->first_t >= 0)
-    sqlite3_bind_double(st, i, r->first_t);
-  i++;
-  if (r->last_t >= 0)
-    sqlite3_bind_double(st, i, r->last_t);
-  i++;
+  bind_opt_real(st, i++, r->first_t, r->first_t >= 0);
+  bind_opt_real(st, i++, r->last_t, r->last_t >= 0);
   sqlite3_bind_int64(st, i++, r->scav_lines);
   sqlite3_bind_int64(st, i++, r->pacer_lines);
   sqlite3_bind_int64(st, i++, r->forced_lines);
@@ -373,7 +397,7 @@ gcw_err gcw_store_event(gcw_store *s, long long run_id, long cycle, const gcw_ev
   int stn = statement_for(ev->family);
   sqlite3_stmt *st = s->st[stn];
   int i = 1;
-  double pause;
+  double pause = 0;
   sqlite3_bind_int64(st, i++, run_id);
   sqlite3_bind_int64(st, i++, ev->line);
   if (stn != ST_GC) {
@@ -382,26 +406,23 @@ gcw_err gcw_store_event(gcw_store *s, long long run_id, long cycle, const gcw_ev
   }
   if (wall)
     sqlite3_bind_text(st, i, wall, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(st, i);
   i++;
-  if (stn != ST_FORCED) {
-    sqlite3_bind_int(st, i++, ev->repaired);
-    sqlite3_bind_int(st, i++, ev->unknown_parts);
-  }
+  sqlite3_bind_int(st, i++, ev->repaired);
+  sqlite3_bind_int(st, i++, ev->unknown_parts);
   if (stn == ST_GC) {
-    if (pause_ms(ev, &pause))
-      sqlite3_bind_double(st, i, pause);
-    i++;
+    int has = pause_ms(ev, &pause);
+    bind_opt_real(st, i++, pause, has);
   }
-  for (int f = 0; f < GCW_NFIELDS; f++) {
-    if (!(gcw_field_infos[f].tables & event_bits[stn]))
-      continue;
-    if (ev->present[f]) {
-      if (gcw_field_infos[f].type == GCW_REAL)
-        sqlite3_bind_double(st, i, ev->v[f]);
-      else
-        sqlite3_bind_int64(st, i, (sqlite3_int64)ev->v[f]);
-    }
-    i++;
+  for (int c = 0; c < s->ncols[stn]; c++, i++) {
+    int f = s->cols[stn][c];
+    if (!ev->present[f])
+      sqlite3_bind_null(st, i);
+    else if (gcw_field_infos[f].type == GCW_REAL)
+      sqlite3_bind_double(st, i, ev->v[f]);
+    else
+      sqlite3_bind_int64(st, i, (sqlite3_int64)ev->v[f]);
   }
   return step(s, st, "insert");
 }

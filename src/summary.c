@@ -53,12 +53,15 @@ static void print_run(sqlite3 *db, sqlite3_stmt *st, FILE *out) {
   int ordinal = sqlite3_column_int(st, 1);
   const char *format = (const char *)sqlite3_column_text(st, 2);
   long cycles = sqlite3_column_int64(st, 3);
-  fprintf(out, "  run %d (id %lld, lines %lld-%lld): %s, %ld cycles (gc %lld..%lld), %lld repaired, "
+  char range[64] = "";
+  if (cycles > 0)
+    snprintf(range, sizeof range, " (gc %lld..%lld)", sqlite3_column_int64(st, 6),
+             sqlite3_column_int64(st, 7));
+  fprintf(out, "  run %d (id %lld, lines %lld-%lld): %s, %ld cycles%s, %lld repaired, "
                "%lld missing, %lld scavenger, %lld pacer lines\n",
           ordinal, id, sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
-          format ? format : "unknown", cycles, sqlite3_column_int64(st, 6),
-          sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8), sqlite3_column_int64(st, 9),
-          sqlite3_column_int64(st, 10), sqlite3_column_int64(st, 11));
+          format ? format : "unknown", cycles, range, sqlite3_column_int64(st, 8),
+          sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10), sqlite3_column_int64(st, 11));
   if (cycles == 0)
     return;
   stats p = pause_stats(db, id);
@@ -74,8 +77,8 @@ static void print_run(sqlite3 *db, sqlite3_stmt *st, FILE *out) {
       if (sqlite3_column_type(h, 0) != SQLITE_NULL)
         fprintf(out, "    live heap min %lld MB, max %lld MB\n", sqlite3_column_int64(h, 0),
                 sqlite3_column_int64(h, 1));
-      else if (sqlite3_column_type(h, 2) != SQLITE_NULL) /* Go <= 1.4: heap after the GC */
-        fprintf(out, "    heap after GC min %lld MB, max %lld MB\n", sqlite3_column_int64(h, 2),
+      else if (sqlite3_column_type(h, 2) != SQLITE_NULL) /* Go <= 1.4: no marked live heap */
+        fprintf(out, "    heap at GC end min %lld MB, max %lld MB\n", sqlite3_column_int64(h, 2),
                 sqlite3_column_int64(h, 3));
     }
     sqlite3_finalize(h);
