@@ -29,7 +29,7 @@ FNR == 1 { delete defs; file = FILENAME; sub(/.*\//, "", file) }
     printf "  {%s, %d, GCW_G_START, %s, 0, 99, %s},\n", cstr(file), FNR, cstr($2), cstr(text); n++
     next
   }
-  if (kind != "head" && kind != "part" && kind != "line" && kind != "tail") {
+  if (kind != "head" && kind != "part" && kind != "line" && kind != "tail" && kind != "need") {
     printf "%s:%d: unknown kind '%s'\n", FILENAME, FNR, kind > "/dev/stderr"; bad = 1; exit 1
   }
   split($3, vr, "-")

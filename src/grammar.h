@@ -15,7 +15,8 @@ typedef enum gcw_grammar_kind {
   GCW_G_HEAD,  /* the line head */
   GCW_G_PART,  /* one ", "-separated part after the head */
   GCW_G_LINE,  /* a whole remainder after the head */
-  GCW_G_TAIL   /* how a complete line ends */
+  GCW_G_TAIL,  /* how a complete line ends */
+  GCW_G_NEED   /* every line of [min, max] carries this field (text: its name) */
 } gcw_grammar_kind;
 
 typedef struct gcw_grammar_entry {

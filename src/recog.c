@@ -10,13 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_HEADS = 4, MAX_PARTS = 16, MAX_LINES = 8, MAX_STARTS = 2, MAX_GROUPS = 16 };
+enum { MAX_HEADS = 4, MAX_PARTS = 16, MAX_LINES = 16, MAX_STARTS = 2, MAX_GROUPS = 16,
+       MAX_NEEDS = 4,
+       MAX_BODY_GROUPS = 96 };
 
 /* How a named group's text becomes a field value. */
 typedef enum conv { CONV_PLAIN, CONV_HEX, CONV_US_TO_MS, CONV_KIND } conv;
 
 typedef struct group_map {
   int group;        /* capture group number */
+  int part;         /* body pattern: the part the group belongs to (-1 elsewhere) */
   int field;        /* gcw_field, or -1 for CONV_KIND */
   conv how;
   const char *kind; /* CONV_KIND: the event kind it names (points into the pattern text) */
@@ -30,6 +33,14 @@ typedef struct pattern {
   int ngroups;
 } pattern;
 
+/* All parts of a line in one match: (?:(?:\G|, )(?:P1|P2|...))+\z. Used first; when it
+** fails (a part no pattern knows) the parts are matched one by one. */
+typedef struct body_pattern {
+  pcre2_code *code;
+  group_map groups[MAX_BODY_GROUPS];
+  int ngroups;
+} body_pattern;
+
 typedef struct family {
   const char *name;
   const char *starts[MAX_STARTS];
@@ -41,6 +52,11 @@ typedef struct family {
   int nparts;
   pattern lines[MAX_LINES];
   int nlines;
+  body_pattern body;  /* every part in one match (part families only) */
+  struct {
+    int field, min_minor, max_minor;
+  } needs[MAX_NEEDS]; /* fields every line of some releases carries */
+  int nneeds;
   pcre2_code *tail;   /* (?:TAILS)\z: how a complete line ends */
   pcre2_code *prefix; /* ^(?:HEADS)(?:BODY)\z without names, for partial matching */
 } family;
@@ -49,6 +65,7 @@ struct gcw_recog {
   family fams[GCW_NFAMILIES];
   uint8_t first_byte[256]; /* 1: some start literal begins with this byte */
   pcre2_match_data *md;
+  int use_body; /* 0: parts one by one only (tests compare both paths) */
 };
 
 static const char *const family_names[GCW_NFAMILIES] = {
@@ -86,24 +103,25 @@ static gcw_err compile(pcre2_code **out, const char *text, size_t len, uint32_t 
   return GCW_OK;
 }
 
-/* Map every named group of p->code to its field; names are the store's columns. */
-static gcw_err map_groups(pattern *p, char *msg, size_t msglen) {
+/* Map every named group of code to its field; names are the store's columns. */
+static gcw_err map_groups_of(const pcre2_code *code, group_map *groups, int *ngroups, int max,
+                             const gcw_grammar_entry *src, char *msg, size_t msglen) {
   uint32_t count, size;
   PCRE2_SPTR table;
-  pcre2_pattern_info(p->code, PCRE2_INFO_NAMECOUNT, &count);
-  pcre2_pattern_info(p->code, PCRE2_INFO_NAMEENTRYSIZE, &size);
-  pcre2_pattern_info(p->code, PCRE2_INFO_NAMETABLE, &table);
-  if (count > MAX_GROUPS) {
-    snprintf(msg, msglen, "grammar/%s:%d: more than %d named groups", p->src->file, p->src->line,
-             MAX_GROUPS);
+  pcre2_pattern_info(code, PCRE2_INFO_NAMECOUNT, &count);
+  pcre2_pattern_info(code, PCRE2_INFO_NAMEENTRYSIZE, &size);
+  pcre2_pattern_info(code, PCRE2_INFO_NAMETABLE, &table);
+  if (count > (uint32_t)max) {
+    snprintf(msg, msglen, "grammar/%s:%d: more than %d named groups", src->file, src->line, max);
     return GCW_EGRAMMAR;
   }
   for (uint32_t i = 0; i < count; i++) {
     PCRE2_SPTR e = table + i * size;
     const char *name = (const char *)e + 2;
     size_t len = strlen(name);
-    group_map *g = &p->groups[p->ngroups++];
+    group_map *g = &groups[(*ngroups)++];
     g->group = (e[0] << 8) | e[1];
+    g->part = -1;
     g->how = CONV_PLAIN;
     g->field = -1;
     if (strncmp(name, "kind_", 5) == 0) {
@@ -122,11 +140,15 @@ static gcw_err map_groups(pattern *p, char *msg, size_t msglen) {
     g->field = gcw_field_lookup(name, len);
     if (g->field < 0) {
       snprintf(msg, msglen, "grammar/%s:%d: group '%s' names no field of src/fields.h",
-               p->src->file, p->src->line, name);
+               src->file, src->line, name);
       return GCW_EGRAMMAR;
     }
   }
   return GCW_OK;
+}
+
+static gcw_err map_groups(pattern *p, char *msg, size_t msglen) {
+  return map_groups_of(p->code, p->groups, &p->ngroups, MAX_GROUPS, p->src, msg, msglen);
 }
 
 static gcw_err add_pattern(pattern *p, const gcw_grammar_entry *e, int whole, char *msg,
@@ -178,6 +200,56 @@ static int append_alternatives(char *buf, size_t cap, size_t *used, const patter
   return append_unnamed(buf, cap, used, ")");
 }
 
+/* The body pattern keeps the parts' names (PCRE2_DUPNAMES: alternatives share them) and
+** knows which part each capture group belongs to: groups are numbered in the order the
+** parts are written, and the body adds none of its own. */
+static gcw_err build_body(family *f, char *msg, size_t msglen) {
+  enum { CAP = 16384 };
+  char *buf = malloc(CAP);
+  size_t n = 0;
+  if (!buf)
+    return GCW_ENOMEM;
+  n += (size_t)snprintf(buf + n, CAP - n, "(?:(?:\\G|, )(?:");
+  for (int i = 0; i < f->nparts && n < CAP; i++)
+    n += (size_t)snprintf(buf + n, CAP - n, "%s(?:%s)", i ? "|" : "", f->parts[i].src->text);
+  if (n < CAP)
+    n += (size_t)snprintf(buf + n, CAP - n, "))+\\z");
+  gcw_err err = GCW_EGRAMMAR;
+  if (n >= CAP) {
+    snprintf(msg, msglen, "grammar/%s: parts of '%s' too long", f->parts[0].src->file, f->name);
+    goto out;
+  }
+  int code;
+  PCRE2_SIZE off;
+  f->body.code = pcre2_compile((PCRE2_SPTR)buf, n, PCRE2_ANCHORED | PCRE2_DUPNAMES, &code, &off,
+                               NULL);
+  if (!f->body.code) {
+    snprintf(msg, msglen, "grammar/%s: parts of '%s' do not combine", f->parts[0].src->file,
+             f->name);
+    goto out;
+  }
+  (void)pcre2_jit_compile(f->body.code, PCRE2_JIT_COMPLETE);
+  err = map_groups_of(f->body.code, f->body.groups, &f->body.ngroups, MAX_BODY_GROUPS,
+                      f->parts[0].src, msg, msglen);
+  if (err)
+    goto out;
+  for (int g = 0; g < f->body.ngroups; g++) {
+    int first = 1;
+    for (int i = 0; i < f->nparts; i++) {
+      uint32_t k;
+      pcre2_pattern_info(f->parts[i].code, PCRE2_INFO_CAPTURECOUNT, &k);
+      if (f->body.groups[g].group < first + (int)k) {
+        f->body.groups[g].part = i;
+        break;
+      }
+      first += (int)k;
+    }
+  }
+out:
+  free(buf);
+  return err;
+}
+
 static gcw_err build_family_patterns(family *f, const gcw_grammar_entry *tails[], int ntails,
                                      char *msg, size_t msglen) {
   enum { CAP = 16384 };
@@ -202,6 +274,8 @@ static gcw_err build_family_patterns(family *f, const gcw_grammar_entry *tails[]
     goto out;
   }
   err = compile(&f->prefix, buf, used, 0, f->heads[0].src, msg, msglen);
+  if (!err && f->nparts)
+    err = build_body(f, msg, msglen);
   if (err)
     goto out;
   used = 0;
@@ -263,6 +337,17 @@ static gcw_err add_entry(gcw_recog *r, const gcw_grammar_entry *e, char *msg, si
     return add_pattern(&f->lines[f->nlines++], e, 1, msg, msglen);
   case GCW_G_TAIL:
     return GCW_OK; /* collected per family in gcw_recog_open */
+  case GCW_G_NEED: {
+    int field = gcw_field_lookup(e->text, strlen(e->text));
+    if (field < 0 || f->nneeds == MAX_NEEDS) {
+      snprintf(msg, msglen, "grammar/%s:%d: need names no field (or too many)", e->file, e->line);
+      return GCW_EGRAMMAR;
+    }
+    f->needs[f->nneeds].field = field;
+    f->needs[f->nneeds].min_minor = e->min_minor;
+    f->needs[f->nneeds++].max_minor = e->max_minor;
+    return GCW_OK;
+  }
   }
   snprintf(msg, msglen, "grammar/%s:%d: too many entries of this kind", e->file, e->line);
   return GCW_EGRAMMAR;
@@ -292,8 +377,9 @@ gcw_err gcw_recog_open(gcw_recog **out, char *msg, size_t msglen) {
     }
     err = build_family_patterns(&r->fams[fi], tails, ntails, msg, msglen);
   }
+  r->use_body = 1;
   if (!err) {
-    r->md = pcre2_match_data_create(64, NULL);
+    r->md = pcre2_match_data_create(128, NULL);
     if (!r->md)
       err = GCW_ENOMEM;
   }
@@ -321,6 +407,7 @@ void gcw_recog_close(gcw_recog **pp) {
     free_patterns(f->lines, f->nlines);
     pcre2_code_free(f->tail);
     pcre2_code_free(f->prefix);
+    pcre2_code_free(f->body.code);
   }
   pcre2_match_data_free(r->md);
   free(r);
@@ -410,9 +497,14 @@ static double parse_int(const char *s, size_t n, int base) {
   return neg ? -(double)v : (double)v;
 }
 
-static void take_groups(const pattern *p, const char *s, const PCRE2_SIZE *ov, gcw_event *ev) {
-  for (int i = 0; i < p->ngroups; i++) {
-    const group_map *g = &p->groups[i];
+/* Take the groups of a match. `parts` (body matches only) has bit i set for every part
+** that took part in the match; a flag of a part that did not is left absent. */
+static void take_group_list(const group_map *groups, int n, uint32_t parts, const char *s,
+                            const PCRE2_SIZE *ov, gcw_event *ev) {
+  for (int i = 0; i < n; i++) {
+    const group_map *g = &groups[i];
+    if (g->part >= 0 && !(parts & (1u << g->part)))
+      continue;
     PCRE2_SIZE a = ov[2 * g->group], b = ov[2 * g->group + 1];
     if (g->how == CONV_KIND) {
       if (a != PCRE2_UNSET)
@@ -441,6 +533,10 @@ static void take_groups(const pattern *p, const char *s, const PCRE2_SIZE *ov, g
     ev->v[g->field] = v;
     ev->present[g->field] = 1;
   }
+}
+
+static void take_groups(const pattern *p, const char *s, const PCRE2_SIZE *ov, gcw_event *ev) {
+  take_group_list(p->groups, p->ngroups, 0, s, ov, ev);
 }
 
 static void narrow_era(gcw_event *ev, const gcw_grammar_entry *e) {
@@ -488,12 +584,43 @@ static int take_parts(gcw_recog *r, const family *f, const char *text, size_t le
   return unknown;
 }
 
-static void era_rules(gcw_family fam, gcw_event *ev) {
-  /* Every gc line of Go 1.18+ has "MB stacks": a line without it is older. */
-  if (fam == GCW_FAM_GC && !ev->present[GCW_F_stacks_mb] && ev->era_max > 17)
-    ev->era_max = 17;
+/* All parts in one match (the common case); 0 when some part is unknown. */
+static int take_body(gcw_recog *r, const family *f, const char *text, size_t len, size_t pos,
+                     gcw_event *ev) {
+  if (pcre2_match(f->body.code, (PCRE2_SPTR)text, len, pos, 0, r->md, NULL) < 0)
+    return 0;
+  const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+  uint32_t parts = 0;
+  for (int i = 0; i < f->body.ngroups; i++)
+    if (ov[2 * f->body.groups[i].group] != PCRE2_UNSET && f->body.groups[i].part >= 0)
+      parts |= 1u << f->body.groups[i].part;
+  take_group_list(f->body.groups, f->body.ngroups, parts, text, ov, ev);
+  for (int i = 0; i < f->nparts; i++)
+    if (parts & (1u << i))
+      narrow_era(ev, f->parts[i].src);
+  return 1;
+}
+
+/* A line without a field that every line of [a, b] carries is not from [a, b]. The era
+** stays one range: a cut that would split it keeps the whole range. */
+static void exclude_era(gcw_event *ev, int a, int b) {
+  if (ev->era_min >= a && ev->era_min <= b)
+    ev->era_min = b + 1;
+  else if (ev->era_max >= a && ev->era_max <= b)
+    ev->era_max = a - 1;
+}
+
+static void era_rules(const family *f, gcw_event *ev) {
+  /* markers that first appeared in a later release than the rest of their line */
   if (ev->present[GCW_F_leak_check] && ev->v[GCW_F_leak_check] != 0 && ev->era_min < 26)
-    ev->era_min = 26; /* the goroutine-leak infix appeared in Go 1.26 */
+    ev->era_min = 26; /* "(checking for goroutine leaks)": Go 1.26 */
+  if (ev->family == GCW_FAM_SCAV && ev->present[GCW_F_controller_reset] &&
+      ev->v[GCW_F_controller_reset] != 0 && ev->era_min < 18)
+    ev->era_min = 18; /* the scavenger's " [controller reset]": Go 1.18 */
+  /* after the markers: a marker can move the era into a range a missing field cuts */
+  for (int i = 0; i < f->nneeds; i++)
+    if (!ev->present[f->needs[i].field])
+      exclude_era(ev, f->needs[i].min_minor, f->needs[i].max_minor);
 }
 
 static int recognize_family(gcw_recog *r, int fi, const char *text, size_t len, gcw_event *ev) {
@@ -514,21 +641,27 @@ static int recognize_family(gcw_recog *r, int fi, const char *text, size_t len, 
     if (f->nlines) {
       for (int i = 0; i < f->nlines; i++)
         if (take(r, &f->lines[i], text + pos, len - pos, ev)) {
-          era_rules((gcw_family)fi, ev);
+          era_rules(f, ev);
           return 1;
         }
       continue;
     }
     if (pos >= len)
       continue;
+    if (r->use_body && take_body(r, f, text, len, pos, ev)) {
+      era_rules(f, ev);
+      return 1;
+    }
     ev->unknown_parts = take_parts(r, f, text, len, pos, ev);
     if (ev->unknown_parts && !ends_like_complete(r, f, text, len))
       continue; /* a piece of a split line, not a line of a newer Go */
-    era_rules((gcw_family)fi, ev);
+    era_rules(f, ev);
     return 1;
   }
   return 0;
 }
+
+void gcw_recog_use_body(gcw_recog *r, int on) { r->use_body = on; }
 
 int gcw_recog_line(gcw_recog *r, const char *text, size_t len, gcw_event *ev) {
   for (int fi = next_family_at(r, text, len, 0, NULL); fi >= 0;

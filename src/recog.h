@@ -34,6 +34,10 @@ int gcw_recog_at_start(const gcw_recog *r, const char *text, size_t len);
 ** 1: recognized, *ev filled (line/repaired left to the caller). 0: not a complete line. */
 int gcw_recog_line(gcw_recog *r, const char *text, size_t len, gcw_event *ev);
 
+/* 1 (default): match all parts of a line at once, falling back to one by one; 0: one by
+** one only. Both give the same events; tests compare them. */
+void gcw_recog_use_body(gcw_recog *r, int on);
+
 /* Length of the longest beginning of text that can begin a trace line of some family
 ** (0: none), and through *complete whether the whole of that beginning is itself a
 ** complete line. Used on pieces of split lines. */
