@@ -4,6 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define HAVE_SHA_NI 1
+#endif
+
 static const uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
     0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -45,10 +51,70 @@ static void compress(gcw_sha256 *c, const unsigned char *p) {
     c->h[i] += s[i];
 }
 
+#ifdef HAVE_SHA_NI
+/* CPUID: leaf 7 EBX bit 29 (SHA), leaf 1 ECX bits 9 (SSSE3) and 19 (SSE4.1). */
+static int cpu_has_sha(void) {
+  unsigned a, b, c, d;
+  if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 9)) || !(c & (1u << 19)))
+    return 0;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+    return 0;
+  return (b >> 29) & 1;
+}
+
+/* FIPS 180-4 6.2.2 with SHA-NI: the state lives as ABEF/CDGH pairs, each
+** _mm_sha256rnds2_epu32 does two rounds, msg1/msg2 extend the message schedule
+** (W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16]) four words at a time. */
+__attribute__((target("sha,sse4.1,ssse3"))) static void compress_hw(uint32_t h[8],
+                                                                     const unsigned char *p) {
+  const __m128i swap = _mm_set_epi64x(0x0c0d0e0f08090a0bll, 0x0405060700010203ll);
+  __m128i dcba = _mm_loadu_si128((const __m128i *)&h[0]);
+  __m128i hgfe = _mm_loadu_si128((const __m128i *)&h[4]);
+  __m128i cdab = _mm_shuffle_epi32(dcba, 0xB1);
+  __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+  __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+  __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+  __m128i abef0 = abef, cdgh0 = cdgh, m[4];
+  for (int g = 0; g < 16; g++) {
+    if (g < 4) {
+      m[g] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)), swap);
+    } else {
+      __m128i w = _mm_sha256msg1_epu32(m[g % 4], m[(g + 1) % 4]);
+      w = _mm_add_epi32(w, _mm_alignr_epi8(m[(g + 3) % 4], m[(g + 2) % 4], 4));
+      m[g % 4] = _mm_sha256msg2_epu32(w, m[(g + 3) % 4]);
+    }
+    __m128i wk = _mm_add_epi32(m[g % 4], _mm_loadu_si128((const __m128i *)&K[4 * g]));
+    cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+    abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0E));
+  }
+  abef = _mm_add_epi32(abef, abef0);
+  cdgh = _mm_add_epi32(cdgh, cdgh0);
+  __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+  __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+  _mm_storeu_si128((__m128i *)&h[0], _mm_blend_epi16(feba, dchg, 0xF0));
+  _mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(dchg, feba, 8));
+}
+#endif
+
+static void block(gcw_sha256 *c, const unsigned char *p) {
+#ifdef HAVE_SHA_NI
+  if (c->hw) {
+    compress_hw(c->h, p);
+    return;
+  }
+#endif
+  compress(c, p);
+}
+
 void gcw_sha256_init(gcw_sha256 *c) {
   static const uint32_t H0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                  0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
   memcpy(c->h, H0, sizeof H0);
+#ifdef HAVE_SHA_NI
+  c->hw = cpu_has_sha();
+#else
+  c->hw = 0;
+#endif
   c->bytes = 0;
   c->used = 0;
 }
@@ -64,11 +130,11 @@ void gcw_sha256_update(gcw_sha256 *c, const void *data, size_t n) {
     n -= take;
     if (c->used < 64)
       return;
-    compress(c, c->block);
+    block(c, c->block);
     c->used = 0;
   }
   for (; n >= 64; p += 64, n -= 64)
-    compress(c, p);
+    block(c, p);
   memcpy(c->block, p, n);
   c->used = n;
 }

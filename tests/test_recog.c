@@ -1200,8 +1200,58 @@ static int teardown(void **state) {
   return 0;
 }
 
+/* The two ways of matching parts (all at once, then one by one as the fallback) give the
+** same event for every trace line of these real logs. */
+static void test_body_and_parts_agree(void **state) {
+  (void)state;
+  static const char *const files[] = {
+      "01_steady_state_web/gctrace.log", "05a_seed_map_freeosmemory/gctrace.log",
+      "11_gcpacertrace/gctrace.log", "12a_esbuild_0.0.16_go1.13.8/esbuild_stderr.log",
+      "12b_esbuild_0.1.26_go1.14.2/esbuild_stderr.log",
+      "12c_esbuild_0.8.57_go1.16_serve/esbuild_serve_stderr.log",
+      "12c_esbuild_0.8.57_go1.16_serve/esbuild_serve_gcpacertrace.log",
+      "12e_esbuild_0.23.1_go1.22.5/esbuild_stderr.log", "13_forced_gc_storm/gctrace.log"};
+  gcw_recog *r;
+  char msg[256];
+  assert_int_equal(gcw_recog_open(&r, msg, sizeof msg), GCW_OK);
+  long compared = 0;
+  for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+    char path[512];
+    size_t n;
+    char *buf = tu_slurp(tu_corpus(path, sizeof path, files[f]), &n);
+    assert_non_null(buf);
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+      gcw_event a, b;
+      memset(&a, 0, sizeof a);
+      memset(&b, 0, sizeof b);
+      gcw_recog_use_body(r, 1);
+      int ra = gcw_recog_line(r, line, strlen(line), &a);
+      gcw_recog_use_body(r, 0);
+      int rb = gcw_recog_line(r, line, strlen(line), &b);
+      assert_int_equal(ra, rb);
+      if (!ra)
+        continue;
+      compared++;
+      assert_int_equal(a.family, b.family);
+      assert_string_equal(a.kind, b.kind);
+      assert_int_equal(a.unknown_parts, b.unknown_parts);
+      assert_int_equal(a.era_min, b.era_min);
+      assert_int_equal(a.era_max, b.era_max);
+      for (int k = 0; k < GCW_NFIELDS; k++) {
+        assert_int_equal(a.present[k], b.present[k]);
+        if (a.present[k])
+          assert_true(a.v[k] == b.v[k]);
+      }
+    }
+    free(buf);
+  }
+  assert_true(compared > 1500);
+  gcw_recog_close(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_body_and_parts_agree),
       cmocka_unit_test(test_g1_go15),
       cmocka_unit_test(test_g2_go16_to_117),
       cmocka_unit_test(test_g3_go118_on),
