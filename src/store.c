@@ -15,23 +15,12 @@ enum { SCHEMA_VERSION = 1 };
 enum { ST_GC, ST_SCAV, ST_PACER, ST_FORCED, ST_UNPARSED, ST_RUN_OPEN, ST_RUN_CLOSE,
        ST_SOURCE_BEGIN, ST_SOURCE_END, ST_BEGIN, ST_COMMIT, ST_COUNT };
 
-/* An INSERT for one line shape: the fields present in the line, no others. Lines of one
-** run have one or two shapes, so binding NULL for every absent field is avoided. */
-typedef struct shape_stmt {
-  uint64_t mask; /* bit c: the table's c-th field (cols[]) is present */
-  sqlite3_stmt *st;
-  long last_use;
-} shape_stmt;
-enum { SHAPES_PER_TABLE = 8 };
-
 struct gcw_store {
   sqlite3 *db;
   sqlite3_stmt *st[ST_COUNT];
-  /* the fields.h fields each event table stores, in column order (at most 64) */
-  int16_t cols[ST_FORCED + 1][64];
+  /* the fields.h fields each event table stores, in column order */
+  int16_t cols[ST_FORCED + 1][GCW_NFIELDS];
   int ncols[ST_FORCED + 1];
-  shape_stmt shapes[ST_FORCED + 1][SHAPES_PER_TABLE];
-  long shape_clock;
   int in_tx;
   long rows_in_tx;
   double last_commit_ms;
@@ -179,7 +168,7 @@ static gcw_err prepare_all(gcw_store *s) {
     if (event_sql(st, 0, sql, sizeof sql) < 0 || prepare(s, st, sql))
       return GCW_EDB;
     for (int f = 0; f < GCW_NFIELDS; f++)
-      if ((gcw_field_infos[f].tables & event_bits[st]) && s->ncols[st] < 64)
+      if (gcw_field_infos[f].tables & event_bits[st])
         s->cols[st][s->ncols[st]++] = (int16_t)f;
   }
   static const struct { int st; const char *sql; } fixed[] = {
@@ -215,7 +204,9 @@ gcw_err gcw_store_open(gcw_store **out, const char *path, char *msg, size_t msgl
     err = fail(s, "cannot open");
   } else {
     sqlite3_busy_timeout(s->db, 5000);
-    /* WAL: readers (report, plot, a user's sqlite3) never block the writer. */
+    /* WAL: readers (report, plot, a user's sqlite3) never block the writer. Foreign keys
+    ** are declared for readers but not enforced: this is the only writer, it inserts a
+    ** run before its rows, and a check per row would cost a lookup per line. */
     sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                         "PRAGMA cache_size=-2000",
                  NULL, NULL, NULL);
@@ -283,9 +274,6 @@ gcw_err gcw_store_close(gcw_store **pp) {
   gcw_err err = s->failed;
   for (int i = 0; i < ST_COUNT; i++)
     sqlite3_finalize(s->st[i]);
-  for (int t = 0; t <= ST_FORCED; t++)
-    for (int i = 0; i < SHAPES_PER_TABLE; i++)
-      sqlite3_finalize(s->shapes[t][i].st);
   if (s->db && sqlite3_close(s->db) != SQLITE_OK && !err)
     err = GCW_EDB;
   free(s);
@@ -404,63 +392,12 @@ static int pause_ms(const gcw_event *ev, double *out) {
   return 0;
 }
 
-/* The INSERT for table stn and this set of present fields (prepared on first use). */
-static sqlite3_stmt *shape_statement(gcw_store *s, int stn, uint64_t mask) {
-  shape_stmt *slot = NULL, *oldest = &s->shapes[stn][0];
-  for (int i = 0; i < SHAPES_PER_TABLE; i++) {
-    shape_stmt *sh = &s->shapes[stn][i];
-    if (sh->st && sh->mask == mask) {
-      sh->last_use = ++s->shape_clock;
-      return sh->st;
-    }
-    if (!sh->st && !slot)
-      slot = sh;
-    if (sh->last_use < oldest->last_use)
-      oldest = sh;
-  }
-  if (!slot) {
-    sqlite3_finalize(oldest->st);
-    oldest->st = NULL;
-    slot = oldest;
-  }
-  char sql[8192];
-  size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s(%s", event_table[stn],
-                              event_prefix_names[stn]);
-  int params = event_prefix_cols[stn];
-  for (int c = 0; c < s->ncols[stn] && n < sizeof sql; c++)
-    if (mask & (1ull << c)) {
-      n += (size_t)snprintf(sql + n, sizeof sql - n, ", %s",
-                            gcw_field_infos[s->cols[stn][c]].name);
-      params++;
-    }
-  if (n < sizeof sql)
-    n += (size_t)snprintf(sql + n, sizeof sql - n, ") VALUES(?");
-  for (int i = 1; i < params && n < sizeof sql; i++)
-    n += (size_t)snprintf(sql + n, sizeof sql - n, ",?");
-  if (n + 2 >= sizeof sql)
-    return NULL;
-  memcpy(sql + n, ")", 2);
-  if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->st, NULL) != SQLITE_OK) {
-    slot->st = NULL;
-    return NULL;
-  }
-  slot->mask = mask;
-  slot->last_use = ++s->shape_clock;
-  return slot->st;
-}
-
 gcw_err gcw_store_event(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
                         const char *wall) {
   if (row(s))
     return GCW_EDB;
   int stn = statement_for(ev->family);
-  uint64_t mask = 0;
-  for (int c = 0; c < s->ncols[stn]; c++)
-    if (ev->present[s->cols[stn][c]])
-      mask |= 1ull << c;
-  sqlite3_stmt *st = shape_statement(s, stn, mask);
-  if (!st)
-    return fail(s, "prepare insert");
+  sqlite3_stmt *st = s->st[stn];
   int i = 1;
   double pause = 0;
   sqlite3_bind_int64(st, i++, run_id);
@@ -480,14 +417,14 @@ gcw_err gcw_store_event(gcw_store *s, long long run_id, long cycle, const gcw_ev
     int has = pause_ms(ev, &pause);
     bind_opt_real(st, i++, pause, has);
   }
-  for (int c = 0; c < s->ncols[stn]; c++) {
+  for (int c = 0; c < s->ncols[stn]; c++, i++) {
     int f = s->cols[stn][c];
     if (!ev->present[f])
-      continue;
-    if (gcw_field_infos[f].type == GCW_REAL)
-      sqlite3_bind_double(st, i++, ev->v[f]);
+      sqlite3_bind_null(st, i);
+    else if (gcw_field_infos[f].type == GCW_REAL)
+      sqlite3_bind_double(st, i, ev->v[f]);
     else
-      sqlite3_bind_int64(st, i++, (sqlite3_int64)ev->v[f]);
+      sqlite3_bind_int64(st, i, (sqlite3_int64)ev->v[f]);
   }
   return step(s, st, "insert");
 }
