@@ -10,14 +10,14 @@ DESTDIR  ?=
 CC       ?= cc
 CORPUS   ?= $(abspath ../shared/corpus)
 DEB_PKGS  = libpcre2-dev libsqlite3-dev libcmocka-dev zlib1g-dev pkg-config gnuplot-nox clang \
-            libclang-rt-dev sqlite3 time
+            libclang-rt-dev sqlite3 time golang-go mandoc groff
 PKGS      = libpcre2-8 sqlite3 zlib
 
 OPT      ?= -O2 -g
 WARN      = -std=c11 -Wall -Wextra -Wpedantic -Werror -Wswitch -Wshadow -Wstrict-prototypes
 CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibuild
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 SAN       = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
@@ -26,7 +26,7 @@ LIB_SRC = $(filter-out src/main.c,$(SRC))
 TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 GRAMMAR = $(sort $(wildcard grammar/*.pcre))
 
-.PHONY: all deps check test test-asan fuzz demo bench install install-files clean docs
+.PHONY: all deps check test test-asan fuzz demo bench install install-files clean docs lint-man
 all: gctrace-watch
 
 deps:
@@ -93,8 +93,14 @@ fuzz: build/fuzz/fuzz_splice
 	@cp -n tests/fuzz/seeds/* build/fuzz/corpus/ 2>/dev/null || true
 	build/fuzz/fuzz_splice -seed=1 -runs=$${FUZZ_RUNS:-30000} -max_len=4096 build/fuzz/corpus
 
+# The man page renders without warnings (groff and mandoc's linter print nothing).
+lint-man:
+	@out=$$(groff -ww -man -Tutf8 docs/gctrace-watch.1 2>&1 >/dev/null; mandoc -W all -Tlint docs/gctrace-watch.1 2>&1); \
+	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; echo "man page: lint clean"
+
 check: deps
 	$(MAKE) all
+	$(MAKE) lint-man
 	$(MAKE) test
 	$(MAKE) test-asan
 	$(MAKE) fuzz

@@ -7,8 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { IN_WATCH = 1, IN_ANALYZE = 2, IN_ALL = 3 };
-enum opt_id { OPT_DB, OPT_STRIP, OPT_QUIET, OPT_HELP, OPT_VERSION };
+/* Where an option applies: one bit per command. */
+enum { IN_WATCH = 1, IN_CHILD = 2, IN_ANALYZE = 4, IN_RUNS = 8, IN_EXPORT = 16,
+       IN_REPORT = 32, IN_COMPARE = 64, IN_PLOT = 128,
+       IN_READ = IN_WATCH | IN_CHILD | IN_ANALYZE, IN_ALL = 255 };
+enum opt_id { OPT_DB, OPT_STRIP, OPT_QUIET, OPT_INPUT_FORMAT, OPT_FORMAT, OPT_RUN, OPT_ALL,
+              OPT_TABLE, OPT_FAIL_ON, OPT_THRESHOLD, OPT_PAUSE_SLO, OPT_KIND, OPT_OUTPUT,
+              OPT_SIZE, OPT_TERM, OPT_PLOT, OPT_HELP, OPT_VERSION };
 
 typedef struct option {
   enum opt_id id;
@@ -20,38 +25,89 @@ typedef struct option {
 
 static const option options[] = {
     {OPT_DB, "--db", "PATH", IN_ALL,
-     "SQLite database to write (default $GCTRACE_WATCH_DB or ./gctrace.db; :memory: keeps nothing)"},
-    {OPT_STRIP, "--strip", NULL, IN_WATCH,
-     "drop recognized trace lines from stdout instead of passing them through"},
-    {OPT_QUIET, "--quiet", NULL, IN_ALL, "print nothing on stderr but errors"},
+     "SQLite database (default $GCTRACE_WATCH_DB or ./gctrace.db; :memory: keeps nothing)"},
+    {OPT_STRIP, "--strip", NULL, IN_WATCH | IN_CHILD,
+     "drop recognized trace lines from the output instead of passing them through"},
+    {OPT_QUIET, "--quiet", NULL, IN_READ,
+     "print only errors: no live findings or notices (analyze: no report either)"},
+    {OPT_INPUT_FORMAT, "--input-format", "FMT", IN_READ,
+     "auto (default), plain, docker, cri, timestamp or syslog"},
+    {OPT_FORMAT, "--format", "FMT", IN_EXPORT | IN_REPORT,
+     "export: csv (default) or ndjson; report: text (default) or json"},
+    {OPT_RUN, "--run", "N", IN_EXPORT | IN_REPORT | IN_PLOT,
+     "only the run with this id (see 'gctrace-watch runs')"},
+    {OPT_ALL, "--all", NULL, IN_REPORT, "every run (default: the latest run)"},
+    {OPT_TABLE, "--table", "T", IN_EXPORT,
+     "gc_cycles (default), scavenger, pacer, forced_gc, runs, sources, unparsed or findings"},
+    {OPT_FAIL_ON, "--fail-on", "SEV", IN_REPORT | IN_ANALYZE,
+     "exit 1 when a finding of severity warn or error (or worse) exists"},
+    {OPT_THRESHOLD, "--threshold", "NAME=VALUE", IN_READ | IN_REPORT,
+     "override a detector threshold (see docs/findings.md); repeatable"},
+    {OPT_PAUSE_SLO, "--pause-slo", "MS", IN_READ | IN_REPORT,
+     "also flag every stop-the-world pause longer than MS milliseconds"},
+    {OPT_KIND, "--kind", "K", IN_PLOT, "heap, pause, interval, cpu, scavenger or all (default)"},
+    {OPT_OUTPUT, "-o", "FILE", IN_PLOT,
+     "output file: .png, .svg or .pdf by its extension; '-' draws in the terminal"},
+    {OPT_SIZE, "--size", "WxH", IN_PLOT,
+     "image size in pixels, or characters with --term dumb (default 1200x900 for --kind all)"},
+    {OPT_TERM, "--term", "dumb", IN_PLOT, "draw in the terminal (for use over ssh)"},
+    {OPT_PLOT, "--plot", "FILE", IN_ANALYZE | IN_REPORT, "also write the dashboard image"},
     {OPT_HELP, "--help", NULL, IN_ALL, "show this help and exit"},
     {OPT_VERSION, "--version", NULL, IN_ALL, "show the version and exit"},
 };
 enum { NOPTIONS = sizeof options / sizeof options[0] };
 
-static void usage(FILE *f, enum gcw_command cmd) {
-  unsigned where = cmd == GCW_CMD_ANALYZE ? IN_ANALYZE : IN_WATCH;
-  if (cmd == GCW_CMD_ANALYZE)
-    fputs("usage: gctrace-watch analyze [OPTIONS] FILE...\n"
-          "Import archived logs (plain or gzip, '-' for stdin) and summarize each run.\n\n",
-          f);
-  else
-    fputs("usage: gctrace-watch [OPTIONS]\n"
-          "       gctrace-watch analyze [OPTIONS] FILE...\n"
-          "Watch a Go program's stderr on stdin: every byte passes through to stdout,\n"
-          "GC trace lines (GODEBUG=gctrace=1,scavtrace=1,gcpacertrace=1) are stored.\n\n"
-          "  GODEBUG=gctrace=1,scavtrace=1 ./app 2>&1 | gctrace-watch\n\n",
-          f);
-  fputs("options:\n", f);
+static const struct {
+  const char *name;
+  enum gcw_command cmd;
+  unsigned where;
+  const char *usage;
+} commands[] = {
+    {NULL, GCW_CMD_WATCH, IN_WATCH | IN_CHILD,
+     "usage: gctrace-watch [OPTIONS]\n"
+     "       gctrace-watch [OPTIONS] -- PROG [ARGS...]\n"
+     "       gctrace-watch analyze|runs|export|report|compare|plot [OPTIONS] ...\n"
+     "Watch a Go program's stderr on stdin (every byte passes through to stdout), or run\n"
+     "PROG with GODEBUG=gctrace=1,scavtrace=1 added and watch its stderr (passed through\n"
+     "to stderr). GC trace lines are stored in SQLite; findings go to stderr.\n\n"
+     "  GODEBUG=gctrace=1,scavtrace=1 ./app 2>&1 | gctrace-watch\n"
+     "  gctrace-watch -- ./app --port 8080\n"},
+    {"analyze", GCW_CMD_ANALYZE, IN_ANALYZE,
+     "usage: gctrace-watch analyze [OPTIONS] FILE...\n"
+     "Import archived logs (plain or gzip, '-' for stdin; container log formats detected)\n"
+     "as one stream in the order given, and summarize each run.\n"},
+    {"runs", GCW_CMD_RUNS, IN_RUNS,
+     "usage: gctrace-watch runs [OPTIONS]\nList the runs in the database.\n"},
+    {"export", GCW_CMD_EXPORT, IN_EXPORT,
+     "usage: gctrace-watch export [OPTIONS]\n"
+     "Write the rows of a table as CSV (with a header row) or NDJSON, streaming.\n"},
+    {"report", GCW_CMD_REPORT, IN_REPORT,
+     "usage: gctrace-watch report [OPTIONS]\n"
+     "Statistics and findings of a run (the latest by default), as text or JSON.\n"},
+    {"compare", GCW_CMD_COMPARE, IN_COMPARE,
+     "usage: gctrace-watch compare [OPTIONS] RUN_A RUN_B\n"
+     "Statistics of two runs side by side, and the findings that appeared or went away.\n"},
+    {"plot", GCW_CMD_PLOT, IN_PLOT,
+     "usage: gctrace-watch plot [OPTIONS]\n"
+     "Draw a run with gnuplot: heap goal vs live heap, pauses, intervals, GC CPU,\n"
+     "scavenger, or all of them on one time axis.\n"},
+};
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+static void usage(FILE *f, int c) {
+  fputs(commands[c].usage, f);
+  fputs("\noptions:\n", f);
   for (int i = 0; i < NOPTIONS; i++) {
-    if (!(options[i].where & where))
+    if (!(options[i].where & commands[c].where))
       continue;
-    char head[32];
+    char head[40];
     snprintf(head, sizeof head, "%s%s%s", options[i].name, options[i].arg ? " " : "",
              options[i].arg ? options[i].arg : "");
-    fprintf(f, "  %-14s %s\n", head, options[i].help);
+    fprintf(f, "  %-24s %s\n", head, options[i].help);
   }
-  fputs("\nexit status: 0 ok, 2 usage error, 3 input or output error, 4 internal error\n", f);
+  fputs("\nexit status: 0 ok, 1 findings at or above --fail-on, 2 usage error,\n"
+        "3 input or output error, 4 internal error; with -- PROG: PROG's status\n",
+        f);
 }
 
 static int bad_usage(const char *what, const char *arg) {
@@ -75,55 +131,154 @@ static const option *find_option(const char *arg, const char **value) {
   return NULL;
 }
 
+static int one_of(const char *v, const char *const *allowed) {
+  for (; *allowed; allowed++)
+    if (strcmp(v, *allowed) == 0)
+      return 1;
+  return 0;
+}
+
+static int check_values(const gcw_config *cfg) {
+  static const char *const inputs[] = {"auto", "plain", "docker", "cri", "timestamp", "syslog",
+                                       NULL};
+  static const char *const export_formats[] = {"csv", "ndjson", NULL};
+  static const char *const report_formats[] = {"text", "json", NULL};
+  static const char *const severities[] = {"warn", "error", NULL};
+  static const char *const kinds[] = {"heap", "pause", "interval", "cpu", "scavenger", "all", NULL};
+  static const char *const tables[] = {"gc_cycles", "scavenger", "pacer", "forced_gc", "runs",
+                                       "sources", "unparsed", "findings", NULL};
+  if (!one_of(cfg->input_format, inputs))
+    return bad_usage("unknown --input-format", cfg->input_format);
+  if (cfg->cmd == GCW_CMD_EXPORT && !one_of(cfg->format, export_formats))
+    return bad_usage("unknown --format", cfg->format);
+  if (cfg->cmd == GCW_CMD_REPORT && !one_of(cfg->format, report_formats))
+    return bad_usage("unknown --format", cfg->format);
+  if (cfg->fail_on && !one_of(cfg->fail_on, severities))
+    return bad_usage("--fail-on takes warn or error, not", cfg->fail_on);
+  if (!one_of(cfg->plot_kind, kinds))
+    return bad_usage("unknown --kind", cfg->plot_kind);
+  if (cfg->term && strcmp(cfg->term, "dumb") != 0)
+    return bad_usage("--term takes dumb, not", cfg->term);
+  if (cfg->cmd == GCW_CMD_COMPARE && (cfg->compare_a <= 0 || cfg->compare_b <= 0)) {
+    fprintf(stderr, "gctrace-watch: compare needs two run ids; try 'gctrace-watch runs'\n");
+    return GCW_EXIT_USAGE;
+  }
+  if (!one_of(cfg->table, tables))
+    return bad_usage("unknown --table", cfg->table);
+  if (!*cfg->db) {
+    fprintf(stderr, "gctrace-watch: --db needs a path; try 'gctrace-watch --help'\n");
+    return GCW_EXIT_USAGE;
+  }
+  if (cfg->cmd == GCW_CMD_ANALYZE && cfg->nfiles == 0) {
+    fprintf(stderr, "gctrace-watch: analyze needs at least one FILE; try 'gctrace-watch --help'\n");
+    return GCW_EXIT_USAGE;
+  }
+  return -1;
+}
+
+static int set_option(gcw_config *cfg, const option *o, const char *value, int c) {
+  char *end;
+  int w, h;
+  switch (o->id) {
+  case OPT_DB: cfg->db = value; break;
+  case OPT_STRIP: cfg->strip = 1; break;
+  case OPT_QUIET: cfg->quiet = 1; break;
+  case OPT_INPUT_FORMAT: cfg->input_format = value; break;
+  case OPT_FORMAT: cfg->format = value; break;
+  case OPT_RUN:
+    cfg->run = strtol(value, &end, 10);
+    if (*end || cfg->run <= 0)
+      return bad_usage("--run needs a run id (a positive number), not", value);
+    break;
+  case OPT_ALL: cfg->all = 1; break;
+  case OPT_TABLE: cfg->table = value; break;
+  case OPT_FAIL_ON: cfg->fail_on = value; break;
+  case OPT_THRESHOLD:
+    if (!strchr(value, '=') || cfg->nthresholds == GCW_MAX_THRESHOLDS)
+      return bad_usage("--threshold takes NAME=VALUE, not", value);
+    cfg->thresholds[cfg->nthresholds++] = value;
+    break;
+  case OPT_PAUSE_SLO:
+    cfg->pause_slo_ms = strtod(value, &end);
+    if (*end || !(cfg->pause_slo_ms > 0))
+      return bad_usage("--pause-slo needs a positive number of milliseconds, not", value);
+    break;
+  case OPT_KIND: cfg->plot_kind = value; break;
+  case OPT_OUTPUT: cfg->output = value; break;
+  case OPT_SIZE:
+    /* pixels for images, characters for the terminal (--term dumb, -o -) */
+    if (sscanf(value, "%dx%d%c", &w, &h, (char[2]){0}) != 2 || w < 20 || h < 10 || w > 10000 ||
+        h > 10000)
+      return bad_usage("--size takes WxH (pixels, or characters in the terminal), not", value);
+    cfg->size = value;
+    break;
+  case OPT_TERM: cfg->term = value; break;
+  case OPT_PLOT: cfg->plot_file = value; break;
+  case OPT_HELP: usage(stdout, c); return GCW_EXIT_OK;
+  case OPT_VERSION: printf("gctrace-watch %s\n", GCW_VERSION); return GCW_EXIT_OK;
+  }
+  return -1;
+}
+
 int gcw_cli_parse(gcw_config *cfg, int argc, char **argv) {
   memset(cfg, 0, sizeof *cfg);
   cfg->db = getenv("GCTRACE_WATCH_DB");
   if (!cfg->db || !*cfg->db)
     cfg->db = "gctrace.db";
-  int i = 1;
-  if (i < argc && strcmp(argv[i], "analyze") == 0) {
-    cfg->cmd = GCW_CMD_ANALYZE;
-    i++;
-  }
+  cfg->input_format = "auto";
+  cfg->table = "gc_cycles";
+  cfg->plot_kind = "all";
+  int i = 1, c = 0;
+  char *end;
+  for (int k = 1; k < NCOMMANDS && i < argc; k++)
+    if (strcmp(argv[i], commands[k].name) == 0) {
+      c = k;
+      i++;
+      break;
+    }
+  cfg->cmd = commands[c].cmd;
   cfg->files = argv + i; /* files are gathered in place, in order */
   int only_files = 0;
   for (; i < argc; i++) {
     const char *a = argv[i];
     const char *value;
+    if (strcmp(a, "--") == 0 && cfg->cmd == GCW_CMD_WATCH) {
+      if (i + 1 >= argc)
+        return bad_usage("missing program after", a);
+      cfg->cmd = GCW_CMD_CHILD;
+      cfg->child_argv = argv + i + 1;
+      break;
+    }
+    if (cfg->cmd == GCW_CMD_COMPARE && a[0] != '-') {
+      long id = strtol(a, &end, 10);
+      if (*end || id <= 0 || cfg->compare_b)
+        return bad_usage("compare takes two run ids, not", a);
+      *(cfg->compare_a ? &cfg->compare_b : &cfg->compare_a) = id;
+      continue;
+    }
     if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
       if (cfg->cmd != GCW_CMD_ANALYZE)
         return bad_usage("unexpected argument", a);
       cfg->files[cfg->nfiles++] = argv[i];
       continue;
     }
-    if (strcmp(a, "--") == 0 && cfg->cmd == GCW_CMD_ANALYZE) {
+    if (strcmp(a, "--") == 0) {
       only_files = 1;
       continue;
     }
     const option *o = find_option(a, &value);
-    unsigned where = cfg->cmd == GCW_CMD_ANALYZE ? IN_ANALYZE : IN_WATCH;
-    if (!o || !(o->where & where))
+    if (!o || !(o->where & commands[c].where))
       return bad_usage("unknown option", a);
     if (o->arg && !value) {
       if (i + 1 >= argc)
         return bad_usage("missing value for", a);
       value = argv[++i];
     }
-    switch (o->id) {
-    case OPT_DB: cfg->db = value; break;
-    case OPT_STRIP: cfg->strip = 1; break;
-    case OPT_QUIET: cfg->quiet = 1; break;
-    case OPT_HELP: usage(stdout, cfg->cmd); return GCW_EXIT_OK;
-    case OPT_VERSION: printf("gctrace-watch %s\n", GCW_VERSION); return GCW_EXIT_OK;
-    }
+    int st = set_option(cfg, o, value, c);
+    if (st >= 0)
+      return st;
   }
-  if (cfg->cmd == GCW_CMD_ANALYZE && cfg->nfiles == 0) {
-    fprintf(stderr, "gctrace-watch: analyze needs at least one FILE; try 'gctrace-watch --help'\n");
-    return GCW_EXIT_USAGE;
-  }
-  if (!*cfg->db) {
-    fprintf(stderr, "gctrace-watch: --db needs a path; try 'gctrace-watch --help'\n");
-    return GCW_EXIT_USAGE;
-  }
-  return -1;
+  if (!cfg->format)
+    cfg->format = cfg->cmd == GCW_CMD_REPORT ? "text" : "csv";
+  return check_values(cfg);
 }

@@ -6,15 +6,42 @@
 #ifndef GCW_CLI_H
 #define GCW_CLI_H
 
-enum gcw_command { GCW_CMD_WATCH, GCW_CMD_ANALYZE };
+enum gcw_command {
+  GCW_CMD_WATCH,   /* gctrace-watch [opts]: stdin */
+  GCW_CMD_CHILD,   /* gctrace-watch [opts] -- PROG ARGS...: the child's stderr */
+  GCW_CMD_ANALYZE, /* gctrace-watch analyze [opts] FILE... */
+  GCW_CMD_RUNS,    /* gctrace-watch runs [opts] */
+  GCW_CMD_EXPORT,  /* gctrace-watch export [opts] */
+  GCW_CMD_REPORT,  /* gctrace-watch report [opts] */
+  GCW_CMD_COMPARE, /* gctrace-watch compare RUN_A RUN_B */
+  GCW_CMD_PLOT     /* gctrace-watch plot [opts] */
+};
+
+enum { GCW_MAX_THRESHOLDS = 32 };
 
 typedef struct gcw_config {
   enum gcw_command cmd;
-  const char *db;       /* --db, GCTRACE_WATCH_DB, or ./gctrace.db */
-  int strip;            /* --strip */
-  int quiet;            /* --quiet */
-  char **files;         /* analyze: the files, in order */
+  const char *db;           /* --db, GCTRACE_WATCH_DB, or ./gctrace.db */
+  int strip;                /* --strip */
+  int quiet;                /* --quiet */
+  const char *input_format; /* --input-format: auto, plain, docker, cri, timestamp, syslog */
+  const char *format;       /* export: csv (default) or ndjson; report: text (default) or json */
+  long run;                 /* --run N (runs.id), 0: not given */
+  int all;                  /* report --all */
+  const char *table;        /* export --table T, default gc_cycles */
+  const char *fail_on;      /* report/analyze --fail-on warn|error, NULL: never */
+  const char *thresholds[GCW_MAX_THRESHOLDS]; /* --threshold NAME=VALUE, as given */
+  int nthresholds;
+  double pause_slo_ms;      /* --pause-slo MS, 0: none */
+  const char *plot_kind;    /* plot --kind: heap, pause, interval, cpu, scavenger, all */
+  const char *output;       /* plot -o FILE ("-": the terminal) */
+  const char *size;         /* plot --size WxH */
+  const char *term;         /* plot --term dumb */
+  const char *plot_file;    /* analyze/report --plot FILE */
+  long compare_a, compare_b; /* compare RUN_A RUN_B */
+  char **files;             /* analyze: the files, in order */
   int nfiles;
+  char **child_argv;        /* child mode: PROG ARGS..., NULL-terminated */
 } gcw_config;
 
 /* Parse argv. Returns -1 to go on with *cfg, or an exit status (after --help, --version,

@@ -7,14 +7,24 @@
 
 #include "cli.h"
 
-int gcw_cmd_watch(const gcw_config *cfg);
-int gcw_cmd_analyze(const gcw_config *cfg);
+int gcw_cmd_watch(const gcw_config *cfg);   /* cmd_watch.c */
+int gcw_cmd_child(const gcw_config *cfg);   /* cmd_child.c */
+int gcw_cmd_analyze(const gcw_config *cfg); /* cmd_analyze.c */
+int gcw_cmd_runs(const gcw_config *cfg);    /* cmd_runs.c */
+int gcw_cmd_export(const gcw_config *cfg);  /* cmd_export.c */
+int gcw_cmd_report(const gcw_config *cfg);  /* cmd_report.c */
+int gcw_cmd_compare(const gcw_config *cfg); /* cmd_report.c */
+int gcw_cmd_plot(const gcw_config *cfg);    /* cmd_plot.c */
 
 /* Shared set-up: compile the grammar and open the store; on failure report and return
 ** an exit status (else -1). */
 struct gcw_recog;
 struct gcw_store;
 int gcw_cmd_open(const gcw_config *cfg, struct gcw_recog **r, struct gcw_store **s);
+/* Compute the statistics of every run of the pipeline's current source (at the end of a
+** session); up to max run ids go to ids. Returns how many runs, or -1 (reported). */
+struct gcw_pipeline;
+int gcw_cmd_finish_stats(struct gcw_store *s, struct gcw_pipeline *p, long long *ids, int max);
 /* Close the store; report a failure. Returns status, or the worse of status and 3. */
 int gcw_cmd_close(struct gcw_store **s, int status);
 

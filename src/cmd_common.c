@@ -3,6 +3,8 @@
 
 #include "err.h"
 #include "recog.h"
+#include "pipeline.h"
+#include "stats.h"
 #include "store.h"
 
 #include <stdio.h>
@@ -21,6 +23,19 @@ int gcw_cmd_open(const gcw_config *cfg, gcw_recog **r, gcw_store **s) {
     return GCW_EXIT_IO;
   }
   return -1;
+}
+
+int gcw_cmd_finish_stats(gcw_store *s, gcw_pipeline *p, long long *ids, int max) {
+  if (gcw_store_tick(s, 1) != GCW_OK)
+    return -1;
+  int n = gcw_pipeline_run_ids(p, ids, max);
+  sqlite3 *db = gcw_store_db(s);
+  for (int i = 0; i < n; i++)
+    if (gcw_stats_compute(db, ids[i]) != GCW_OK) {
+      fprintf(stderr, "gctrace-watch: statistics: %s\n", sqlite3_errmsg(db));
+      return -1;
+    }
+  return n;
 }
 
 int gcw_cmd_close(gcw_store **s, int status) {

@@ -1,13 +1,14 @@
 /* cmd_watch.c: `gctrace-watch [opts]`: stdin to stdout unchanged, trace lines stored. */
 #include "cmd.h"
 
+#include "envelope.h"
 #include "limits.h"
 #include "pipeline.h"
+#include "pump.h"
 #include "recog.h"
 #include "store.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,31 +30,10 @@ static void install_handlers(void) {
   sigaction(SIGHUP, &sa, NULL);
 }
 
-/* Read stdin until its end or a signal; commit at least every GCW_COMMIT_MS. */
-static gcw_err pump(gcw_pipeline *p, char *buf) {
-  struct pollfd pfd = {0, POLLIN, 0};
-  for (;;) {
-    if (stop_signal)
-      return GCW_OK;
-    int ready = poll(&pfd, 1, GCW_COMMIT_MS);
-    if (ready < 0 && errno != EINTR)
-      return GCW_EREAD;
-    if (ready > 0) {
-      ssize_t n = read(0, buf, GCW_READ_CHUNK);
-      if (n == 0)
-        return GCW_OK;
-      if (n < 0 && errno != EINTR && errno != EAGAIN)
-        return GCW_EREAD;
-      if (n > 0) {
-        gcw_err e = gcw_pipeline_feed(p, buf, (size_t)n);
-        if (e)
-          return e;
-      }
-    }
-    gcw_err e = gcw_pipeline_tick(p);
-    if (e)
-      return e;
-  }
+/* The pump's question between reads: did a signal ask us to stop? */
+static int stop_requested(void *ctx) {
+  (void)ctx;
+  return stop_signal != 0;
 }
 
 int gcw_cmd_watch(const gcw_config *cfg) {
@@ -66,16 +46,20 @@ int gcw_cmd_watch(const gcw_config *cfg) {
     return status;
   status = GCW_EXIT_OK;
   char *buf = malloc(GCW_READ_CHUNK);
-  gcw_pipeline_opts o = {cfg->strip ? GCW_PASS_STRIP : GCW_PASS_RAW, 1, cfg->quiet};
-  if (!buf || gcw_pipeline_new(&p, r, s, o)) {
-    fprintf(stderr, "gctrace-watch: out of memory\n");
-    status = GCW_EXIT_INTERNAL;
+  gcw_pipeline_opts o = {cfg->strip ? GCW_PASS_STRIP : GCW_PASS_RAW, stdout, 1, cfg->quiet,
+                         gcw_envelope_kind_parse(cfg->input_format),
+                         {cfg->thresholds, cfg->nthresholds, cfg->pause_slo_ms, !cfg->quiet}};
+  gcw_err pe = buf ? gcw_pipeline_new(&p, r, s, o) : GCW_ENOMEM;
+  if (pe) {
+    fprintf(stderr, "gctrace-watch: %s%s\n", pe == GCW_EUSAGE ? gcw_pipeline_errmsg(p) : "out of memory",
+            pe == GCW_EUSAGE ? "; try 'gctrace-watch --help'" : "");
+    status = pe == GCW_EUSAGE ? GCW_EXIT_USAGE : GCW_EXIT_INTERNAL;
     goto out;
   }
   install_handlers();
   gcw_err e = gcw_pipeline_source_begin(p, "-", "stdin", &id);
   if (!e)
-    e = pump(p, buf);
+    e = gcw_pump_fd(p, 0, buf, stop_requested, NULL);
   if (e == GCW_EREAD) {
     fprintf(stderr, "gctrace-watch: stdin: %s\n", strerror(errno));
     status = GCW_EXIT_IO;
@@ -84,6 +68,9 @@ int gcw_cmd_watch(const gcw_config *cfg) {
   gcw_err end = gcw_pipeline_source_end(p, NULL);
   if (!e)
     e = end;
+  long long ids[256];
+  if ((!e || e == GCW_EPIPE) && gcw_cmd_finish_stats(s, p, ids, 256) < 0)
+    status = GCW_EXIT_IO;
   if (e && e != GCW_EPIPE && e != GCW_EREAD) {
     fprintf(stderr, "gctrace-watch: %s\n", gcw_pipeline_errmsg(p));
     status = GCW_EXIT_IO;

@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 
+enum { GCW_EVENT_EXCL = 2 };
+
 typedef enum gcw_family {
   GCW_FAM_GC,         /* gc N @t ... (Go 1.5+) */
   GCW_FAM_GC_LEGACY,  /* gcN(M): ... (Go 1.0-1.4) */
@@ -31,6 +33,10 @@ typedef struct gcw_event {
   int unknown_parts;  /* parts no pattern knows (a newer Go release) */
   int era_min;        /* Go 1.x minor releases that print this exact shape */
   int era_max;
+  /* Releases this line cannot come from that lie inside [era_min, era_max] (a range can
+  ** only be narrowed from its ends); the run applies them to its own range. */
+  int nexcl;
+  int excl_min[GCW_EVENT_EXCL], excl_max[GCW_EVENT_EXCL];
   double v[GCW_NFIELDS];
   uint8_t present[GCW_NFIELDS];
 } gcw_event;

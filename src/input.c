@@ -65,11 +65,12 @@ long gcw_input_read(gcw_input *in, char *buf, size_t cap, char *msg, size_t msgl
     snprintf(msg, msglen, "%s", zerr == Z_ERRNO ? strerror(errno) : why);
     return -1;
   }
-  if (n == 0 && !gzeof(in->gz)) {
+  if (n == 0) {
+    /* A gzip stream cut short ends like any other but leaves Z_BUF_ERROR behind. */
     int zerr;
     const char *why = gzerror(in->gz, &zerr);
     if (zerr != Z_OK) {
-      snprintf(msg, msglen, "%s", why);
+      snprintf(msg, msglen, "%s", zerr == Z_BUF_ERROR ? "truncated gzip data" : why);
       return -1;
     }
   }
@@ -81,6 +82,8 @@ const char *gcw_input_kind(const gcw_input *in) {
 }
 
 long long gcw_input_size(const gcw_input *in) { return in->size; }
+
+long long gcw_input_offset(gcw_input *in) { return (long long)gzoffset(in->gz); }
 
 void gcw_input_close(gcw_input **pp) {
   if (!pp || !*pp)

@@ -19,6 +19,7 @@ gcw_err gcw_input_open(gcw_input **out, const char *path, char *msg, size_t msgl
 long gcw_input_read(gcw_input *in, char *buf, size_t cap, char *msg, size_t msglen);
 const char *gcw_input_kind(const gcw_input *in); /* "file", "gzip", "stdin" */
 long long gcw_input_size(const gcw_input *in);   /* on-disk size, -1 if unknown */
+long long gcw_input_offset(gcw_input *in);       /* on-disk bytes consumed so far */
 void gcw_input_close(gcw_input **pp);
 
 #endif

@@ -29,4 +29,11 @@
 #define GCW_BATCH_ROWS 50000
 #define GCW_COMMIT_MS 250
 
+/* Plots: a data set with more rows than GCW_PLOT_MAX_POINTS is drawn as GCW_PLOT_BUCKETS
+** time buckets, each a min and a max, so spikes survive (statistics use every row). */
+#define GCW_PLOT_MAX_POINTS 4000
+#define GCW_PLOT_BUCKETS 2000
+/* Bytes of gnuplot's stderr kept for the message (the rest is counted). */
+#define GCW_PLOT_STDERR_MAX 4096
+
 #endif

@@ -32,7 +32,8 @@ typedef struct gcw_lines gcw_lines;
 gcw_err gcw_lines_new(gcw_lines **out, gcw_lines_sink sink);
 void gcw_lines_free(gcw_lines **pp);
 void gcw_lines_feed(gcw_lines *l, const char *bytes, size_t n);
-/* End of input: deliver a last line that had no newline. */
+/* End of input (or of a file that must not continue into the next): deliver a last line
+** that had no newline. The reader can go on afterwards. */
 void gcw_lines_finish(gcw_lines *l);
 long gcw_lines_count(const gcw_lines *l);
 long gcw_lines_overlong(const gcw_lines *l);

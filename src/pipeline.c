@@ -1,6 +1,15 @@
-/* pipeline.c: wiring of the stages for one source. See pipeline.h. */
+/* pipeline.c: wiring of the stages for one source. See pipeline.h.
+**
+**   bytes -> pass-through -> lines -> envelope -> [per stream: splice -> runs] -> store
+**
+** A stream is what the envelope tells apart (a syslog pid, a container's stdout and
+** stderr): pieces of trace lines are rejoined within a stream, and its processes are
+** separated into runs by its own tracker. Plain input is one stream. */
 #include "pipeline.h"
 
+#include "detect.h"
+#include "envelope.h"
+#include "live.h"
 #include "limits.h"
 #include "lines.h"
 #include "runs.h"
@@ -14,22 +23,41 @@
 #include <time.h>
 #include <unistd.h>
 
+typedef struct stream {
+  int used;
+  long key;       /* envelope stream key */
+  long last_use;
+  gcw_splice *splice;
+  gcw_runs *runs;
+} stream;
+
 struct gcw_pipeline {
   gcw_pipeline_opts opts;
   gcw_recog *recog; /* borrowed */
   gcw_store *store; /* borrowed */
   gcw_lines *lines;
-  gcw_splice *splice;
-  gcw_runs *runs;
+  gcw_envelope *env;
+  gcw_detect *detect;
+  int colour;         /* live findings in colour */
+  stream streams[GCW_ENVELOPE_STREAMS];
+  stream *cur;        /* the stream whose lines are being spliced */
+  const char *wall;   /* wall time of the text being spliced (NULL: none) */
+  char wall_copy[40]; /* the envelope's time outlives its callback here */
+  long clock;
+  int ordinals;       /* runs started in this source */
   long long source_id;
-  char path[256];    /* the source's name, for notices */
+  char path[256];     /* the source's name, for notices */
   gcw_sha256 sha;
   gcw_source_totals totals;
-  gcw_err err;       /* first failure; stops all further work */
+  gcw_source_totals file_start; /* totals when the current file began */
+  int cur_ordinal;    /* ordinal of the run of the latest event (for live findings) */
+  gcw_err err;        /* first failure; stops all further work */
   char errmsg[320];
-  char wall[40];     /* arrival time of the current chunk (watch mode) */
+  char arrival[40];   /* arrival time of the current chunk (watch mode) */
   gcw_spans spans;
 };
+
+enum { NOTICES_PER_SOURCE = 5 };
 
 static void set_err(gcw_pipeline *p, gcw_err e, const char *msg) {
   if (p->err)
@@ -47,26 +75,31 @@ static void check_store(gcw_pipeline *p, gcw_err e) {
 
 /* ---- sinks of the stages --------------------------------------------------- */
 
+static void count_family(gcw_source_totals *t, gcw_family f) {
+  switch (f) {
+  case GCW_FAM_GC:
+  case GCW_FAM_GC_LEGACY: t->gc_lines++; break;
+  case GCW_FAM_SCAV:
+  case GCW_FAM_SCVG: t->scav_lines++; break;
+  case GCW_FAM_PACER: t->pacer_lines++; break;
+  case GCW_FAM_FORCED:
+  case GCW_FAM_FORCED_OLD: t->forced_lines++; break;
+  case GCW_NFAMILIES: break;
+  }
+}
+
 static void on_event(void *ctx, const gcw_event *ev) {
   gcw_pipeline *p = ctx;
   long cycle;
   if (p->err)
     return;
-  gcw_run *run = gcw_runs_assign(p->runs, ev, &cycle);
+  gcw_run *run = gcw_runs_assign(p->cur->runs, ev, &cycle);
   p->totals.events++;
   p->totals.repaired += ev->repaired != 0;
-  switch (ev->family) {
-  case GCW_FAM_GC:
-  case GCW_FAM_GC_LEGACY: p->totals.gc_lines++; break;
-  case GCW_FAM_SCAV:
-  case GCW_FAM_SCVG: p->totals.scav_lines++; break;
-  case GCW_FAM_PACER: p->totals.pacer_lines++; break;
-  case GCW_FAM_FORCED:
-  case GCW_FAM_FORCED_OLD: p->totals.forced_lines++; break;
-  case GCW_NFAMILIES: break;
-  }
-  check_store(p, gcw_store_event(p->store, run->id, cycle, ev,
-                                 p->opts.stamp_arrival ? p->wall : NULL));
+  count_family(&p->totals, ev->family);
+  check_store(p, gcw_store_event(p->store, run->id, cycle, ev, p->wall));
+  p->cur_ordinal = run->ordinal;
+  gcw_detect_event(p->detect, run->id, ev, p->wall);
 }
 
 static void on_unparsed(void *ctx, long line, const char *text, size_t len, const char *why) {
@@ -85,14 +118,119 @@ static void on_run_opened(void *ctx, gcw_run *run) {
 
 static void on_run_closed(void *ctx, const gcw_run *run) {
   gcw_pipeline *p = ctx;
+  p->cur_ordinal = run->ordinal;
+  gcw_detect_run_end(p->detect, run->id);
   check_store(p, gcw_store_run_close(p->store, run));
+}
+
+static long long on_finding(void *ctx, long long run_id, const gcw_finding *f) {
+  gcw_pipeline *p = ctx;
+  long long id = 0;
+  if (p->err)
+    return 0;
+  check_store(p, gcw_store_finding_add(p->store, run_id, f, &id));
+  if (p->opts.detect.live)
+    gcw_live_finding(stderr, p->colour, p->cur_ordinal, f);
+  return id;
+}
+
+static void on_finding_update(void *ctx, long long id, const gcw_finding *f) {
+  gcw_pipeline *p = ctx;
+  if (!p->err && id > 0)
+    check_store(p, gcw_store_finding_update(p->store, id, f));
+}
+
+int gcw_pipeline_run_ids(gcw_pipeline *p, long long *ids, int max) {
+  return gcw_store_run_ids(p->store, p->source_id, ids, max);
+}
+
+/* ---- streams ----------------------------------------------------------------- */
+
+static void stream_close(gcw_pipeline *p, stream *s) {
+  if (!s->used)
+    return;
+  p->cur = s;
+  gcw_splice_finish(s->splice);
+  gcw_runs_finish(s->runs);
+  gcw_splice_free(&s->splice);
+  gcw_runs_free(&s->runs);
+  s->used = 0;
+}
+
+/* The stream with this key, opened on first use; the least recently used one is closed
+** when all GCW_ENVELOPE_STREAMS are taken. */
+static stream *stream_for(gcw_pipeline *p, long key) {
+  stream *free_slot = NULL, *lru = &p->streams[0];
+  for (int i = 0; i < GCW_ENVELOPE_STREAMS; i++) {
+    stream *s = &p->streams[i];
+    if (s->used && s->key == key)
+      return s;
+    if (!s->used && !free_slot)
+      free_slot = s;
+    if (s->last_use < lru->last_use)
+      lru = s;
+  }
+  if (!free_slot) {
+    stream_close(p, lru);
+    free_slot = lru;
+  }
+  gcw_splice_sink ss = {p, on_event, on_unparsed};
+  gcw_runs_sink rs = {p, on_run_opened, on_run_closed};
+  if (gcw_splice_new(&free_slot->splice, p->recog, ss) ||
+      gcw_runs_new(&free_slot->runs, rs, &p->ordinals)) {
+    gcw_splice_free(&free_slot->splice);
+    gcw_runs_free(&free_slot->runs);
+    set_err(p, GCW_ENOMEM, "out of memory");
+    return NULL;
+  }
+  free_slot->used = 1;
+  free_slot->key = key;
+  return free_slot;
+}
+
+/* ---- lines ------------------------------------------------------------------------ */
+
+static void on_text(void *ctx, const char *text, size_t len, long line_no, const char *wall,
+                    long key) {
+  gcw_pipeline *p = ctx;
+  if (p->err)
+    return;
+  stream *s = stream_for(p, key);
+  if (!s)
+    return;
+  s->last_use = ++p->clock;
+  p->cur = s;
+  if (wall)
+    snprintf(p->wall_copy, sizeof p->wall_copy, "%s", wall);
+  p->wall = wall ? p->wall_copy : p->opts.stamp_arrival ? p->arrival : NULL;
+  /* spans (for --strip) index the physical line: only plain text maps onto it */
+  int plain = gcw_envelope_kind_of(p->env) == GCW_ENV_PLAIN;
+  gcw_splice_line(s->splice, text, len, line_no, plain ? &p->spans : NULL);
+}
+
+/* A record that does not decode is an input error (even with --quiet): the first few are
+** named with their line, the rest counted. */
+static void on_bad_record(void *ctx, long line_no, const char *why) {
+  gcw_pipeline *p = ctx;
+  if (p->totals.bad_records < NOTICES_PER_SOURCE)
+    fprintf(stderr, "gctrace-watch: %s:%ld: %s (kept as plain text)\n", p->path, line_no, why);
+  p->totals.bad_records++;
+}
+
+/* A closed reader (EPIPE) ends the program quietly: clear the stream's error so the last
+** check in main() does not report it; anything else is an output error. */
+static void out_failed(gcw_pipeline *p) {
+  int e = errno;
+  if (e == EPIPE)
+    clearerr(p->opts.out);
+  set_err(p, e == EPIPE ? GCW_EPIPE : GCW_EWRITE, strerror(e));
 }
 
 static void out_write(gcw_pipeline *p, const char *b, size_t n) {
   if (p->err || n == 0)
     return;
-  if (fwrite(b, 1, n, stdout) != n)
-    set_err(p, errno == EPIPE ? GCW_EPIPE : GCW_EWRITE, strerror(errno));
+  if (fwrite(b, 1, n, p->opts.out) != n)
+    out_failed(p);
 }
 
 /* --strip: write the line without the spans that belong to trace lines. */
@@ -112,8 +250,6 @@ static void write_stripped(gcw_pipeline *p, const char *text, size_t len,
   if (info->newline)
     out_write(p, "\n", 1);
 }
-
-enum { NOTICES_PER_SOURCE = 5 };
 
 static void notice_overlong(gcw_pipeline *p, long line) {
   if (p->opts.quiet || p->totals.overlong > NOTICES_PER_SOURCE)
@@ -136,7 +272,9 @@ static void on_line(void *ctx, const char *text, size_t len, const gcw_line_info
     notice_overlong(p, info->no);
     p->totals.overlong++;
   }
-  gcw_splice_line(p->splice, text, len, info->no, &p->spans);
+  p->spans.n = 0;
+  p->spans.whole = 0;
+  gcw_envelope_line(p->env, text, len, info->no);
   if (p->opts.pass != GCW_PASS_STRIP)
     return;
   if (info->overlong)
@@ -159,21 +297,34 @@ gcw_err gcw_pipeline_new(gcw_pipeline **out, gcw_recog *r, gcw_store *s, gcw_pip
   if (!p)
     return GCW_ENOMEM;
   p->opts = o;
+  if (!p->opts.out)
+    p->opts.out = stdout;
   p->recog = r;
   p->store = s;
-  return GCW_OK;
+  p->colour = gcw_live_colour(stderr);
+  gcw_detect_sink ds = {p, on_finding, on_finding_update};
+  gcw_err e = gcw_detect_new(&p->detect, ds, o.detect.thresholds, o.detect.nthresholds,
+                             o.detect.pause_slo_ms, p->errmsg, sizeof p->errmsg);
+  if (e)
+    p->err = e;
+  return e;
 }
 
 static void free_stages(gcw_pipeline *p) {
+  for (int i = 0; i < GCW_ENVELOPE_STREAMS; i++) {
+    gcw_splice_free(&p->streams[i].splice);
+    gcw_runs_free(&p->streams[i].runs);
+    p->streams[i].used = 0;
+  }
   gcw_lines_free(&p->lines);
-  gcw_splice_free(&p->splice);
-  gcw_runs_free(&p->runs);
+  gcw_envelope_free(&p->env);
 }
 
 void gcw_pipeline_free(gcw_pipeline **pp) {
   if (!pp || !*pp)
     return;
   free_stages(*pp);
+  gcw_detect_free(&(*pp)->detect);
   free(*pp);
   *pp = NULL;
 }
@@ -182,6 +333,7 @@ gcw_err gcw_pipeline_source_begin(gcw_pipeline *p, const char *path, const char 
                                   long long *source_id) {
   free_stages(p);
   memset(&p->totals, 0, sizeof p->totals);
+  p->ordinals = 0;
   snprintf(p->path, sizeof p->path, "%s", path);
   gcw_sha256_init(&p->sha);
   gcw_err e = gcw_store_source_begin(p->store, path, kind, &p->source_id);
@@ -190,11 +342,10 @@ gcw_err gcw_pipeline_source_begin(gcw_pipeline *p, const char *path, const char 
     return e;
   }
   *source_id = p->source_id;
-  gcw_splice_sink ss = {p, on_event, on_unparsed};
-  gcw_runs_sink rs = {p, on_run_opened, on_run_closed};
   gcw_lines_sink ls = {p, on_line, on_overflow};
-  if (gcw_splice_new(&p->splice, p->recog, ss) || gcw_runs_new(&p->runs, rs) ||
-      gcw_lines_new(&p->lines, ls)) {
+  gcw_envelope_sink es = {p, on_text, on_bad_record};
+  if (gcw_lines_new(&p->lines, ls) ||
+      gcw_envelope_new(&p->env, (gcw_envelope_kind)p->opts.envelope, es)) {
     set_err(p, GCW_ENOMEM, "out of memory");
     return GCW_ENOMEM;
   }
@@ -206,8 +357,14 @@ static void stamp_now(gcw_pipeline *p) {
   struct tm tm;
   clock_gettime(CLOCK_REALTIME, &ts);
   gmtime_r(&ts.tv_sec, &tm);
-  size_t n = strftime(p->wall, sizeof p->wall, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(p->wall + n, sizeof p->wall - n, ".%03ldZ", ts.tv_nsec / 1000000);
+  size_t n = strftime(p->arrival, sizeof p->arrival, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(p->arrival + n, sizeof p->arrival - n, ".%03ldZ", ts.tv_nsec / 1000000);
+}
+
+static void count_nul(gcw_pipeline *p, const char *bytes, size_t n) {
+  for (const char *z = memchr(bytes, '\0', n); z;
+       z = memchr(z + 1, '\0', n - (size_t)(z + 1 - bytes)))
+    p->totals.nul_bytes++;
 }
 
 gcw_err gcw_pipeline_feed(gcw_pipeline *p, const char *bytes, size_t n) {
@@ -216,13 +373,14 @@ gcw_err gcw_pipeline_feed(gcw_pipeline *p, const char *bytes, size_t n) {
   /* Pass-through comes first and works on raw bytes: identical by construction. */
   if (p->opts.pass == GCW_PASS_RAW) {
     out_write(p, bytes, n);
-    if (!p->err && fflush(stdout) != 0)
-      set_err(p, errno == EPIPE ? GCW_EPIPE : GCW_EWRITE, strerror(errno));
+    if (!p->err && fflush(p->opts.out) != 0)
+      out_failed(p);
   }
   if (p->opts.stamp_arrival)
     stamp_now(p);
   gcw_sha256_update(&p->sha, bytes, n);
   p->totals.bytes += (long long)n;
+  count_nul(p, bytes, n);
   gcw_lines_feed(p->lines, bytes, n);
   return p->err;
 }
@@ -230,9 +388,40 @@ gcw_err gcw_pipeline_feed(gcw_pipeline *p, const char *bytes, size_t n) {
 gcw_err gcw_pipeline_tick(gcw_pipeline *p) {
   if (p->err)
     return p->err;
-  if (p->opts.pass != GCW_PASS_NONE && fflush(stdout) != 0)
-    set_err(p, errno == EPIPE ? GCW_EPIPE : GCW_EWRITE, strerror(errno));
+  if (p->opts.pass != GCW_PASS_NONE && fflush(p->opts.out) != 0)
+    out_failed(p);
   check_store(p, gcw_store_tick(p->store, 0));
+  return p->err;
+}
+
+static gcw_source_totals totals_now(gcw_pipeline *p) {
+  gcw_source_totals t = p->totals;
+  t.lines = p->lines ? gcw_lines_count(p->lines) : 0;
+  return t;
+}
+
+void gcw_pipeline_file_begin(gcw_pipeline *p) { p->file_start = totals_now(p); }
+
+void gcw_pipeline_end_line(gcw_pipeline *p) {
+  if (p->lines && !p->err)
+    gcw_lines_finish(p->lines);
+}
+
+gcw_err gcw_pipeline_file_end(gcw_pipeline *p, int ordinal, const char *path, const char *kind,
+                              gcw_source_totals *file) {
+  gcw_source_totals now = totals_now(p), *a = &p->file_start, d;
+  memset(&d, 0, sizeof d);
+  d.bytes = now.bytes - a->bytes;
+  d.lines = now.lines - a->lines;
+  d.events = now.events - a->events;
+  d.unparsed = now.unparsed - a->unparsed;
+  d.nul_bytes = now.nul_bytes - a->nul_bytes;
+  d.bad_records = now.bad_records - a->bad_records;
+  if (file)
+    *file = d;
+  if (!p->err)
+    check_store(p, gcw_store_source_file(p->store, p->source_id, ordinal, path, kind,
+                                         a->lines + 1, d.lines, d.bytes));
   return p->err;
 }
 
@@ -240,16 +429,20 @@ gcw_err gcw_pipeline_source_end(gcw_pipeline *p, gcw_source_totals *totals) {
   char hex[65];
   if (p->lines) {
     gcw_lines_finish(p->lines);
-    gcw_splice_finish(p->splice);
-    gcw_runs_finish(p->runs);
+    gcw_envelope_finish(p->env);
+    /* close streams in the order they opened, so runs close in a natural order */
+    for (int i = 0; i < GCW_ENVELOPE_STREAMS; i++)
+      stream_close(p, &p->streams[i]);
     p->totals.lines = gcw_lines_count(p->lines);
+    p->totals.envelope = gcw_envelope_kind_of(p->env);
   }
   gcw_sha256_hex(&p->sha, hex);
+  memcpy(p->totals.sha256, hex, sizeof hex);
   if (!p->err || p->err == GCW_EPIPE)
     check_store(p, gcw_store_source_end(p->store, p->source_id, p->totals.bytes, hex,
                                         p->totals.lines, p->totals.overlong));
   if (p->opts.pass != GCW_PASS_NONE && !p->err)
-    fflush(stdout);
+    fflush(p->opts.out);
   if (totals)
     *totals = p->totals;
   return p->err;

@@ -15,6 +15,7 @@
 #include "store.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef enum gcw_passthrough {
   GCW_PASS_NONE,  /* analyze: nothing to stdout while reading */
@@ -24,25 +25,49 @@ typedef enum gcw_passthrough {
 
 typedef struct gcw_pipeline_opts {
   gcw_passthrough pass;
+  FILE *out;         /* where pass-through goes: stdout (watch) or stderr (child mode) */
   int stamp_arrival; /* watch mode: wall time = arrival time of the line */
   int quiet;         /* no notices on stderr (errors still) */
+  int envelope;      /* gcw_envelope_kind: GCW_ENV_AUTO (0) detects it per source */
+  struct gcw_detect_opts {
+    const char *const *thresholds; /* --threshold NAME=VALUE */
+    int nthresholds;
+    double pause_slo_ms;           /* --pause-slo, 0: none */
+    int live;                      /* print each new finding on stderr */
+  } detect;
 } gcw_pipeline_opts;
 
 typedef struct gcw_source_totals {
   long long bytes;
   long lines, overlong, events, gc_lines, scav_lines, pacer_lines, forced_lines, unparsed;
   long repaired, runs;
+  long long nul_bytes;  /* NUL bytes seen: a binary file, not a log */
+  long bad_records;     /* envelope records that did not decode */
+  int envelope;         /* the envelope kind used (gcw_envelope_kind) */
+  char sha256[65];      /* of all bytes read (set by gcw_pipeline_source_end) */
 } gcw_source_totals;
 
 typedef struct gcw_pipeline gcw_pipeline;
 
+/* A bad --threshold is GCW_EUSAGE with the message in gcw_pipeline_errmsg(). */
 gcw_err gcw_pipeline_new(gcw_pipeline **out, gcw_recog *r, gcw_store *s, gcw_pipeline_opts o);
+/* Run ids of the runs of the current (or last) source, for the report. Returns how many
+** (at most max). */
+int gcw_pipeline_run_ids(gcw_pipeline *p, long long *ids, int max);
 void gcw_pipeline_free(gcw_pipeline **pp);
 gcw_err gcw_pipeline_source_begin(gcw_pipeline *p, const char *path, const char *kind,
                                   long long *source_id);
 /* GCW_EPIPE: stdout was closed by its reader; GCW_EDB/GCW_EWRITE: see message. */
 gcw_err gcw_pipeline_feed(gcw_pipeline *p, const char *bytes, size_t n);
 gcw_err gcw_pipeline_source_end(gcw_pipeline *p, gcw_source_totals *totals);
+/* A source read from several files as one stream: mark where each file starts, and at its
+** end store its line range (source_files) and get what it alone contributed. */
+void gcw_pipeline_file_begin(gcw_pipeline *p);
+gcw_err gcw_pipeline_file_end(gcw_pipeline *p, int ordinal, const char *path, const char *kind,
+                              gcw_source_totals *file);
+/* End the current line here even without a newline: a file that failed or is not text
+** must not glue its last partial line to the next file's first. */
+void gcw_pipeline_end_line(gcw_pipeline *p);
 /* Watch mode: commit if due, flush stdout. */
 gcw_err gcw_pipeline_tick(gcw_pipeline *p);
 const char *gcw_pipeline_errmsg(const gcw_pipeline *p);

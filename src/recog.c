@@ -608,6 +608,10 @@ static void exclude_era(gcw_event *ev, int a, int b) {
     ev->era_min = b + 1;
   else if (ev->era_max >= a && ev->era_max <= b)
     ev->era_max = a - 1;
+  else if (ev->era_min < a && ev->era_max > b && ev->nexcl < GCW_EVENT_EXCL) {
+    ev->excl_min[ev->nexcl] = a; /* inside: the run may still cut with it */
+    ev->excl_max[ev->nexcl++] = b;
+  }
 }
 
 static void era_rules(const family *f, gcw_event *ev) {
@@ -632,6 +636,7 @@ static int recognize_family(gcw_recog *r, int fi, const char *text, size_t len, 
     ev->family = (gcw_family)fi;
     ev->kind = f->name;
     ev->unknown_parts = 0;
+    ev->nexcl = 0;
     ev->era_min = 0;
     ev->era_max = 99;
     const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);

@@ -10,17 +10,18 @@ struct gcw_runs {
   gcw_runs_sink sink;
   gcw_run open[GCW_RUNS_OPEN];
   int nopen;
-  int total;         /* runs started in this source */
+  int *ordinals;     /* runs started in this source (shared by its streams' trackers) */
   gcw_run *current;  /* run of the latest gc line */
   long clock;        /* events seen, for least-recently-used */
 };
 
-gcw_err gcw_runs_new(gcw_runs **out, gcw_runs_sink sink) {
+gcw_err gcw_runs_new(gcw_runs **out, gcw_runs_sink sink, int *ordinals) {
   gcw_runs *rs = calloc(1, sizeof *rs);
   *out = rs;
   if (!rs)
     return GCW_ENOMEM;
   rs->sink = sink;
+  rs->ordinals = ordinals;
   return GCW_OK;
 }
 
@@ -30,8 +31,6 @@ void gcw_runs_free(gcw_runs **pp) {
   free(*pp);
   *pp = NULL;
 }
-
-int gcw_runs_total(const gcw_runs *rs) { return rs->total; }
 
 const char *gcw_era_text(int lo, int hi, int conflict, char *buf, size_t n) {
   if (conflict || lo > hi)
@@ -67,7 +66,7 @@ static gcw_run *start_run(gcw_runs *rs, long line) {
   }
   gcw_run *r = &rs->open[rs->nopen++];
   *r = (gcw_run){0};
-  r->ordinal = ++rs->total;
+  r->ordinal = ++*rs->ordinals;
   r->first_line = line;
   r->first_gc = r->last_gc = -1;
   r->first_t = r->last_t = -1;
@@ -109,9 +108,30 @@ static gcw_run *run_for_cycle(gcw_runs *rs, const gcw_event *ev) {
   return lower;
 }
 
+static void remember_exclusions(gcw_run *r, const gcw_event *ev) {
+  for (int i = 0; i < ev->nexcl; i++) {
+    int known = 0;
+    for (int j = 0; j < r->nexcl; j++)
+      known |= r->excl_min[j] == ev->excl_min[i] && r->excl_max[j] == ev->excl_max[i];
+    if (!known && r->nexcl < 4) {
+      r->excl_min[r->nexcl] = ev->excl_min[i];
+      r->excl_max[r->nexcl++] = ev->excl_max[i];
+    }
+  }
+}
+
+/* The run's era: the intersection of its lines' ranges, then cut by what some line
+** excluded (e.g. a scav line without a generation is not Go 1.15-1.18). */
 static void narrow(gcw_run *r, const gcw_event *ev) {
   int lo = ev->era_min > r->era_min ? ev->era_min : r->era_min;
   int hi = ev->era_max < r->era_max ? ev->era_max : r->era_max;
+  remember_exclusions(r, ev);
+  for (int j = 0; j < r->nexcl; j++) {
+    if (lo >= r->excl_min[j] && lo <= r->excl_max[j])
+      lo = r->excl_max[j] + 1;
+    if (hi >= r->excl_min[j] && hi <= r->excl_max[j])
+      hi = r->excl_min[j] - 1;
+  }
   if (lo > hi)
     r->era_conflict = 1;
   else {

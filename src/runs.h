@@ -36,6 +36,8 @@ typedef struct gcw_run {
   int procs;              /* GOMAXPROCS of the last cycle (0: unknown) */
   int era_min, era_max;   /* Go 1.x minor releases consistent with every line */
   int era_conflict;       /* lines of incompatible releases were seen */
+  int nexcl;              /* releases some line excluded (applied to era_min/max) */
+  int excl_min[4], excl_max[4];
   long last_use;          /* for closing the least recently used */
 } gcw_run;
 
@@ -47,14 +49,14 @@ typedef struct gcw_runs_sink {
 
 typedef struct gcw_runs gcw_runs;
 
-gcw_err gcw_runs_new(gcw_runs **out, gcw_runs_sink sink);
+/* ordinals: the source-wide counter of runs (several trackers of one source share it). */
+gcw_err gcw_runs_new(gcw_runs **out, gcw_runs_sink sink, int *ordinals);
 void gcw_runs_free(gcw_runs **pp);
 /* The run of ev; *cycle gets the cycle the line belongs to (for lines without a number,
 ** the latest cycle of the run, or -1). */
 gcw_run *gcw_runs_assign(gcw_runs *rs, const gcw_event *ev, long *cycle);
 /* Close every open run (end of a source). */
 void gcw_runs_finish(gcw_runs *rs);
-int gcw_runs_total(const gcw_runs *rs);
 
 /* "go1.19-1.20", "go1.18+", "go1.13", or "unknown"; buf needs 24 bytes. */
 const char *gcw_era_text(int era_min, int era_max, int conflict, char *buf, size_t n);

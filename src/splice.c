@@ -113,11 +113,24 @@ static int score_rest(gcw_splice *s, const char *t, size_t n) {
   return sh->count > SCORE_SHAPE_CAP ? SCORE_SHAPE_CAP : (int)sh->count;
 }
 
-/* Best cut in [lo, hi]: the one whose rest scores highest; ties go to the longer piece. */
+static int is_num(char c) { return (c >= '0' && c <= '9') || c == '.'; }
+
+/* The runtime writes each number and each literal run between numbers with one write(2)
+** (formats.md §2.1), so foreign text cannot land between two characters of one literal
+** run. (It can land after a number even when it starts with digits: "0.030" +
+** "2026/11/22 ...".) */
+static int token_boundary(const char *t, size_t k) {
+  return k == 0 || is_num(t[k - 1]) || is_num(t[k]);
+}
+
+/* Best cut in [lo, hi]: the one whose rest scores highest; ties go to the longer piece.
+** Cuts other than hi lie on token boundaries. */
 static size_t best_cut(gcw_splice *s, const char *t, size_t len, size_t lo, size_t hi) {
   size_t best = hi;
   int best_score = score_rest(s, t + hi, len - hi);
   for (size_t k = hi; k-- > lo;) {
+    if (!token_boundary(t, k))
+      continue;
     int sc = score_rest(s, t + k, len - k);
     if (sc > best_score) {
       best = k;
@@ -245,8 +258,12 @@ static size_t piece_at(gcw_splice *s, const char *text, size_t len) {
   if (valid < lit || lit == 0)
     return 0;
   size_t k = best_cut(s, text, len, lit, valid);
-  /* A bare start literal ("gc ") is a piece only if what follows shows a cut. */
-  if (k == lit && k < len && score_rest(s, text + k, len - k) == 0)
+  /* A bare start literal is a piece only if what follows shows a cut: it looks like the
+  ** start of another line, or the literal is a whole runtime token ("gc ", "scav ",
+  ** "pacer: ") and the next byte cannot continue any trace line. A literal without its
+  ** separator ("gc" of Go <= 1.4, "scvg") followed by a word is just a word ("gcc"). */
+  if (k == lit && k < len && score_rest(s, text + k, len - k) == 0 &&
+      !(valid == lit && text[lit - 1] == ' '))
     return 0;
   return k;
 }

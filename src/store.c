@@ -1,9 +1,11 @@
 /* store.c: the SQLite sink. See store.h and docs/schema.md. */
 #include "store.h"
 
+#include "detect.h"
 #include "fields.h"
 #include "limits.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +15,8 @@ enum { SCHEMA_VERSION = 1 };
 
 /* Statements, one per table written while reading. */
 enum { ST_GC, ST_SCAV, ST_PACER, ST_FORCED, ST_UNPARSED, ST_RUN_OPEN, ST_RUN_CLOSE,
-       ST_SOURCE_BEGIN, ST_SOURCE_END, ST_BEGIN, ST_COMMIT, ST_COUNT };
+       ST_SOURCE_BEGIN, ST_SOURCE_END, ST_SOURCE_FILE, ST_FINDING_ADD, ST_FINDING_UPDATE,
+       ST_BEGIN, ST_COMMIT, ST_COUNT };
 
 struct gcw_store {
   sqlite3 *db;
@@ -24,6 +27,7 @@ struct gcw_store {
   int in_tx;
   long rows_in_tx;
   double last_commit_ms;
+  long long found; /* first column of the last row a once() query returned */
   gcw_err failed;
   char errmsg[256];
 };
@@ -62,6 +66,9 @@ static const char schema_fixed[] =
     "CREATE TABLE IF NOT EXISTS sources(id INTEGER PRIMARY KEY, path TEXT NOT NULL, "
     "kind TEXT NOT NULL, bytes INTEGER, sha256 TEXT, added_at TEXT NOT NULL, lines INTEGER, "
     "overlong_lines INTEGER);"
+    "CREATE TABLE IF NOT EXISTS source_files(source_id INTEGER NOT NULL REFERENCES sources(id), "
+    "ordinal INTEGER NOT NULL, path TEXT NOT NULL, kind TEXT NOT NULL, first_line INTEGER, "
+    "lines INTEGER, bytes INTEGER);"
     "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY, "
     "source_id INTEGER NOT NULL REFERENCES sources(id), ordinal INTEGER NOT NULL, "
     "first_line INTEGER, last_line INTEGER, format TEXT, procs INTEGER, cycles INTEGER, "
@@ -72,7 +79,10 @@ static const char schema_fixed[] =
     "line INTEGER NOT NULL, text BLOB NOT NULL, reason TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS findings(id INTEGER PRIMARY KEY, "
     "run_id INTEGER NOT NULL REFERENCES runs(id), kind TEXT NOT NULL, severity TEXT NOT NULL, "
-    "gc INTEGER, t_s REAL, value REAL, threshold REAL, unit TEXT, message TEXT NOT NULL);";
+    "gc INTEGER, t_s REAL, value REAL, threshold REAL, unit TEXT, message TEXT NOT NULL, "
+    "wall TEXT, end_gc INTEGER, end_t_s REAL, next_step TEXT);"
+    "CREATE TABLE IF NOT EXISTS stats(run_id INTEGER NOT NULL REFERENCES runs(id), "
+    "name TEXT NOT NULL, value REAL, unit TEXT, PRIMARY KEY(run_id, name)) WITHOUT ROWID;";
 
 static const char indexes[] =
     "CREATE INDEX IF NOT EXISTS gc_cycles_run ON gc_cycles(run_id, gc);"
@@ -183,6 +193,13 @@ static gcw_err prepare_all(gcw_store *s) {
                         "VALUES(?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))"},
       {ST_SOURCE_END, "UPDATE sources SET bytes=?, sha256=?, lines=?, overlong_lines=? "
                       "WHERE id=?"},
+      {ST_SOURCE_FILE, "INSERT INTO source_files VALUES(?,?,?,?,?,?,?)"},
+      {ST_FINDING_ADD, "INSERT INTO findings(run_id, kind, severity, gc, t_s, value, threshold, "
+                       "unit, message, wall, end_gc, end_t_s, next_step) "
+                       "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"},
+      {ST_FINDING_UPDATE, "UPDATE findings SET severity=?3, gc=?4, t_s=?5, value=?6, "
+                          "threshold=?7, unit=?8, message=?9, end_gc=?11, end_t_s=?12, "
+                          "next_step=?13 WHERE id=?1"},
       {ST_BEGIN, "BEGIN"},
       {ST_COMMIT, "COMMIT"}};
   for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
@@ -307,6 +324,63 @@ gcw_err gcw_store_source_end(gcw_store *s, long long id, long long bytes, const 
   return step(s, st, "update source");
 }
 
+gcw_err gcw_store_source_file(gcw_store *s, long long source_id, int ordinal, const char *path,
+                              const char *kind, long first_line, long lines, long long bytes) {
+  if (row(s))
+    return GCW_EDB;
+  sqlite3_stmt *st = s->st[ST_SOURCE_FILE];
+  sqlite3_bind_int64(st, 1, source_id);
+  sqlite3_bind_int(st, 2, ordinal);
+  sqlite3_bind_text(st, 3, path, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 4, kind, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 5, first_line);
+  sqlite3_bind_int64(st, 6, lines);
+  sqlite3_bind_int64(st, 7, bytes);
+  return step(s, st, "insert source file");
+}
+
+/* Run one statement with up to two integer/text parameters; for the rare paths. */
+static gcw_err once(gcw_store *s, const char *sql, long long a, const char *text) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    return fail(s, "prepare");
+  if (text)
+    sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, text ? 2 : 1, a);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    s->found = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? GCW_OK : fail(s, sql);
+}
+
+gcw_err gcw_store_find_duplicate(gcw_store *s, long long source_id, const char *sha256,
+                                 long long *other) {
+  s->found = 0;
+  if (row(s) || once(s, "SELECT min(id) FROM sources WHERE sha256=?1 AND id<>?2", source_id, sha256))
+    return GCW_EDB;
+  *other = s->found;
+  return GCW_OK;
+}
+
+gcw_err gcw_store_source_delete(gcw_store *s, long long id) {
+  static const char *const sql[] = {
+      "DELETE FROM gc_cycles WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
+      "DELETE FROM scavenger WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
+      "DELETE FROM pacer WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
+      "DELETE FROM forced_gc WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
+      "DELETE FROM findings WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
+      "DELETE FROM stats WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
+      "DELETE FROM runs WHERE source_id=?1", "DELETE FROM unparsed WHERE source_id=?1",
+      "DELETE FROM source_files WHERE source_id=?1", "DELETE FROM sources WHERE id=?1"};
+  if (row(s))
+    return GCW_EDB;
+  for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++)
+    if (once(s, sql[i], id, NULL))
+      return GCW_EDB;
+  return GCW_OK;
+}
+
 gcw_err gcw_store_run_open(gcw_store *s, long long source_id, gcw_run *run) {
   if (row(s))
     return GCW_EDB;
@@ -380,16 +454,18 @@ static int statement_for(gcw_family f) {
 ** collection (Go <= 1.4, fully stop-the-world). */
 static int pause_ms(const gcw_event *ev, double *out) {
   const uint8_t *p = ev->present;
-  if (p[GCW_F_sweep_term_ms] && p[GCW_F_mark_term_ms]) {
-    *out = ev->v[GCW_F_sweep_term_ms] + ev->v[GCW_F_mark_term_ms];
-    return 1;
-  }
-  if (p[GCW_F_legacy_a_ms]) {
-    *out = ev->v[GCW_F_legacy_a_ms] + ev->v[GCW_F_legacy_b_ms] + ev->v[GCW_F_legacy_c_ms] +
-           (p[GCW_F_legacy_d_ms] ? ev->v[GCW_F_legacy_d_ms] : 0);
-    return 1;
-  }
-  return 0;
+  double sum;
+  if (p[GCW_F_sweep_term_ms] && p[GCW_F_mark_term_ms])
+    sum = ev->v[GCW_F_sweep_term_ms] + ev->v[GCW_F_mark_term_ms];
+  else if (p[GCW_F_legacy_a_ms])
+    sum = ev->v[GCW_F_legacy_a_ms] + ev->v[GCW_F_legacy_b_ms] + ev->v[GCW_F_legacy_c_ms] +
+          (p[GCW_F_legacy_d_ms] ? ev->v[GCW_F_legacy_d_ms] : 0);
+  else
+    return 0;
+  /* Every term has at most 3 decimals (microseconds): round away the binary noise of the
+  ** sum, so 0.1 + 0.004 is stored as 0.104. */
+  *out = round(sum * 1000.0) / 1000.0;
+  return 1;
 }
 
 gcw_err gcw_store_event(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
@@ -427,6 +503,75 @@ gcw_err gcw_store_event(gcw_store *s, long long run_id, long cycle, const gcw_ev
       sqlite3_bind_int64(st, i, (sqlite3_int64)ev->v[f]);
   }
   return step(s, st, "insert");
+}
+
+/* Parameters 2..13 of both finding statements, in the order of ST_FINDING_ADD. */
+static void bind_finding(sqlite3_stmt *st, const gcw_finding *f) {
+  sqlite3_bind_text(st, 2, f->kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, gcw_severity_name(f->severity), -1, SQLITE_STATIC);
+  bind_opt_int(st, 4, f->gc, f->gc >= 0);
+  bind_opt_real(st, 5, f->t_s, f->t_s >= 0);
+  /* a note without a measurement (an info "skipped") has no value or threshold */
+  int measured = f->unit && f->unit[0];
+  bind_opt_real(st, 6, f->value, measured);
+  bind_opt_real(st, 7, f->threshold, measured);
+  if (measured)
+    sqlite3_bind_text(st, 8, f->unit, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(st, 8);
+  sqlite3_bind_text(st, 9, f->message, -1, SQLITE_TRANSIENT);
+  if (f->wall[0])
+    sqlite3_bind_text(st, 10, f->wall, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(st, 10);
+  bind_opt_int(st, 11, f->end_gc, f->end_gc >= 0);
+  bind_opt_real(st, 12, f->end_t_s, f->end_gc >= 0 && f->end_t_s >= 0);
+  sqlite3_bind_text(st, 13, f->next_step, -1, SQLITE_TRANSIENT);
+}
+
+gcw_err gcw_store_finding_add(gcw_store *s, long long run_id, const gcw_finding *f,
+                              long long *id) {
+  if (row(s))
+    return GCW_EDB;
+  sqlite3_stmt *st = s->st[ST_FINDING_ADD];
+  sqlite3_bind_int64(st, 1, run_id);
+  bind_finding(st, f);
+  if (step(s, st, "insert finding"))
+    return GCW_EDB;
+  *id = sqlite3_last_insert_rowid(s->db);
+  return GCW_OK;
+}
+
+gcw_err gcw_store_finding_update(gcw_store *s, long long id, const gcw_finding *f) {
+  if (row(s))
+    return GCW_EDB;
+  sqlite3_stmt *st = s->st[ST_FINDING_UPDATE];
+  sqlite3_bind_int64(st, 1, id);
+  bind_finding(st, f);
+  return step(s, st, "update finding");
+}
+
+int gcw_store_worst_finding(gcw_store *s, long long source_id) {
+  s->found = 0;
+  if (once(s,
+           "SELECT coalesce(max(CASE severity WHEN 'error' THEN 3 WHEN 'warn' THEN 2 ELSE 1 END), 0) "
+           "FROM findings WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
+           source_id, NULL))
+    return 0;
+  return (int)s->found;
+}
+
+int gcw_store_run_ids(gcw_store *s, long long source_id, long long *ids, int max) {
+  sqlite3_stmt *st;
+  int n = 0;
+  if (sqlite3_prepare_v2(s->db, "SELECT id FROM runs WHERE source_id=? ORDER BY ordinal", -1,
+                         &st, NULL) != SQLITE_OK)
+    return 0;
+  sqlite3_bind_int64(st, 1, source_id);
+  while (n < max && sqlite3_step(st) == SQLITE_ROW)
+    ids[n++] = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return n;
 }
 
 gcw_err gcw_store_unparsed(gcw_store *s, long long source_id, long line, const char *text,

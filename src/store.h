@@ -32,12 +32,29 @@ gcw_err gcw_store_source_begin(gcw_store *s, const char *path, const char *kind,
                                long long *id);
 gcw_err gcw_store_source_end(gcw_store *s, long long id, long long bytes, const char *sha256,
                              long lines, long overlong);
+/* One file of a source read as one stream (a logrotate set): its line range. */
+gcw_err gcw_store_source_file(gcw_store *s, long long source_id, int ordinal, const char *path,
+                              const char *kind, long first_line, long lines, long long bytes);
+/* *other: the oldest other source with this content (same sha256), or 0. */
+gcw_err gcw_store_find_duplicate(gcw_store *s, long long source_id, const char *sha256,
+                                 long long *other);
+/* Remove a source and every row read from it. */
+gcw_err gcw_store_source_delete(gcw_store *s, long long id);
 gcw_err gcw_store_run_open(gcw_store *s, long long source_id, gcw_run *run);
 gcw_err gcw_store_run_close(gcw_store *s, const gcw_run *run);
 gcw_err gcw_store_event(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
                         const char *wall);
 gcw_err gcw_store_unparsed(gcw_store *s, long long source_id, long line, const char *text,
                            size_t len, const char *why);
+/* The most severe finding of a source's runs: 0 none, 1 info, 2 warn, 3 error. */
+int gcw_store_worst_finding(gcw_store *s, long long source_id);
+/* Ids of the runs of a source, in order; returns how many (at most max). */
+int gcw_store_run_ids(gcw_store *s, long long source_id, long long *ids, int max);
+/* A finding of a detector (detect.h): insert it, then update it as its episode goes on. */
+struct gcw_finding;
+gcw_err gcw_store_finding_add(gcw_store *s, long long run_id, const struct gcw_finding *f,
+                              long long *id);
+gcw_err gcw_store_finding_update(gcw_store *s, long long id, const struct gcw_finding *f);
 /* Commit if GCW_COMMIT_MS passed since the last commit (or now, if force). */
 gcw_err gcw_store_tick(gcw_store *s, int force);
 

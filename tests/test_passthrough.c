@@ -288,6 +288,101 @@ static void test_user_errors(void **state) {
   unlink(out);
 }
 
+/* Copy the first n bytes of a corpus file (n = 0: all) to a temp file; returns its path. */
+static void copy_head(const char *rel, size_t n, char *out, size_t outlen, const char *tag) {
+  char path[512];
+  size_t size = 0;
+  char *buf = tu_slurp(tu_corpus(path, sizeof path, rel), &size);
+  assert_non_null(buf);
+  tu_tmp(out, outlen, tag);
+  FILE *f = fopen(out, "wb");
+  assert_non_null(f);
+  fwrite(buf, 1, n && n < size ? n : size, f);
+  fclose(f);
+  free(buf);
+}
+
+/* Bad input among good: a message naming the file (and line), the rest imported, and a
+** nonzero status. The bad files are built here from real corpus bytes. */
+static void test_bad_inputs(void **state) {
+  (void)state;
+  char db[512], good[512], trunc[512], empty[512], bin[512], cut[512], dir[512];
+  tu_tmp(db, sizeof db, "bad.db");
+  tu_corpus(good, sizeof good, "01_steady_state_web/gctrace.log");
+  tu_corpus(dir, sizeof dir, "01_steady_state_web");
+  /* the first 20,000 bytes of corpus 10's gzip of 04b: a gzip stream cut short */
+  copy_head("10_gzip_rotated/gctrace.log.1.gz", 20000, trunc, sizeof trunc, "trunc.gz");
+  tu_tmp(empty, sizeof empty, "empty.log");
+  fclose(fopen(empty, "wb"));
+  /* a gzip file is binary data to anything that does not decompress it: use its bytes
+  ** after the header, so no gzip magic is seen */
+  copy_head("10_gzip_rotated/gctrace.log.1.gz", 0, bin, sizeof bin, "bin.log");
+  {
+    size_t n = 0;
+    char *b = tu_slurp(bin, &n);
+    FILE *f = fopen(bin, "wb");
+    fwrite(b + 10, 1, n - 10, f);
+    fclose(f);
+    free(b);
+  }
+  /* corpus 09b's first 3 records, then record 10 cut after 90 bytes, then records 11-20 */
+  {
+    char path[512];
+    size_t n = 0;
+    char *b = tu_slurp(tu_corpus(path, sizeof path, "09b_docker_jsonfile/container-json.log"), &n);
+    char *lines[21];
+    char *p = b;
+    for (int k = 1; k <= 20; k++) {
+      lines[k] = p;
+      p = strchr(p, '\n') + 1;
+    }
+    tu_tmp(cut, sizeof cut, "cut.json");
+    FILE *f = fopen(cut, "wb");
+    fwrite(lines[1], 1, (size_t)(lines[4] - lines[1]), f);
+    fwrite(lines[10], 1, 90, f);
+    fputc('\n', f);
+    fwrite(lines[11], 1, (size_t)(p - lines[11]), f);
+    fclose(f);
+    free(b);
+  }
+  struct {
+    const char *file;
+    const char *needle;
+  } cases[] = {
+      {trunc, "truncated gzip data"},
+      {empty, "empty file"},
+      {bin, "binary data, no GC trace lines"},
+      {cut, ":4: not a complete Docker json-file record"},
+      {dir, "is a directory"},
+      {"/nonexistent/missing.log", "/nonexistent/missing.log: No such file or directory"},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    char err[512];
+    tu_tmp(err, sizeof err, "bad.err");
+    tu_rm_db(db);
+    char *argv[] = {(char *)tu_bin(), "analyze", "--quiet", "--db", db, (char *)cases[k].file,
+                    good, NULL};
+    assert_int_equal(tu_run(argv, NULL, NULL, err), 3);
+    char *text = tu_slurp(err, NULL);
+    if (!strstr(text, cases[k].needle) || !strstr(text, cases[k].file)) {
+      fprintf(stderr, "case %zu: stderr was: %s\nexpected: %s\n", k, text, cases[k].needle);
+      fail();
+    }
+    free(text);
+    unlink(err);
+    /* the good file after it is still imported: its 37 cycles (after 04b's first 787
+    ** cycles for the truncated gzip, which start a run of their own) */
+    assert_true(tu_db_int(db, "SELECT count(*) FROM gc_cycles WHERE line > 0") >= 37);
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM runs WHERE last_gc = 37 AND cycles = 37"),
+                     1);
+  }
+  tu_rm_db(db);
+  unlink(trunc);
+  unlink(empty);
+  unlink(bin);
+  unlink(cut);
+}
+
 int main(void) {
   signal(SIGPIPE, SIG_IGN);
   const struct CMUnitTest tests[] = {
@@ -297,6 +392,7 @@ int main(void) {
       cmocka_unit_test(test_line_appears_at_once),
       cmocka_unit_test(test_closed_stdout_is_quiet),
       cmocka_unit_test(test_user_errors),
+      cmocka_unit_test(test_bad_inputs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

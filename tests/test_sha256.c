@@ -57,7 +57,7 @@ static void test_corpus_digest(void **state) {
   /* 10_gzip_rotated/sha256.txt: "d137a7d1... gunzip(gctrace.log.1.gz)" */
   assert_string_equal(tu_db_text(db, "SELECT sha256 FROM sources", got, sizeof got),
                       "d137a7d1c8f725c62bfdf57a65668f2caad6aa701e5619afaedab643e7a1f6b9");
-  assert_string_equal(tu_db_text(db, "SELECT kind FROM sources", got, sizeof got), "gzip");
+  assert_string_equal(tu_db_text(db, "SELECT kind FROM source_files", got, sizeof got), "gzip");
   assert_int_equal(tu_db_int(db, "SELECT count(*) FROM gc_cycles"), 1621);
   tu_rm_db(db);
 }

@@ -14,6 +14,8 @@
 #include "recog.h"
 #include "splice.h"
 
+#include <dirent.h>
+
 enum { MAX_TRACE = 600, MAX_APP = 400 };
 
 typedef struct collected {
@@ -236,10 +238,100 @@ static void test_real_pieces_06(void **state) {
   gcw_recog_close(&r);
 }
 
+/* The captured alloc streams (tests/cases/alloc_streams/README.md): every gc and scav line
+** the runtime wrote is stored, none is lost. The expected counts come from the bytes: delete
+** the application's own lines (each one write) and count the complete trace lines left. */
+static long count_lines(const char *text, const char *prefix, const char *const *ends) {
+  long n = 0;
+  for (const char *p = text; *p;) {
+    const char *nl = strchr(p, '\n');
+    size_t len = nl ? (size_t)(nl - p) : strlen(p);
+    if (strncmp(p, prefix, strlen(prefix)) == 0)
+      for (const char *const *e = ends; *e; e++) {
+        size_t m = strlen(*e);
+        if (len >= m && memcmp(p + len - m, *e, m) == 0) {
+          n++;
+          break;
+        }
+      }
+    p += len + (nl != NULL);
+  }
+  return n;
+}
+
+static char *without_app_lines(const char *in) {
+  size_t n = strlen(in);
+  char *out = malloc(n + 1), *o = out;
+  for (const char *p = in; *p;) {
+    const char *skip = NULL;
+    if (strncmp(p, "APP stderr line ", 16) == 0)
+      skip = p + 16;
+    else if (strncmp(p, "round ", 6) == 0)
+      skip = p + 6;
+    if (skip) {
+      const char *q = skip;
+      while (*q >= '0' && *q <= '9')
+        q++;
+      if (q > skip && (strncmp(q, "\n", 1) == 0 || strncmp(q, " done\n", 6) == 0)) {
+        p = q + (q[0] == '\n' ? 1 : 6);
+        continue;
+      }
+    }
+    *o++ = *p++;
+  }
+  *o = '\0';
+  return out;
+}
+
+static void test_captured_alloc_streams(void **state) {
+  (void)state;
+  static const char *const gc_ends[] = {" P", " P (forced)", NULL};
+  static const char *const scav_ends[] = {"util", "util (forced)", NULL};
+  char dir[512];
+  tu_root(dir, sizeof dir, "tests/cases/alloc_streams");
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  gcw_recog *r;
+  char msg[256];
+  assert_int_equal(gcw_recog_open(&r, msg, sizeof msg), GCW_OK);
+  int files = 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    size_t len = strlen(e->d_name);
+    if (len < 5 || strcmp(e->d_name + len - 4, ".log") != 0)
+      continue;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    char *raw = tu_slurp(path, NULL);
+    char *clean = without_app_lines(raw);
+    collected *c = calloc(1, sizeof *c);
+    splice_all(r, raw, c);
+    long gc = 0, scav = 0;
+    for (int i = 0; i < c->n; i++) {
+      gc += c->ev[i].family == GCW_FAM_GC;
+      scav += c->ev[i].family == GCW_FAM_SCAV;
+    }
+    long want_gc = count_lines(clean, "gc ", gc_ends);
+    long want_scav = count_lines(clean, "scav ", scav_ends);
+    if (gc != want_gc || scav != want_scav) {
+      fprintf(stderr, "%s: gc %ld of %ld, scav %ld of %ld\n", e->d_name, gc, want_gc, scav,
+              want_scav);
+      fail();
+    }
+    free(c);
+    free(clean);
+    free(raw);
+    files++;
+  }
+  closedir(d);
+  assert_int_equal(files, 23);
+  gcw_recog_close(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_random_interleavings),
       cmocka_unit_test(test_real_pieces_06),
+      cmocka_unit_test(test_captured_alloc_streams),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

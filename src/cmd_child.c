@@ -1,0 +1,331 @@
+/*
+** cmd_child.c: `gctrace-watch [opts] -- PROG ARGS...`: run PROG with the runtime's traces on,
+** relay its stderr to ours byte for byte as it arrives (or --strip), store the trace lines.
+**
+** PROG gets our environment with GODEBUG = the user's list + gctrace=1 + scavtrace=1 (a
+** key the user already set keeps the user's value), our stdin and stdout, and a pipe as
+** stderr. We read the pipe until its end, then wait for PROG.
+** Exit status: PROG's, 128+N if signal N ended it, 127 if PROG was not found, 126 if it
+** could not be executed (what shells do). The database is opened before PROG starts: if it
+** cannot be, PROG is not run (status 3). If the database fails later, that is reported once
+** and PROG's stderr still passes through (unstripped, unstored) until PROG ends.
+** Signals: SIGINT, SIGTERM and SIGHUP sent to us by kill() are forwarded to PROG; we go on
+** reading until PROG's stderr ends. The terminal's ^C and hangup are not forwarded: the
+** terminal sends them to the whole foreground process group, PROG included, and a second
+** copy would make many servers cut their graceful shutdown short. A signal that was
+** ignored when we started (nohup, `&` in a script) stays ignored, for PROG too.
+*/
+#include "cmd.h"
+
+#include "envelope.h"
+#include "limits.h"
+#include "pipeline.h"
+#include "pump.h"
+#include "recog.h"
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* The one file-scope mutable variable: bit N is set when signal N is to be forwarded. */
+static volatile sig_atomic_t pending;
+
+static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP};
+enum { NFORWARDED = sizeof forwarded / sizeof forwarded[0] };
+
+/* Waiting for PROG after its stderr ended: how often pending signals are looked at. */
+enum { WAIT_POLL_MS = 20 };
+
+typedef struct child {
+  const gcw_config *cfg;
+  gcw_pipeline *p;
+  gcw_store *store; /* borrowed, for the statistics at the end */
+  char *buf;     /* GCW_READ_CHUNK bytes */
+  pid_t pid;
+  int fd;        /* our end of PROG's stderr; -1 once closed */
+  int db_failed; /* reported; from then on PROG's stderr passes through unstored */
+} child;
+
+/* ---- signals ------------------------------------------------------------------- */
+
+static void on_signal(int sig, siginfo_t *info, void *uctx) {
+  (void)uctx;
+  /* si_code <= 0: sent by kill(), sigqueue() or tkill(). SI_KERNEL: the terminal's. */
+  if (info->si_code <= 0)
+    pending = pending | (1 << sig);
+}
+
+static void forwarded_set(sigset_t *set) {
+  sigemptyset(set);
+  for (int i = 0; i < NFORWARDED; i++)
+    sigaddset(set, forwarded[i]);
+}
+
+static void install_handlers(void) {
+  struct sigaction sa, old;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_signal;
+  sa.sa_flags = SA_SIGINFO; /* no SA_RESTART: a signal cuts the wait short */
+  forwarded_set(&sa.sa_mask);
+  for (int i = 0; i < NFORWARDED; i++)
+    if (sigaction(forwarded[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+      sigaction(forwarded[i], &sa, NULL);
+}
+
+/* Send PROG the signals that arrived since the last call. */
+static void forward_pending(pid_t pid) {
+  sigset_t set, old;
+  forwarded_set(&set);
+  sigprocmask(SIG_BLOCK, &set, &old);
+  int bits = pending;
+  pending = 0;
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  for (int i = 0; i < NFORWARDED; i++)
+    if (bits & (1 << forwarded[i]))
+      kill(pid, forwarded[i]);
+}
+
+static int forward_wake(void *ctx) {
+  forward_pending(((const child *)ctx)->pid);
+  return 0; /* we stop when PROG's stderr ends, not on a signal */
+}
+
+/* ---- environment and start ------------------------------------------------------- */
+
+/* 1 if the comma-separated GODEBUG list sets key (n bytes, its '=' included). */
+static int godebug_sets(const char *list, const char *key, size_t n) {
+  for (const char *f = list;; f++) {
+    if (strncmp(f, key, n) == 0)
+      return 1;
+    if (!(f = strchr(f, ',')))
+      return 0;
+  }
+}
+
+/* "GODEBUG=" + the user's list + each of ours whose key the user did not set. */
+static char *godebug_entry(const char *user) {
+  static const char *const ours[] = {"gctrace=1", "scavtrace=1"};
+  char *v = malloc(sizeof "GODEBUG=" + strlen(user) + sizeof ",gctrace=1,scavtrace=1");
+  if (!v)
+    return NULL;
+  int comma = *user && user[strlen(user) - 1] != ',';
+  char *w = stpcpy(stpcpy(v, "GODEBUG="), user);
+  for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++) {
+    if (godebug_sets(user, ours[i], strcspn(ours[i], "=") + 1))
+      continue;
+    if (comma)
+      *w++ = ',';
+    w = stpcpy(w, ours[i]);
+    comma = 1;
+  }
+  return v;
+}
+
+/* PROG's environment: ours with GODEBUG replaced by entry; the strings are borrowed. */
+static char **child_environ(char *entry) {
+  size_t n = 0;
+  while (environ && environ[n])
+    n++;
+  char **env = malloc((n + 2) * sizeof *env);
+  if (!env)
+    return NULL;
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (strncmp(environ[i], "GODEBUG=", 8) != 0)
+      env[k++] = environ[i];
+  env[k++] = entry;
+  env[k] = NULL;
+  return env;
+}
+
+/* Start argv with env and its stderr on a new pipe (*fd: the reading end). 0 or an errno. */
+static int spawn_piped(char *const argv[], char *const env[], pid_t *pid, int *fd) {
+  int pp[2];
+  if (pipe2(pp, O_CLOEXEC) != 0)
+    return errno;
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t at;
+  sigset_t dfl;
+  sigemptyset(&dfl);
+  sigaddset(&dfl, SIGPIPE); /* main() ignores it for us, not for PROG */
+  int rc = posix_spawn_file_actions_init(&fa);
+  if (!rc && !(rc = posix_spawnattr_init(&at))) {
+    if (!(rc = posix_spawn_file_actions_adddup2(&fa, pp[1], 2)) &&
+        !(rc = posix_spawnattr_setsigdefault(&at, &dfl)) &&
+        !(rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF)))
+      rc = posix_spawnp(pid, argv[0], &fa, &at, argv, env);
+    posix_spawnattr_destroy(&at);
+  }
+  posix_spawn_file_actions_destroy(&fa);
+  close(pp[1]);
+  if (rc)
+    close(pp[0]);
+  else
+    *fd = pp[0];
+  return rc;
+}
+
+/* Start PROG; on failure report it and return the status to exit with, else -1. */
+static int start(child *c) {
+  char *const *argv = c->cfg->child_argv;
+  const char *user = getenv("GODEBUG");
+  char *entry = godebug_entry(user ? user : "");
+  char **env = entry ? child_environ(entry) : NULL;
+  int rc = env ? spawn_piped(argv, env, &c->pid, &c->fd) : ENOMEM;
+  free(env);
+  free(entry);
+  if (rc == 0)
+    return -1;
+  fprintf(stderr, "gctrace-watch: %s: %s\n", argv[0], strerror(rc));
+  return rc == ENOMEM ? GCW_EXIT_INTERNAL : rc == ENOENT ? 127 : 126;
+}
+
+/* ---- relaying ---------------------------------------------------------------------- */
+
+static void report_db(child *c) {
+  if (c->db_failed)
+    return;
+  c->db_failed = 1;
+  fprintf(stderr, "gctrace-watch: %s: %s; still passing %s's stderr through, storing no more\n",
+          c->cfg->db, gcw_pipeline_errmsg(c->p), c->cfg->child_argv[0]);
+}
+
+static void close_pipe(child *c) {
+  if (c->fd >= 0)
+    close(c->fd);
+  c->fd = -1;
+}
+
+static int write_all(int fd, const char *b, size_t n) {
+  while (n > 0) {
+    ssize_t w = write(fd, b, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return -1;
+    b += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+/* After a database failure: PROG's stderr straight to ours until it ends. */
+static void copy_rest(child *c) {
+  for (;;) {
+    forward_pending(c->pid);
+    ssize_t n;
+    if (gcw_pump_read(c->fd, c->buf, &n) || n == 0)
+      return;
+    if (n > 0 && write_all(2, c->buf, (size_t)n) != 0)
+      return;
+  }
+}
+
+/* Read PROG's stderr until it ends. When our stderr is gone, our end of the pipe is closed
+** so PROG sees the broken pipe it would have seen without us. */
+static void relay(child *c) {
+  gcw_err e = GCW_EDB;
+  if (!c->db_failed)
+    e = gcw_pump_fd(c->p, c->fd, c->buf, forward_wake, c);
+  if (e == GCW_EREAD)
+    fprintf(stderr, "gctrace-watch: %s's stderr: %s\n", c->cfg->child_argv[0], strerror(errno));
+  else if (e != GCW_OK && e != GCW_EPIPE && e != GCW_EWRITE) {
+    report_db(c);
+    copy_rest(c);
+  }
+  close_pipe(c);
+}
+
+/* Wait for PROG, forwarding signals meanwhile; its status the way a shell gives it. */
+static int wait_child(pid_t pid) {
+  int st;
+  for (;;) {
+    forward_pending(pid);
+    pid_t w = waitpid(pid, &st, WNOHANG);
+    if (w == pid)
+      return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    if (w < 0 && errno != EINTR)
+      return GCW_EXIT_INTERNAL;
+    poll(NULL, 0, WAIT_POLL_MS); /* a signal ends it early */
+  }
+}
+
+/* PROG started: relay its stderr into a source of its own, then wait for it. */
+static int run(child *c) {
+  long long id;
+  const char *prog = c->cfg->child_argv[0];
+  if (gcw_pipeline_source_begin(c->p, prog, "child", &id))
+    report_db(c);
+  relay(c);
+  gcw_err e = gcw_pipeline_source_end(c->p, NULL);
+  if (e && e != GCW_EPIPE && e != GCW_EWRITE && e != GCW_EREAD)
+    report_db(c);
+  int status = wait_child(c->pid);
+  long long ids[256];
+  if (!c->db_failed && (!e || e == GCW_EPIPE || e == GCW_EWRITE || e == GCW_EREAD))
+    gcw_cmd_finish_stats(c->store, c->p, ids, 256); /* a failure is reported; PROG's status stays */
+  return status;
+}
+
+/* PROG's stderr is its own plain text: "auto" would only risk taking an app's leading
+** timestamp for an envelope. A format the user names is used as given. */
+static int envelope_of(const gcw_config *cfg) {
+  if (strcmp(cfg->input_format, "auto") == 0)
+    return GCW_ENV_PLAIN;
+  return gcw_envelope_kind_parse(cfg->input_format);
+}
+
+/* Pass-through to our stderr as it arrives, arrival times, findings live unless --quiet. */
+static gcw_pipeline_opts pipeline_opts(const gcw_config *cfg) {
+  gcw_pipeline_opts o = {.pass = cfg->strip ? GCW_PASS_STRIP : GCW_PASS_RAW,
+                         .out = stderr,
+                         .stamp_arrival = 1,
+                         .quiet = cfg->quiet,
+                         .envelope = envelope_of(cfg),
+                         .detect = {cfg->thresholds, cfg->nthresholds, cfg->pause_slo_ms,
+                                    !cfg->quiet}};
+  return o;
+}
+
+int gcw_cmd_child(const gcw_config *cfg) {
+  child c = {cfg, NULL, NULL, NULL, -1, -1, 0};
+  gcw_recog *r = NULL;
+  gcw_store *s = NULL;
+  int status = gcw_cmd_open(cfg, &r, &s);
+  if (status >= 0)
+    return status;
+  c.store = s;
+  c.buf = malloc(GCW_READ_CHUNK);
+  gcw_err pe = c.buf ? gcw_pipeline_new(&c.p, r, s, pipeline_opts(cfg)) : GCW_ENOMEM;
+  if (pe == GCW_EUSAGE) { /* a bad --threshold: PROG is not started */
+    fprintf(stderr, "gctrace-watch: %s; try 'gctrace-watch --help'\n", gcw_pipeline_errmsg(c.p));
+    status = GCW_EXIT_USAGE;
+    goto out;
+  }
+  if (pe) {
+    fprintf(stderr, "gctrace-watch: out of memory\n");
+    status = GCW_EXIT_INTERNAL;
+    goto out;
+  }
+  install_handlers();
+  status = start(&c);
+  if (status < 0)
+    status = run(&c);
+out:
+  gcw_pipeline_free(&c.p);
+  free(c.buf);
+  gcw_recog_close(&r);
+  /* PROG's status wins; a failure to close the store is still reported (once). */
+  gcw_cmd_close(&s, c.db_failed ? GCW_EXIT_IO : GCW_EXIT_OK);
+  return status;
+}

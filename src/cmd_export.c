@@ -1,0 +1,389 @@
+/*
+** cmd_export.c: `gctrace-watch export`: the rows of one table as CSV or NDJSON.
+** Input:  the database, opened read-only (a missing one is an error, never created).
+** Output: stdout, through one buffer of OUT_BUF bytes, row by row as sqlite3_step()
+**         gives them: memory does not grow with the table.
+** Never:  puts a value into SQL (the run id is bound; the table and its clauses are
+**         picked from the fixed table below, never copied from the command line).
+**
+** CSV (RFC 4180): a header row of column names, CRLF line ends, a field quoted when it
+** holds a comma, quote, CR or LF (inner quotes doubled); NULL is an empty field and an
+** empty text is "". NDJSON: one object per row, NULL as null, text and blobs as JSON
+** strings (bytes that are not UTF-8 become U+FFFD). Reals are written with the fewest
+** digits that read back to the same double (at most 17, like "%.17g"), with ".0" when
+** they would look like integers; NaN and infinities are null in NDJSON.
+*/
+#include "cmd.h"
+
+#include "err.h"
+
+#include <errno.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bytes gathered before one fwrite() to stdout (belongs in limits.h as a ceiling). */
+enum { OUT_BUF = 256 * 1024 };
+
+/* What --table may name: its filter by run (?1 = runs.id) and its natural order. */
+typedef struct table_def {
+  const char *name;
+  const char *by_run;
+  const char *order;
+} table_def;
+
+static const table_def tables[] = {
+    {"gc_cycles", "run_id = ?1", "run_id, line, rowid"},
+    {"scavenger", "run_id = ?1", "run_id, line, rowid"},
+    {"pacer", "run_id = ?1", "run_id, line, rowid"},
+    {"forced_gc", "run_id = ?1", "run_id, line, rowid"},
+    {"runs", "id = ?1", "id"},
+    {"sources", "id = (SELECT source_id FROM runs WHERE id = ?1)", "id"},
+    {"unparsed", "source_id = (SELECT source_id FROM runs WHERE id = ?1)",
+     "source_id, line, rowid"},
+    {"findings", "run_id = ?1", "id"},
+    {"source_files", "source_id = (SELECT source_id FROM runs WHERE id = ?1)",
+     "source_id, ordinal"},
+};
+
+/* The output buffer. After the first failed write nothing more is written. */
+typedef struct sink {
+  FILE *f;
+  char *buf;
+  size_t len;
+  int err_no; /* errno of the first failed write; 0 while none */
+} sink;
+
+static void sink_flush(sink *o) {
+  if (!o->err_no && o->len) {
+    errno = 0;
+    if (fwrite(o->buf, 1, o->len, o->f) != o->len)
+      o->err_no = errno ? errno : EIO;
+  }
+  o->len = 0;
+}
+
+static void put(sink *o, const void *p, size_t n) {
+  while (n > 0) {
+    if (o->len == OUT_BUF)
+      sink_flush(o);
+    size_t k = OUT_BUF - o->len < n ? OUT_BUF - o->len : n;
+    memcpy(o->buf + o->len, p, k);
+    o->len += k;
+    p = (const char *)p + k;
+    n -= k;
+  }
+}
+
+static void put_str(sink *o, const char *s) { put(o, s, strlen(s)); }
+
+static void put_int(sink *o, sqlite3_int64 v) {
+  char b[24];
+  put(o, b, (size_t)snprintf(b, sizeof b, "%lld", (long long)v));
+}
+
+/* The shortest of %.15g..%.17g that reads back as v; ".0" added to an integral look. */
+static void put_real(sink *o, double v) {
+  char b[40];
+  for (int prec = 15; prec <= 17; prec++) {
+    snprintf(b, sizeof b - 2, "%.*g", prec, v);
+    if (strtod(b, NULL) == v)
+      break;
+  }
+  if (!strpbrk(b, ".eni")) /* no point, exponent, nan or inf */
+    strcat(b, ".0");
+  put_str(o, b);
+}
+
+/* ---- CSV ---- */
+
+static void csv_field(sink *o, const char *p, size_t n) {
+  int quote = n == 0;
+  for (size_t i = 0; i < n && !quote; i++)
+    quote = p[i] == ',' || p[i] == '"' || p[i] == '\r' || p[i] == '\n';
+  if (!quote) {
+    put(o, p, n);
+    return;
+  }
+  put(o, "\"", 1);
+  for (const char *q; (q = memchr(p, '"', n)) != NULL;) {
+    size_t k = (size_t)(q - p) + 1; /* up to the quote, the quote included */
+    put(o, p, k);
+    put(o, "\"", 1); /* and its double */
+    p += k;
+    n -= k;
+  }
+  put(o, p, n);
+  put(o, "\"", 1);
+}
+
+static void csv_value(sink *o, sqlite3_stmt *st, int i) {
+  switch (sqlite3_column_type(st, i)) {
+  case SQLITE_NULL: break;
+  case SQLITE_INTEGER: put_int(o, sqlite3_column_int64(st, i)); break;
+  case SQLITE_FLOAT: put_real(o, sqlite3_column_double(st, i)); break;
+  case SQLITE_TEXT: {
+    const char *t = (const char *)sqlite3_column_text(st, i);
+    csv_field(o, t ? t : "", (size_t)sqlite3_column_bytes(st, i));
+    break;
+  }
+  default: { /* BLOB: the bytes as they are */
+    const char *b = sqlite3_column_blob(st, i);
+    csv_field(o, b ? b : "", (size_t)sqlite3_column_bytes(st, i));
+  }
+  }
+}
+
+static void csv_header(sink *o, sqlite3_stmt *st) {
+  for (int i = 0; i < sqlite3_column_count(st); i++) {
+    const char *name = sqlite3_column_name(st, i);
+    if (i > 0)
+      put(o, ",", 1);
+    csv_field(o, name ? name : "", name ? strlen(name) : 0);
+  }
+  put(o, "\r\n", 2);
+}
+
+static void csv_row(sink *o, sqlite3_stmt *st) {
+  for (int i = 0; i < sqlite3_column_count(st); i++) {
+    if (i > 0)
+      put(o, ",", 1);
+    csv_value(o, st, i);
+  }
+  put(o, "\r\n", 2);
+}
+
+/* ---- NDJSON ---- */
+
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlongs, surrogates or
+** code points above U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n) {
+  unsigned char lo = 0x80, hi = 0xBF;
+  size_t len;
+  if (s[0] >= 0xC2 && s[0] <= 0xDF)
+    len = 2;
+  else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+    len = 3, lo = s[0] == 0xE0 ? 0xA0 : 0x80, hi = s[0] == 0xED ? 0x9F : 0xBF;
+  else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+    len = 4, lo = s[0] == 0xF0 ? 0x90 : 0x80, hi = s[0] == 0xF4 ? 0x8F : 0xBF;
+  else
+    return 0;
+  if (n < len || s[1] < lo || s[1] > hi)
+    return 0;
+  for (size_t k = 2; k < len; k++)
+    if ((s[k] & 0xC0) != 0x80)
+      return 0;
+  return len;
+}
+
+/* One byte that JSON wants escaped, or that starts a UTF-8 sequence; returns bytes used. */
+static size_t json_special(sink *o, const unsigned char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  switch (s[0]) {
+  case '"': put(o, "\\\"", 2); return 1;
+  case '\\': put(o, "\\\\", 2); return 1;
+  case '\n': put(o, "\\n", 2); return 1;
+  case '\r': put(o, "\\r", 2); return 1;
+  case '\t': put(o, "\\t", 2); return 1;
+  }
+  if (s[0] < 0x20) {
+    char u[6] = {'\\', 'u', '0', '0', hex[s[0] >> 4], hex[s[0] & 15]};
+    put(o, u, sizeof u);
+    return 1;
+  }
+  size_t len = utf8_len(s, n);
+  if (len == 0) {
+    put(o, "\xEF\xBF\xBD", 3); /* U+FFFD for a byte that is not UTF-8 */
+    return 1;
+  }
+  put(o, s, len);
+  return len;
+}
+
+static void json_string(sink *o, const void *p, size_t n) {
+  const unsigned char *s = p;
+  put(o, "\"", 1);
+  while (n > 0) {
+    size_t plain = 0; /* printable ASCII needing no escape, copied in one go */
+    while (plain < n && s[plain] >= 0x20 && s[plain] < 0x80 && s[plain] != '"' &&
+           s[plain] != '\\')
+      plain++;
+    put(o, s, plain);
+    s += plain, n -= plain;
+    if (n > 0) {
+      size_t used = json_special(o, s, n);
+      s += used, n -= used;
+    }
+  }
+  put(o, "\"", 1);
+}
+
+static void json_value(sink *o, sqlite3_stmt *st, int i) {
+  switch (sqlite3_column_type(st, i)) {
+  case SQLITE_NULL: put(o, "null", 4); break;
+  case SQLITE_INTEGER: put_int(o, sqlite3_column_int64(st, i)); break;
+  case SQLITE_FLOAT: {
+    double v = sqlite3_column_double(st, i);
+    if (isfinite(v))
+      put_real(o, v);
+    else
+      put(o, "null", 4);
+    break;
+  }
+  case SQLITE_TEXT: {
+    const unsigned char *t = sqlite3_column_text(st, i);
+    json_string(o, t ? t : (const unsigned char *)"", (size_t)sqlite3_column_bytes(st, i));
+    break;
+  }
+  default: { /* BLOB */
+    const void *b = sqlite3_column_blob(st, i);
+    json_string(o, b ? b : "", (size_t)sqlite3_column_bytes(st, i));
+  }
+  }
+}
+
+static void json_row(sink *o, sqlite3_stmt *st) {
+  put(o, "{", 1);
+  for (int i = 0; i < sqlite3_column_count(st); i++) {
+    const char *name = sqlite3_column_name(st, i);
+    if (i > 0)
+      put(o, ",", 1);
+    json_string(o, name ? name : "", name ? strlen(name) : 0);
+    put(o, ":", 1);
+    json_value(o, st, i);
+  }
+  put(o, "}\n", 2);
+}
+
+/* ---- the command ---- */
+
+static const table_def *find_table(const char *name) {
+  for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+    if (strcmp(tables[i].name, name) == 0)
+      return &tables[i];
+  return NULL;
+}
+
+/* Read-only, never created. The probe reads the header, so a file that is not a
+** database is reported here as well. */
+static sqlite3 *open_readonly(const char *path) {
+  sqlite3 *db = NULL;
+  /* One thread uses the connection: SQLite's own mutexes would only cost time. */
+  int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 5000);
+    rc = sqlite3_exec(db, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL, NULL);
+  }
+  if (rc == SQLITE_OK)
+    return db;
+  int sys = rc == SQLITE_CANTOPEN && db ? sqlite3_system_errno(db) : 0;
+  fprintf(stderr, "gctrace-watch: %s: cannot open database: %s\n", path,
+          sys ? strerror(sys) : db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  sqlite3_close(db);
+  return NULL;
+}
+
+static int db_error(sqlite3 *db, const char *path) {
+  fprintf(stderr, "gctrace-watch: %s: cannot read database: %s\n", path, sqlite3_errmsg(db));
+  return GCW_EXIT_IO;
+}
+
+/* --run N must name a run of the database. */
+static int check_run(sqlite3 *db, const gcw_config *cfg) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "SELECT 1 FROM runs WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+    return db_error(db, cfg->db);
+  sqlite3_bind_int64(st, 1, cfg->run);
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc == SQLITE_ROW)
+    return GCW_EXIT_OK;
+  if (rc != SQLITE_DONE)
+    return db_error(db, cfg->db);
+  fprintf(stderr, "gctrace-watch: %s: no run %ld (see 'gctrace-watch runs')\n", cfg->db,
+          cfg->run);
+  return GCW_EXIT_IO;
+}
+
+static sqlite3_stmt *prepare_export(sqlite3 *db, const table_def *t, long run) {
+  char sql[256];
+  sqlite3_stmt *st = NULL;
+  snprintf(sql, sizeof sql, "SELECT * FROM %s%s%s ORDER BY %s", t->name, run ? " WHERE " : "",
+           run ? t->by_run : "", t->order);
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+    return NULL;
+  if (run)
+    sqlite3_bind_int64(st, 1, run);
+  return st;
+}
+
+/* Rows until the table ends or stdout fails. Returns the last step's result. */
+static int write_rows(sink *o, sqlite3_stmt *st, int ndjson) {
+  int rc = SQLITE_DONE;
+  if (!ndjson)
+    csv_header(o, st);
+  while (!o->err_no && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (ndjson)
+      json_row(o, st);
+    else
+      csv_row(o, st);
+  }
+  sink_flush(o);
+  errno = 0;
+  if (!o->err_no && fflush(o->f) != 0)
+    o->err_no = errno ? errno : EIO;
+  return o->err_no ? SQLITE_DONE : rc;
+}
+
+/* A closed stdout (EPIPE) ends quietly: the reader has all it wanted. The error flag is
+** cleared so that main() does not report it from a stale errno. */
+static int write_status(sink *o) {
+  if (!o->err_no)
+    return GCW_EXIT_OK;
+  if (o->err_no == EPIPE) {
+    clearerr(o->f);
+    return GCW_EXIT_OK;
+  }
+  fprintf(stderr, "gctrace-watch: stdout: %s\n", strerror(o->err_no));
+  return GCW_EXIT_IO;
+}
+
+static int export_table(sqlite3 *db, const gcw_config *cfg, const table_def *t) {
+  sink o = {stdout, malloc(OUT_BUF), 0, 0};
+  sqlite3_stmt *st = NULL;
+  int status;
+  if (!o.buf) {
+    fprintf(stderr, "gctrace-watch: out of memory\n");
+    status = GCW_EXIT_INTERNAL;
+    goto out;
+  }
+  st = prepare_export(db, t, cfg->run);
+  if (!st) {
+    status = db_error(db, cfg->db);
+    goto out;
+  }
+  int rc = write_rows(&o, st, strcmp(cfg->format, "ndjson") == 0);
+  status = rc == SQLITE_DONE ? write_status(&o) : db_error(db, cfg->db);
+out:
+  sqlite3_finalize(st);
+  free(o.buf);
+  return status;
+}
+
+int gcw_cmd_export(const gcw_config *cfg) {
+  const table_def *t = find_table(cfg->table);
+  if (!t) { /* cli.c accepts only the names above */
+    fprintf(stderr, "gctrace-watch: internal error: no table '%s'\n", cfg->table);
+    return GCW_EXIT_INTERNAL;
+  }
+  sqlite3 *db = open_readonly(cfg->db);
+  if (!db)
+    return GCW_EXIT_IO;
+  int status = cfg->run ? check_run(db, cfg) : GCW_EXIT_OK;
+  if (status == GCW_EXIT_OK)
+    status = export_table(db, cfg, t);
+  sqlite3_close(db);
+  return status;
+}

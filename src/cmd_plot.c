@@ -1,0 +1,72 @@
+/*
+** cmd_plot.c: `gctrace-watch plot`: draw one run of the store with gnuplot (plot.c).
+** Input:  the database, opened read-only (a missing one is an error, never created);
+**         --run N (default: the latest run that has cycles), --kind K (default all),
+**         -o FILE (.png, .svg or .pdf by its extension; '-': the terminal), --term dumb,
+**         --size WxH (pixels; characters on the terminal).
+** Output: the image, or the drawing on stdout; gnuplot's warnings on stderr.
+** Never:  writes to the database, or invents an output name: -o is required unless the
+**         drawing goes to the terminal (--term dumb alone draws on stdout).
+*/
+#include "cmd.h"
+
+#include "err.h"
+#include "plot.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Read-only, never created (as cmd_runs.c). The probe reads the header, so a file that
+** is not a database is reported here as well. */
+static sqlite3 *open_readonly(const char *path) {
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 5000);
+    rc = sqlite3_exec(db, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL, NULL);
+  }
+  if (rc == SQLITE_OK)
+    return db;
+  int sys = rc == SQLITE_CANTOPEN && db ? sqlite3_system_errno(db) : 0;
+  fprintf(stderr, "gctrace-watch: %s: cannot open database: %s\n", path,
+          sys ? strerror(sys) : db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  sqlite3_close(db);
+  return NULL;
+}
+
+/* --run N, or the latest run with cycles; 0 after reporting why there is none. */
+static long long which_run(sqlite3 *db, const gcw_config *cfg) {
+  if (cfg->run)
+    return cfg->run;
+  long long run = gcw_plot_latest_run(db);
+  if (run < 0)
+    fprintf(stderr, "gctrace-watch: %s: cannot read database: %s\n", cfg->db,
+            sqlite3_errmsg(db));
+  else if (run == 0)
+    fprintf(stderr, "gctrace-watch: %s: no run with GC cycles to plot\n", cfg->db);
+  return run > 0 ? run : 0;
+}
+
+int gcw_cmd_plot(const gcw_config *cfg) {
+  int dumb = cfg->term != NULL; /* cli.c accepts only "dumb" */
+  if (!cfg->output && !dumb) {
+    fprintf(stderr, "gctrace-watch: plot needs -o FILE (.png, .svg or .pdf), or -o - or "
+                    "--term dumb to draw in the terminal; try 'gctrace-watch --help'\n");
+    return GCW_EXIT_USAGE;
+  }
+  sqlite3 *db = open_readonly(cfg->db);
+  if (!db)
+    return GCW_EXIT_IO;
+  char err[GCW_PLOT_STDERR_MAX + 256];
+  int status = GCW_EXIT_IO;
+  long long run = which_run(db, cfg);
+  if (run > 0) {
+    status = gcw_plot_run(db, run, cfg->plot_kind, cfg->output, cfg->size, dumb, err,
+                          sizeof err);
+    if (err[0]) /* the error, or gnuplot's warnings after a success */
+      fprintf(stderr, "gctrace-watch: %s\n", err);
+  }
+  sqlite3_close(db);
+  return status;
+}

@@ -1,0 +1,287 @@
+/* detect.c: the registry of detectors, their thresholds and per-run state. See detect.h. */
+#include "detect.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const gcw_detector_def *const registry[] = {
+    &gcw_detect_pause_spike,      &gcw_detect_pause_slo,       &gcw_detect_shrinking_interval,
+    &gcw_detect_memlimit_thrash,  &gcw_detect_delayed_release, &gcw_detect_heap_growth,
+    &gcw_detect_gc_cpu_high,      &gcw_detect_assist_heavy,    &gcw_detect_forced_gc_storm,
+};
+enum { NDETECTORS = sizeof registry / sizeof registry[0], MAX_PARAMS = 8, MAX_RUNS = 64 };
+
+typedef struct run_state {
+  long long run_id; /* 0: free slot */
+  long last_use;
+  void *state[NDETECTORS];
+} run_state;
+
+struct gcw_detect_ctx {
+  gcw_detect *d;
+  long long run_id;
+};
+
+struct gcw_detect {
+  gcw_detect_sink sink;
+  double thr[NDETECTORS][MAX_PARAMS];
+  int enabled[NDETECTORS];
+  run_state runs[MAX_RUNS];
+  long clock;
+};
+
+const char *gcw_severity_name(gcw_severity s) {
+  switch (s) {
+  case GCW_SEV_INFO: return "info";
+  case GCW_SEV_WARN: return "warn";
+  case GCW_SEV_ERROR: return "error";
+  }
+  return "info";
+}
+
+/* ---- thresholds ---------------------------------------------------------------- */
+
+static int set_threshold(gcw_detect *d, const char *spec, char *msg, size_t msglen) {
+  const char *eq = strchr(spec, '='), *dot = strchr(spec, '.');
+  char *end;
+  double v = eq ? strtod(eq + 1, &end) : 0;
+  if (!eq || !dot || dot > eq || *end || !isfinite(v) || v < 0) {
+    snprintf(msg, msglen, "--threshold takes KIND.PARAM=NUMBER (see docs/findings.md), not '%s'",
+             spec);
+    return -1;
+  }
+  for (int k = 0; k < NDETECTORS; k++) {
+    const gcw_detector_def *def = registry[k];
+    if (strlen(def->kind) != (size_t)(dot - spec) || strncmp(def->kind, spec, (size_t)(dot - spec)))
+      continue;
+    for (int p = 0; p < def->nparams; p++)
+      if (strlen(def->params[p].name) == (size_t)(eq - dot - 1) &&
+          strncmp(def->params[p].name, dot + 1, (size_t)(eq - dot - 1)) == 0) {
+        d->thr[k][p] = v;
+        return 0;
+      }
+  }
+  snprintf(msg, msglen, "unknown threshold '%.*s' (see docs/findings.md)", (int)(eq - spec), spec);
+  return -1;
+}
+
+gcw_err gcw_detect_new(gcw_detect **out, gcw_detect_sink sink, const char *const *thresholds,
+                       int nthresholds, double pause_slo_ms, char *msg, size_t msglen) {
+  gcw_detect *d = calloc(1, sizeof *d);
+  *out = NULL;
+  if (!d)
+    return GCW_ENOMEM;
+  d->sink = sink;
+  for (int k = 0; k < NDETECTORS; k++) {
+    d->enabled[k] = registry[k] != &gcw_detect_pause_slo || pause_slo_ms > 0;
+    for (int p = 0; p < registry[k]->nparams && p < MAX_PARAMS; p++)
+      d->thr[k][p] = registry[k]->params[p].value;
+    if (registry[k] == &gcw_detect_pause_slo)
+      d->thr[k][0] = pause_slo_ms;
+  }
+  for (int i = 0; i < nthresholds; i++)
+    if (set_threshold(d, thresholds[i], msg, msglen) < 0) {
+      free(d);
+      return GCW_EUSAGE;
+    }
+  *out = d;
+  return GCW_OK;
+}
+
+/* ---- per-run state ------------------------------------------------------------- */
+
+static void free_run(run_state *r) {
+  for (int k = 0; k < NDETECTORS; k++) {
+    free(r->state[k]);
+    r->state[k] = NULL;
+  }
+  r->run_id = 0;
+}
+
+void gcw_detect_run_end(gcw_detect *d, long long run_id) {
+  for (int i = 0; i < MAX_RUNS; i++) {
+    run_state *r = &d->runs[i];
+    if (r->run_id != run_id)
+      continue;
+    gcw_detect_ctx c = {d, run_id};
+    for (int k = 0; k < NDETECTORS; k++)
+      if (d->enabled[k] && registry[k]->end)
+        registry[k]->end(&c, r->state[k], d->thr[k]);
+    free_run(r);
+  }
+}
+
+void gcw_detect_free(gcw_detect **pp) {
+  if (!pp || !*pp)
+    return;
+  for (int i = 0; i < MAX_RUNS; i++)
+    if ((*pp)->runs[i].run_id)
+      gcw_detect_run_end(*pp, (*pp)->runs[i].run_id);
+  free(*pp);
+  *pp = NULL;
+}
+
+/* The state of run_id, made on first use; the least recently used run is ended when
+** more than MAX_RUNS are open (many short processes in one stream). */
+static run_state *run_for(gcw_detect *d, long long run_id) {
+  run_state *free_slot = NULL, *lru = &d->runs[0];
+  for (int i = 0; i < MAX_RUNS; i++) {
+    run_state *r = &d->runs[i];
+    if (r->run_id == run_id) {
+      r->last_use = ++d->clock;
+      return r;
+    }
+    if (!r->run_id && !free_slot)
+      free_slot = r;
+    if (r->last_use < lru->last_use)
+      lru = r;
+  }
+  if (!free_slot) {
+    gcw_detect_run_end(d, lru->run_id);
+    free_slot = lru;
+  }
+  for (int k = 0; k < NDETECTORS; k++) {
+    free_slot->state[k] = calloc(1, registry[k]->state_size ? registry[k]->state_size : 1);
+    if (!free_slot->state[k]) {
+      free_run(free_slot);
+      return NULL;
+    }
+  }
+  free_slot->run_id = run_id;
+  free_slot->last_use = ++d->clock;
+  return free_slot;
+}
+
+/* ---- events -------------------------------------------------------------------- */
+
+static double field(const gcw_event *ev, gcw_field f) { return ev->present[f] ? ev->v[f] : -1; }
+
+static void to_cycle(const gcw_event *ev, const char *wall, gcw_cycle *c) {
+  c->gc = (long)field(ev, GCW_F_gc);
+  c->t_s = field(ev, GCW_F_t_s);
+  c->wall = wall;
+  c->sweep_term_ms = field(ev, GCW_F_sweep_term_ms);
+  c->mark_ms = field(ev, GCW_F_mark_ms);
+  c->mark_term_ms = field(ev, GCW_F_mark_term_ms);
+  c->pause_ms = c->sweep_term_ms >= 0 && c->mark_term_ms >= 0
+                    ? round((c->sweep_term_ms + c->mark_term_ms) * 1000) / 1000
+                    : -1;
+  if (c->pause_ms < 0 && ev->present[GCW_F_legacy_a_ms]) /* Go <= 1.4: all of it is STW */
+    c->pause_ms = field(ev, GCW_F_legacy_a_ms) + field(ev, GCW_F_legacy_b_ms) +
+                  field(ev, GCW_F_legacy_c_ms) +
+                  (ev->present[GCW_F_legacy_d_ms] ? ev->v[GCW_F_legacy_d_ms] : 0);
+  c->cpu_sweep_term_ms = field(ev, GCW_F_cpu_sweep_term_ms);
+  c->cpu_assist_ms = field(ev, GCW_F_cpu_assist_ms);
+  c->cpu_bg_ms = field(ev, GCW_F_cpu_bg_ms);
+  c->cpu_idle_ms = field(ev, GCW_F_cpu_idle_ms);
+  c->cpu_mark_term_ms = field(ev, GCW_F_cpu_mark_term_ms);
+  c->cpu_pct = field(ev, GCW_F_cpu_pct);
+  c->heap_start_mb = field(ev, GCW_F_heap_start_mb);
+  c->heap_end_mb = field(ev, GCW_F_heap_end_mb);
+  c->heap_live_mb = field(ev, GCW_F_heap_live_mb);
+  c->goal_mb = field(ev, GCW_F_goal_mb);
+  c->forced = ev->present[GCW_F_forced] && ev->v[GCW_F_forced] != 0;
+  c->procs = (int)field(ev, GCW_F_procs);
+}
+
+static void to_scav(const gcw_event *ev, const char *wall, gcw_scav *s) {
+  s->wall = wall;
+  s->forced = ev->present[GCW_F_forced] && ev->v[GCW_F_forced] != 0;
+  s->released_mb = ev->present[GCW_F_released_kib]   ? ev->v[GCW_F_released_kib] / 1024
+                   : ev->present[GCW_F_heap_released_mb] ? ev->v[GCW_F_heap_released_mb]
+                                                        : -1;
+  s->work_mb = (field(ev, GCW_F_work_kib) > 0 ? ev->v[GCW_F_work_kib] / 1024 : 0) +
+               (field(ev, GCW_F_work_bg_kib) > 0 ? ev->v[GCW_F_work_bg_kib] / 1024 : 0) +
+               (field(ev, GCW_F_work_eager_kib) > 0 ? ev->v[GCW_F_work_eager_kib] / 1024 : 0) +
+               (field(ev, GCW_F_released_mb) > 0 ? ev->v[GCW_F_released_mb] : 0);
+}
+
+void gcw_detect_event(gcw_detect *d, long long run_id, const gcw_event *ev, const char *wall) {
+  int is_gc = ev->family == GCW_FAM_GC || ev->family == GCW_FAM_GC_LEGACY;
+  int is_scav = ev->family == GCW_FAM_SCAV || ev->family == GCW_FAM_SCVG;
+  if (!is_gc && !is_scav)
+    return;
+  run_state *r = run_for(d, run_id);
+  if (!r)
+    return;
+  gcw_detect_ctx c = {d, run_id};
+  gcw_cycle cy;
+  gcw_scav sc;
+  if (is_gc)
+    to_cycle(ev, wall, &cy);
+  else
+    to_scav(ev, wall, &sc);
+  for (int k = 0; k < NDETECTORS; k++) {
+    if (!d->enabled[k])
+      continue;
+    if (is_gc && registry[k]->cycle)
+      registry[k]->cycle(&c, r->state[k], d->thr[k], &cy);
+    else if (is_scav && registry[k]->scav)
+      registry[k]->scav(&c, r->state[k], d->thr[k], &sc);
+  }
+}
+
+/* ---- reporting, for the detectors ----------------------------------------------- */
+
+void gcw_finding_start(gcw_finding *f, const char *kind, gcw_severity sev, const gcw_cycle *cy) {
+  memset(f, 0, sizeof *f);
+  f->kind = kind;
+  f->severity = sev;
+  f->gc = cy ? cy->gc : -1;
+  f->t_s = cy ? cy->t_s : -1;
+  if (cy && cy->wall)
+    snprintf(f->wall, sizeof f->wall, "%s", cy->wall);
+  f->end_gc = -1;
+  f->end_t_s = -1;
+}
+
+void gcw_episode_open(gcw_detect_ctx *c, gcw_episode *e) {
+  e->open = 1;
+  e->handle = c->d->sink.opened ? c->d->sink.opened(c->d->sink.ctx, c->run_id, &e->f) : 0;
+}
+
+void gcw_episode_update(gcw_detect_ctx *c, gcw_episode *e) {
+  if (e->open && c->d->sink.updated)
+    c->d->sink.updated(c->d->sink.ctx, e->handle, &e->f);
+}
+
+void gcw_episode_close(gcw_detect_ctx *c, gcw_episode *e, long gc, double t_s) {
+  if (!e->open)
+    return;
+  e->f.end_gc = gc;
+  e->f.end_t_s = t_s;
+  gcw_episode_update(c, e);
+  e->open = 0;
+}
+
+void gcw_finding_once(gcw_detect_ctx *c, gcw_finding *f) {
+  gcw_episode e = {0, 0, *f};
+  gcw_episode_open(c, &e);
+  gcw_episode_close(c, &e, f->end_gc >= 0 ? f->end_gc : f->gc, f->end_t_s >= 0 ? f->end_t_s : f->t_s);
+}
+
+/* The registry for docs and --help: name, default, unit, reason of every threshold. */
+void gcw_detect_list_thresholds(FILE *out) {
+  for (int k = 0; k < NDETECTORS; k++)
+    for (int p = 0; p < registry[k]->nparams; p++)
+      fprintf(out, "%s.%s\t%g\t%s\t%s\n", registry[k]->kind, registry[k]->params[p].name,
+              registry[k]->params[p].value, registry[k]->params[p].unit, registry[k]->params[p].why);
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+double gcw_median(const double *v, int n) {
+  double tmp[64];
+  if (n <= 0)
+    return 0;
+  if (n > 64)
+    n = 64;
+  memcpy(tmp, v, (size_t)n * sizeof *v);
+  qsort(tmp, (size_t)n, sizeof *tmp, cmp_double);
+  return n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
+}

@@ -1,0 +1,132 @@
+/*
+** detect.h: the detectors: streaming judgement of each run's cycles and scavenger lines.
+** Owns:   per open run, one state block per detector (freed when the run closes).
+** Input:  events with their run (from the pipeline), thresholds (defaults, --threshold).
+** Output: findings through the sink: opened when an episode begins, updated while it
+**         lasts (its peak), closed when it ends or the run ends. One finding per episode.
+** Never:  reads text, touches the store, or formats reports (report.c does).
+**
+** Each detector is one file detect_<kind>.c with its rule, and one row in the registry
+** (detect.c). Its thresholds are named "<kind>.<param>" (docs/findings.md gives each one's
+** default and the reasoning behind it) and can be set with --threshold NAME=VALUE.
+*/
+#ifndef GCW_DETECT_H
+#define GCW_DETECT_H
+
+#include "err.h"
+#include "event.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* What a detector sees of a gc line (Go 1.5+ fields; absent ones are -1). */
+typedef struct gcw_cycle {
+  long gc;
+  double t_s;             /* -1: no time (Go <= 1.4) */
+  const char *wall;       /* NULL when unknown */
+  double pause_ms, sweep_term_ms, mark_ms, mark_term_ms;
+  double cpu_sweep_term_ms, cpu_assist_ms, cpu_bg_ms, cpu_idle_ms, cpu_mark_term_ms;
+  double cpu_pct;         /* the runtime's cumulative GC CPU % */
+  double heap_start_mb, heap_end_mb, heap_live_mb, goal_mb;
+  int forced;
+  int procs;
+} gcw_cycle;
+
+/* What a detector sees of a scavenger line. */
+typedef struct gcw_scav {
+  double released_mb;     /* memory currently released to the OS (scav total/now, scvg
+                          ** released:), -1 if the line does not say */
+  double work_mb;         /* released by this line (scav work, scvg N MB released), or 0 */
+  int forced;             /* debug.FreeOSMemory() */
+  const char *wall;
+} gcw_scav;
+
+typedef enum gcw_severity { GCW_SEV_INFO, GCW_SEV_WARN, GCW_SEV_ERROR } gcw_severity;
+const char *gcw_severity_name(gcw_severity s);
+
+typedef struct gcw_finding {
+  const char *kind;
+  gcw_severity severity;
+  long gc;                /* the cycle where the episode began (-1: none) */
+  double t_s;             /* its @t (-1: none) */
+  char wall[40];          /* its wall time, or "" */
+  double value;           /* the measured value (the episode's peak) */
+  double threshold;
+  const char *unit;
+  char message[600];      /* what was seen, in plain language */
+  char next_step[400];    /* what to do about it */
+  long end_gc;            /* where it ended (-1: open) */
+  double end_t_s;
+} gcw_finding;
+
+typedef struct gcw_detect_sink {
+  void *ctx;
+  /* A new finding; returns a handle for updates (its store id), or 0. */
+  long long (*opened)(void *ctx, long long run_id, const gcw_finding *f);
+  /* Its peak value or message changed, or it ended (end_gc >= 0). */
+  void (*updated)(void *ctx, long long handle, const gcw_finding *f);
+} gcw_detect_sink;
+
+typedef struct gcw_detect gcw_detect;
+
+/* thresholds: "kind.param=value" strings (from --threshold); an unknown name or a bad
+** value fails with *msg set. pause_slo_ms > 0 adds the pause_slo check. */
+gcw_err gcw_detect_new(gcw_detect **out, gcw_detect_sink sink, const char *const *thresholds,
+                       int nthresholds, double pause_slo_ms, char *msg, size_t msglen);
+void gcw_detect_free(gcw_detect **pp);
+/* An event of run run_id (the store's id), with the wall time of its line or NULL. */
+void gcw_detect_event(gcw_detect *d, long long run_id, const gcw_event *ev, const char *wall);
+/* The run ended: close its episodes, give end-of-run findings, free its state. */
+void gcw_detect_run_end(gcw_detect *d, long long run_id);
+
+/* ---- for the detector files ---------------------------------------------------- */
+
+typedef struct gcw_threshold_def {
+  const char *name;       /* "factor" -> "pause_spike.factor" */
+  double value;           /* default */
+  const char *unit;
+  const char *why;        /* one line of reasoning (docs/findings.md has the rest) */
+} gcw_threshold_def;
+
+/* An episode a detector has open; 0 when none. */
+typedef struct gcw_episode {
+  long long handle;
+  int open;
+  gcw_finding f;
+} gcw_episode;
+
+typedef struct gcw_detect_ctx gcw_detect_ctx; /* passed to detectors to report through */
+
+void gcw_episode_open(gcw_detect_ctx *c, gcw_episode *e);
+void gcw_episode_update(gcw_detect_ctx *c, gcw_episode *e);
+void gcw_episode_close(gcw_detect_ctx *c, gcw_episode *e, long gc, double t_s);
+/* A finding that begins and ends at once (e.g. "no scavenger lines"). */
+void gcw_finding_once(gcw_detect_ctx *c, gcw_finding *f);
+
+typedef struct gcw_detector_def {
+  const char *kind;
+  size_t state_size;
+  const gcw_threshold_def *params;
+  int nparams;
+  void (*cycle)(gcw_detect_ctx *c, void *state, const double *thr, const gcw_cycle *cy);
+  void (*scav)(gcw_detect_ctx *c, void *state, const double *thr, const gcw_scav *sc);
+  void (*end)(gcw_detect_ctx *c, void *state, const double *thr);
+} gcw_detector_def;
+
+/* The registry (detect.c) and the detectors (detect_<kind>.c). */
+extern const gcw_detector_def gcw_detect_pause_spike, gcw_detect_pause_slo,
+    gcw_detect_shrinking_interval, gcw_detect_memlimit_thrash, gcw_detect_delayed_release,
+    gcw_detect_heap_growth, gcw_detect_gc_cpu_high, gcw_detect_assist_heavy,
+    gcw_detect_forced_gc_storm;
+
+/* Copy a finding's start from a cycle. */
+void gcw_finding_start(gcw_finding *f, const char *kind, gcw_severity sev, const gcw_cycle *cy);
+
+
+
+/* Every threshold as "kind.param<TAB>default<TAB>unit<TAB>why" lines (docs, tests). */
+void gcw_detect_list_thresholds(FILE *out);
+
+/* Median of n values (n <= 64; the input is not changed). */
+double gcw_median(const double *v, int n);
+#endif

@@ -1,0 +1,173 @@
+/* detect_cpu.c: gc_cpu_high (the runtime's cumulative GC CPU share stays at or over the
+** GC's design point) and assist_heavy (mark assists outweigh background marking). */
+#include "detect.h"
+
+#include <stdio.h>
+
+enum { P_PCT, P_ERROR, P_SUSTAIN, P_RUN_SHARE, P_MIN_CYCLES };
+
+static const gcw_threshold_def params[] = {
+    {"pct", 25, "%", "the GC is designed to take 25% of CPU while it marks; more, overall, is high"},
+    {"error_pct", 50, "%", "half of all CPU in GC: error"},
+    {"sustain_s", 10, "s", "for 10 s: start-up transients are normal"},
+    {"run_share", 0.8, "share", "or for 80% of a run shorter than that"},
+    {"min_cycles", 5, "cycles", "and over at least 5 cycles"},
+};
+
+typedef struct state {
+  double first_t, high_t, last_t;
+  long high_gc, high_cycles, last_gc, cycles;
+  double peak;
+  gcw_episode ep;
+} state;
+
+static void describe(state *s) {
+  s->ep.f.severity = s->peak >= s->ep.f.threshold * 2 ? GCW_SEV_ERROR : GCW_SEV_WARN;
+  s->ep.f.value = s->peak;
+  snprintf(s->ep.f.message, sizeof s->ep.f.message,
+           "the runtime reports %.0f%% of all CPU since the process started spent in GC, at or "
+           "over %.0f%% from gc %ld (@%.1fs) on",
+           s->peak, s->ep.f.threshold, s->high_gc, s->high_t);
+  snprintf(s->ep.f.next_step, sizeof s->ep.f.next_step,
+           "Allocate less (go tool pprof -sample_index=alloc_space .../debug/pprof/heap), or "
+           "give the GC more room: each doubling of GOGC roughly halves GC work at the cost of "
+           "heap; with a GOMEMLIMIT a higher GOGC is safe. Check assist_heavy too.");
+}
+
+static void open_now(gcw_detect_ctx *c, state *s, const double *thr, const gcw_cycle *cy) {
+  gcw_finding_start(&s->ep.f, "gc_cpu_high", GCW_SEV_WARN, cy);
+  s->ep.f.gc = s->high_gc;
+  s->ep.f.t_s = s->high_t;
+  s->ep.f.threshold = thr[P_PCT];
+  s->ep.f.unit = "%";
+  describe(s);
+  gcw_episode_open(c, &s->ep);
+}
+
+static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycle *cy) {
+  state *s = sp;
+  if (cy->t_s < 0 || cy->cpu_pct < 0)
+    return;
+  if (s->cycles++ == 0)
+    s->first_t = cy->t_s;
+  s->last_t = cy->t_s;
+  s->last_gc = cy->gc;
+  if (cy->cpu_pct < thr[P_PCT]) {
+    gcw_episode_close(c, &s->ep, cy->gc, cy->t_s);
+    s->high_cycles = 0;
+    return;
+  }
+  if (s->high_cycles++ == 0) {
+    s->high_gc = cy->gc;
+    s->high_t = cy->t_s;
+    s->peak = 0;
+  }
+  int was = s->peak >= thr[P_ERROR];
+  if (cy->cpu_pct > s->peak)
+    s->peak = cy->cpu_pct;
+  if (s->ep.open) {
+    if (s->peak >= thr[P_ERROR] && !was) {
+      describe(s);
+      gcw_episode_update(c, &s->ep);
+    }
+  } else if (cy->t_s - s->high_t >= thr[P_SUSTAIN] && s->high_cycles >= thr[P_MIN_CYCLES]) {
+    open_now(c, s, thr, cy);
+  }
+}
+
+static void end(gcw_detect_ctx *c, void *sp, const double *thr) {
+  state *s = sp;
+  /* a run shorter than sustain_s that was high for most of its life */
+  if (!s->ep.open && s->high_cycles >= thr[P_MIN_CYCLES] && s->last_t > s->first_t &&
+      (s->last_t - s->high_t) >= thr[P_RUN_SHARE] * (s->last_t - s->first_t)) {
+    gcw_cycle last = {0};
+    last.gc = s->last_gc;
+    last.t_s = s->last_t;
+    open_now(c, s, thr, &last);
+  }
+  gcw_episode_close(c, &s->ep, s->last_gc, s->last_t);
+}
+
+const gcw_detector_def gcw_detect_gc_cpu_high = {"gc_cpu_high", sizeof(state), params, 5, cycle,
+                                                 NULL, end};
+
+/* ---- assist_heavy ------------------------------------------------------------------ */
+
+enum { WINDOW = 10 };
+enum { A_CYCLES, A_SHARE, A_CPU_SHARE, A_WARMUP };
+
+static const gcw_threshold_def assist_params[] = {
+    {"cycles", 6, "of 10", "assists exceed background marking in 6 of the last 10 cycles"},
+    {"share", 0.25, "share", "and do a quarter of all mark CPU in them"},
+    {"cpu_share", 0.05, "share",
+     "and take 5% of the CPU available over those cycles: less is no real cost to latency"},
+    {"warmup_s", 1, "s",
+     "not in a process's first second: the pacer has no history and the heap grows from 4 MB"},
+};
+
+typedef struct assist_state {
+  double assist[WINDOW], bg[WINDOW], idle[WINDOW], t[WINDOW];
+  int n, procs;
+  long last_gc;
+  double last_t;
+  gcw_episode ep;
+} assist_state;
+
+static void assist_cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycle *cy) {
+  assist_state *s = sp;
+  if (cy->cpu_assist_ms < 0 || cy->cpu_bg_ms < 0 || cy->t_s < thr[A_WARMUP])
+    return;
+  int i = s->n++ % WINDOW;
+  s->assist[i] = cy->cpu_assist_ms;
+  s->bg[i] = cy->cpu_bg_ms;
+  s->idle[i] = cy->cpu_idle_ms > 0 ? cy->cpu_idle_ms : 0;
+  s->t[i] = cy->t_s;
+  s->procs = cy->procs > 0 ? cy->procs : 1;
+  s->last_gc = cy->gc;
+  s->last_t = cy->t_s;
+  if (s->n < WINDOW)
+    return;
+  int over = 0;
+  double a = 0, all = 0;
+  for (int k = 0; k < WINDOW; k++) {
+    over += s->assist[k] > s->bg[k];
+    a += s->assist[k];
+    all += s->assist[k] + s->bg[k] + s->idle[k];
+  }
+  double share = all > 0 ? a / all : 0;
+  double span_ms = (cy->t_s - s->t[s->n % WINDOW]) * 1000; /* the window's wall time */
+  double cpu = span_ms > 0 ? a / (span_ms * s->procs) : 0;
+  int heavy = over >= thr[A_CYCLES] && share >= thr[A_SHARE] && cpu >= thr[A_CPU_SHARE];
+  if (heavy && (!s->ep.open || share * 100 > s->ep.f.value)) {
+    if (!s->ep.open)
+      gcw_finding_start(&s->ep.f, "assist_heavy", GCW_SEV_WARN, cy);
+    s->ep.f.value = share * 100;
+    s->ep.f.threshold = thr[A_SHARE] * 100;
+    s->ep.f.unit = "% of mark CPU";
+    snprintf(s->ep.f.message, sizeof s->ep.f.message,
+             "mark assists did %.0f%% of the mark work in the last %d cycles (%d of them with "
+             "more assist than background mark time) and took %.0f%% of the CPU: goroutines "
+             "are made to mark instead of running",
+             share * 100, WINDOW, over, cpu * 100);
+    snprintf(s->ep.f.next_step, sizeof s->ep.f.next_step,
+             "Allocation outpaces the background mark workers: allocate less on hot paths "
+             "(alloc_space profile), or raise GOGC / the GOMEMLIMIT headroom. The execution "
+             "trace (go tool trace) shows assist time inside requests.");
+    if (s->ep.open)
+      gcw_episode_update(c, &s->ep);
+    else
+      gcw_episode_open(c, &s->ep);
+  } else if (s->ep.open && over < WINDOW / 2) {
+    gcw_episode_close(c, &s->ep, cy->gc, cy->t_s);
+  }
+}
+
+static void assist_end(gcw_detect_ctx *c, void *sp, const double *thr) {
+  assist_state *s = sp;
+  (void)thr;
+  gcw_episode_close(c, &s->ep, s->last_gc, s->last_t);
+}
+
+const gcw_detector_def gcw_detect_assist_heavy = {"assist_heavy", sizeof(assist_state),
+                                                  assist_params, 4, assist_cycle, NULL,
+                                                  assist_end};

@@ -1,0 +1,112 @@
+/* detect_thrash.c: memlimit_thrash: the heap goal held below the live heap, cycles back to
+** back and GC CPU rising: the GOMEMLIMIT death spiral (golang/go#58106), reported when it
+** begins. */
+#include "detect.h"
+
+#include <stdio.h>
+
+enum { WINDOW = 20 };
+enum { P_RATIO, P_PINNED, P_BUSY, P_CPU, P_MIN_CYCLES };
+
+static const gcw_threshold_def params[] = {
+    {"goal_prev_live_ratio", 1.1, "x",
+     "GOGC >= 10 sets the goal at 1.1x the last marked heap or more; a limit holds it lower"},
+    {"pinned_share", 0.8, "share", "in 80% of the last 20 cycles, or in min_cycles in a row"},
+    {"busy_share", 0.5, "share", "GC phases fill at least half of the wall time: back to back"},
+    {"cpu_pct", 25, "%", "or GC CPU is at or over the 25% the GC is designed to take"},
+    {"min_cycles", 8, "cycles", "enough cycles to speak of a pattern"},
+};
+
+typedef struct slot {
+  int pinned;
+  double t, busy_ms, cpu_pct;
+} slot;
+
+typedef struct state {
+  slot w[WINDOW];
+  int n;
+  double prev_live_mb; /* marked heap of the previous cycle (0: none yet) */
+  long streak_gc; /* first cycle of the current pinned stretch (0: not pinned) */
+  int streak;     /* its length in cycles */
+  double streak_t;
+  long last_gc;
+  double last_t;
+  gcw_episode ep;
+} state;
+
+static void describe(state *s, const gcw_cycle *cy, double busy) {
+  snprintf(s->ep.f.message, sizeof s->ep.f.message,
+           "from gc %ld (@%.1fs) the heap goal stays at the heap the previous cycle marked "
+           "(now goal %.0f MB, live %.0f MB) while the GC runs %.0f%% of the time and takes %.0f%% of the CPU: the "
+           "memory limit holds the goal down and the program collects back to back",
+           s->streak_gc, s->streak_t, cy->goal_mb, cy->heap_live_mb, busy * 100, cy->cpu_pct);
+  snprintf(s->ep.f.next_step, sizeof s->ep.f.next_step,
+           "The live heap no longer fits under GOMEMLIMIT: raise the limit (or the container's), "
+           "or shrink the live heap (go tool pprof -sample_index=inuse_space "
+           ".../debug/pprof/heap). With GOGC=off and a limit, nothing else bounds GC work; "
+           "since Go 1.21 the limiter caps GC CPU near 50%%.");
+}
+
+static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycle *cy) {
+  state *s = sp;
+  if (cy->t_s < 0 || cy->goal_mb < 0 || cy->heap_live_mb <= 0 || cy->mark_ms < 0)
+    return;
+  slot *now = &s->w[s->n++ % WINDOW];
+  /* The goal of cycle n is set from the heap marked by cycle n-1: GOGC=g makes it
+  ** (1 + g/100) times that; within 10% of it is the memory limit (Go 1.19+) holding it
+  ** down (or a GOGC under 10, which the other two conditions tell apart). */
+  now->pinned = s->prev_live_mb > 0 && cy->goal_mb <= thr[P_RATIO] * s->prev_live_mb;
+  s->prev_live_mb = cy->heap_live_mb;
+  now->t = cy->t_s;
+  now->busy_ms = cy->sweep_term_ms + cy->mark_ms + cy->mark_term_ms;
+  now->cpu_pct = cy->cpu_pct;
+  s->streak = now->pinned ? s->streak + 1 : 0;
+  if (!now->pinned)
+    s->streak_gc = 0;
+  else if (s->streak_gc == 0) {
+    s->streak_gc = cy->gc;
+    s->streak_t = cy->t_s;
+  }
+  s->last_gc = cy->gc;
+  s->last_t = cy->t_s;
+  int k = s->n < WINDOW ? s->n : WINDOW;
+  if (k < (int)thr[P_MIN_CYCLES])
+    return;
+  const slot *oldest = &s->w[s->n < WINDOW ? 0 : s->n % WINDOW];
+  int pinned = 0;
+  double busy_ms = 0;
+  for (int i = 0; i < k; i++) {
+    pinned += s->w[i].pinned;
+    busy_ms += s->w[i].busy_ms;
+  }
+  double span = cy->t_s - oldest->t;
+  double busy = span > 0 ? busy_ms / 1000 / span : 0;
+  int rising = cy->cpu_pct >= thr[P_CPU] || cy->cpu_pct > oldest->cpu_pct;
+  int held = s->streak >= thr[P_MIN_CYCLES] || (k == WINDOW && pinned >= thr[P_PINNED] * k);
+  int thrash = held && busy >= thr[P_BUSY] && rising && s->streak_gc > 0;
+  if (thrash && !s->ep.open) {
+    gcw_finding_start(&s->ep.f, "memlimit_thrash", GCW_SEV_ERROR, cy);
+    s->ep.f.gc = s->streak_gc;
+    s->ep.f.t_s = s->streak_t;
+    s->ep.f.value = busy * 100;
+    s->ep.f.threshold = thr[P_BUSY] * 100;
+    s->ep.f.unit = "% of time in GC";
+    describe(s, cy, busy);
+    gcw_episode_open(c, &s->ep);
+  } else if (s->ep.open && thrash && busy * 100 > s->ep.f.value) {
+    s->ep.f.value = busy * 100;
+    describe(s, cy, busy);
+    gcw_episode_update(c, &s->ep);
+  } else if (s->ep.open && pinned < k / 2) {
+    gcw_episode_close(c, &s->ep, cy->gc, cy->t_s);
+  }
+}
+
+static void end(gcw_detect_ctx *c, void *sp, const double *thr) {
+  state *s = sp;
+  (void)thr;
+  gcw_episode_close(c, &s->ep, s->last_gc, s->last_t);
+}
+
+const gcw_detector_def gcw_detect_memlimit_thrash = {"memlimit_thrash", sizeof(state), params,
+                                                     5, cycle, NULL, end};

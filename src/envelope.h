@@ -1,0 +1,72 @@
+/*
+** envelope.h: take the text of each log record out of its container envelope.
+** Owns:   the detected kind, and per stream one partial record awaiting its end
+**         (at most GCW_LINE_MAX bytes each, at most GCW_ENVELOPE_STREAMS streams).
+** Input:  physical lines (lines.c), in order, with their 1-based numbers.
+** Output: logical lines of the application's output, each with the line number where it
+**         began, its wall time (ISO 8601 UTC, or NULL) and its stream key.
+** Never:  looks for trace text (splice.c and recog.c do), allocates per line.
+**
+** Kinds, detected on the first non-empty line (GCW_ENV_AUTO) or forced:
+**   PLAIN      the line is the text; no wall time.
+**   DOCKER     json-file records {"log":"...\n","stream":"stderr","time":"RFC3339Nano"}:
+**              "log" is JSON-decoded (\n \t \" \\ \/ \uXXXX incl. surrogate pairs, e.g.
+**              "-\u003e" is "->"); a record whose text does not end in "\n" is the first
+**              part of a longer line and is joined to the next record of its stream.
+**   CRI        "<RFC3339Nano> <stdout|stderr> <P|F> <text>": P records are joined to the
+**              next record of the same stream; F ends the line.
+**   TIMESTAMP  "<RFC3339 or RFC3339Nano> <text>" (kubectl logs --timestamps).
+**   SYSLOG     "Mmm dd hh:mm:ss host tag[pid]: text" (syslog, journalctl -o short; the
+**              tag is one word, as in RFC 3164);
+**              the pid is the stream key, so processes are told apart; the year is
+**              not in the line: the wall time is "--MM-DDThh:mm:ss" without a year
+**              (docs/schema.md explains).
+** Wall times are normalized to "YYYY-MM-DDThh:mm:ss.mmmZ" (UTC; offsets applied).
+** Stream keys: 0 for PLAIN/TIMESTAMP, 1 stdout / 2 stderr for DOCKER and CRI, the pid
+** (or 0 without one) for SYSLOG.
+** A record that cannot be decoded (a JSON record cut in half, a CRI line without its
+** fields) is reported through `bad` with its line number and passed on as plain text,
+** so nothing is lost.
+*/
+#ifndef GCW_ENVELOPE_H
+#define GCW_ENVELOPE_H
+
+#include "err.h"
+
+#include <stddef.h>
+
+typedef enum gcw_envelope_kind {
+  GCW_ENV_AUTO,
+  GCW_ENV_PLAIN,
+  GCW_ENV_DOCKER,
+  GCW_ENV_CRI,
+  GCW_ENV_TIMESTAMP,
+  GCW_ENV_SYSLOG
+} gcw_envelope_kind;
+
+enum { GCW_ENVELOPE_STREAMS = 8 };
+
+typedef struct gcw_envelope_sink {
+  void *ctx;
+  /* One logical line. wall is NULL when the envelope has no time; it is valid only
+  ** during the call (copy it to keep it). */
+  void (*line)(void *ctx, const char *text, size_t len, long line_no, const char *wall,
+               long stream);
+  /* A record that could not be decoded (it was passed on as plain text). */
+  void (*bad)(void *ctx, long line_no, const char *why);
+} gcw_envelope_sink;
+
+typedef struct gcw_envelope gcw_envelope;
+
+gcw_err gcw_envelope_new(gcw_envelope **out, gcw_envelope_kind kind, gcw_envelope_sink sink);
+void gcw_envelope_free(gcw_envelope **pp);
+void gcw_envelope_line(gcw_envelope *e, const char *text, size_t len, long line_no);
+/* End of input: deliver partial records still waiting. */
+void gcw_envelope_finish(gcw_envelope *e);
+/* The kind in use (after detection; GCW_ENV_AUTO until a non-empty line was seen). */
+gcw_envelope_kind gcw_envelope_kind_of(const gcw_envelope *e);
+/* "auto", "plain", "docker", "cri", "timestamp", "syslog" <-> kind; -1 if unknown. */
+int gcw_envelope_kind_parse(const char *name);
+const char *gcw_envelope_kind_name(gcw_envelope_kind k);
+
+#endif

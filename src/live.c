@@ -1,0 +1,26 @@
+/* live.c: one line per new finding on stderr. See live.h. */
+#include "live.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+int gcw_live_colour(FILE *f) {
+  const char *no = getenv("NO_COLOR");
+  return isatty(fileno(f)) && !(no && *no);
+}
+
+void gcw_live_finding(FILE *f, int colour, int run_ordinal, const gcw_finding *fd) {
+  static const char *const colours[] = {"\033[36m", "\033[33m", "\033[1;31m"};
+  const char *sev = gcw_severity_name(fd->severity);
+  char where[80];
+  if (fd->wall[0])
+    snprintf(where, sizeof where, "gc %ld %s", fd->gc, fd->wall);
+  else if (fd->t_s >= 0)
+    snprintf(where, sizeof where, "gc %ld @%.3fs", fd->gc, fd->t_s);
+  else
+    snprintf(where, sizeof where, "gc %ld", fd->gc);
+  fprintf(f, "gctrace-watch: %s%s%s %s (run %d, %s): %s [%.4g %s, threshold %.4g]\n",
+          colour ? colours[fd->severity] : "", sev, colour ? "\033[0m" : "", fd->kind,
+          run_ordinal, where, fd->message, fd->value, fd->unit ? fd->unit : "", fd->threshold);
+  fflush(f);
+}

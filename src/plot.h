@@ -1,0 +1,89 @@
+/*
+** plot.h: draw one stored run with gnuplot (heap, pause, interval, cpu, scavenger, or
+**         all of them as one dashboard on a shared time axis).
+** Owns:   one gnuplot child per call: started with fork + execvp (never a shell), fed its
+**         script on a pipe, its stderr captured through a second pipe, waited for.
+** Input:  an open database (read-only is enough) and a run id.
+** Output: the image gnuplot writes (PNG, SVG or PDF by the output's extension; text on the
+**         dumb terminal), written to FILE.PID.tmp and renamed over FILE only on success.
+** Never:  writes to the database, writes a script file, or lets decimation touch a
+**         statistic: p99, counts and maxima come from SQL over every row; only the
+**         points handed to gnuplot are bucketed (min and max kept, so spikes survive).
+**
+** The script carries its data inline as datablocks, one per data set:
+**   $gc    one line per cycle (x, then heap live/start/goal/end, pause, forced, cpu_pct,
+**          interval), or per time bucket with a min and a max column for each when the
+**          run has more than GCW_PLOT_MAX_POINTS cycles;
+**   $win   one line per window of W seconds: STW, assist, background and idle mark CPU
+**          as % of the window's CPU (the estimate, see plot.c), and cycles/s;
+**   $scav  scavtrace lines (Go 1.14+), $scvg gctrace scavenger lines (Go <= 1.13), each
+**          decimated like $gc when there are more than GCW_PLOT_MAX_POINTS;
+**   $find  one line per finding (warn or error) that can be placed on the time axis.
+** x is seconds: since the epoch (wall), since the process started (@t), or the cycle
+** number (see gcw_plot_x).
+** Each block is `$name << EOD`, data lines, `EOD`: a test can count the lines.
+*/
+#ifndef GCW_PLOT_H
+#define GCW_PLOT_H
+
+#include "limits.h"
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* GCW_PLOT_MAX_POINTS, GCW_PLOT_BUCKETS, GCW_PLOT_STDERR_MAX: see limits.h. */
+
+/* The datablocks. */
+enum gcw_plot_block { GCW_PLOT_GC, GCW_PLOT_WIN, GCW_PLOT_SCAV, GCW_PLOT_SCVG, GCW_PLOT_FIND,
+                      GCW_PLOT_NBLOCKS };
+
+/* How the x axis is measured: wall time when every cycle of the run has `wall`, else @t
+** (seconds since the process started), else the cycle number (Go <= 1.4 print no time). */
+enum gcw_plot_x { GCW_PLOT_X_WALL, GCW_PLOT_X_T, GCW_PLOT_X_GC };
+
+typedef struct gcw_plot_req {
+  long long run_id;   /* runs.id */
+  const char *kind;   /* heap, pause, interval, cpu, scavenger or all (NULL: all) */
+  const char *output; /* FILE.png, .svg or .pdf; "-" or NULL: the terminal (dumb) */
+  const char *size;   /* "WxH": pixels (dumb: characters); NULL: the default */
+  int dumb;           /* 1: text on the dumb terminal, to output or to stdout */
+} gcw_plot_req;
+
+typedef struct gcw_plot_stats {
+  long long rows[GCW_PLOT_NBLOCKS];   /* database rows read into each block */
+  long long points[GCW_PLOT_NBLOCKS]; /* data lines written to each block (0: not written) */
+  int decimated[GCW_PLOT_NBLOCKS];    /* 1: that block holds time buckets, not rows */
+  enum gcw_plot_x x;                  /* what the x axis measures */
+  double window_s;                    /* W of $win, seconds */
+  double p99_pause_ms;                /* over every cycle with a pause; -1: none */
+  int gnuplot_status;                 /* exit status of gnuplot (-1: not run, 128+N: signal N) */
+  size_t gnuplot_stderr;              /* bytes gnuplot wrote on stderr */
+} gcw_plot_stats;
+
+/* Draw run_id. Returns 0 when the image was written, else an exit status (err says why,
+** without the "gctrace-watch: " prefix): 2 bad kind, size or output name; 3 the run is
+** not there or has no cycles, the database or the output cannot be read or written,
+** gnuplot is missing (err: "gnuplot not found; install it: apt-get install
+** gnuplot-nox") or lacks the terminal; 4 gnuplot failed on our script, quit before
+** reading it, or wrote nothing (err holds its stderr). On success err holds gnuplot's
+** warnings ("gnuplot: ..."), or "" when there were none. kind NULL: all; output NULL or
+** "-": the terminal; size NULL: 1200x900 for all, 1200x600 for one kind. Ignores SIGPIPE
+** while it talks to gnuplot (the previous disposition is restored). */
+int gcw_plot_run(sqlite3 *db, long long run_id, const char *kind, const char *output,
+                 const char *size, int dumb, char *err, size_t errlen);
+
+/* The same with the request as a struct; st (optional) receives what was drawn. */
+int gcw_plot_exec(sqlite3 *db, const gcw_plot_req *rq, gcw_plot_stats *st, char *err,
+                  size_t errlen);
+
+/* Write the script gcw_plot_exec would feed gnuplot to out (for tests and debugging).
+** Same return values, without the gnuplot ones. */
+int gcw_plot_script(sqlite3 *db, const gcw_plot_req *rq, FILE *out, gcw_plot_stats *st,
+                    char *err, size_t errlen);
+
+/* The latest run that has at least one cycle; 0 when there is none, -1 on a database
+** error. */
+long long gcw_plot_latest_run(sqlite3 *db);
+
+#endif

@@ -1,0 +1,38 @@
+/* pump.c: the read loop shared by watch and child mode. See pump.h. */
+#include "pump.h"
+
+#include "limits.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <unistd.h>
+
+gcw_err gcw_pump_read(int fd, char *buf, ssize_t *n) {
+  struct pollfd pfd = {fd, POLLIN, 0};
+  *n = -1;
+  int ready = poll(&pfd, 1, GCW_COMMIT_MS);
+  if (ready < 0)
+    return errno == EINTR ? GCW_OK : GCW_EREAD;
+  if (ready == 0)
+    return GCW_OK;
+  ssize_t got = read(fd, buf, GCW_READ_CHUNK);
+  if (got < 0)
+    return errno == EINTR || errno == EAGAIN ? GCW_OK : GCW_EREAD;
+  *n = got;
+  return GCW_OK;
+}
+
+gcw_err gcw_pump_fd(gcw_pipeline *p, int fd, char *buf, gcw_pump_wake wake, void *ctx) {
+  for (;;) {
+    if (wake && wake(ctx))
+      return GCW_OK;
+    ssize_t n;
+    gcw_err e = gcw_pump_read(fd, buf, &n);
+    if (e || n == 0)
+      return e;
+    if (n > 0 && (e = gcw_pipeline_feed(p, buf, (size_t)n)))
+      return e;
+    if ((e = gcw_pipeline_tick(p)))
+      return e;
+  }
+}

@@ -1,0 +1,725 @@
+/* report.c: the report and compare, formatted from the store. See report.h; the JSON
+** schema is docs/report-json.md, the statistics docs/stats.md. */
+#include "report.h"
+
+#include "stats.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef __GNUC__
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+/* ---- output ---- */
+
+typedef struct printer {
+  FILE *out;
+  int color;  /* ANSI colours: a terminal, and NO_COLOR unset or empty */
+  int err_no; /* errno of the first failed write; 0 while none (later writes are skipped) */
+} printer;
+
+static void emit(printer *p, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static void emit(printer *p, const char *fmt, ...) {
+  if (p->err_no)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  errno = 0;
+  if (vfprintf(p->out, fmt, ap) < 0)
+    p->err_no = errno ? errno : EIO;
+  va_end(ap);
+}
+
+/* An ANSI attribute (1 bold, 31 red, 33 yellow, 36 cyan, 0 reset), on terminals only. */
+static void sgr(printer *p, int code) {
+  if (p->color)
+    emit(p, "\033[%dm", code);
+}
+
+static printer printer_for(FILE *out) {
+  const char *no = getenv("NO_COLOR");
+  printer p = {out, isatty(fileno(out)) && !(no && *no), 0};
+  return p;
+}
+
+static gcw_err printer_end(printer *p) {
+  errno = 0;
+  if (!p->err_no && fflush(p->out) != 0)
+    p->err_no = errno ? errno : EIO;
+  if (!p->err_no)
+    return GCW_OK;
+  errno = p->err_no;
+  return p->err_no == EPIPE ? GCW_EPIPE : GCW_EWRITE;
+}
+
+/* Text from the store (a path may hold anything): control characters shown as '?'. */
+static void emit_clean_n(printer *p, const unsigned char *s, size_t len) {
+  char buf[256];
+  size_t n = 0;
+  for (size_t i = 0; i < len; i++) {
+    buf[n++] = s[i] < 0x20 || s[i] == 0x7f ? '?' : (char)s[i];
+    if (n == sizeof buf - 1 || i + 1 == len) {
+      buf[n] = '\0';
+      emit(p, "%s", buf);
+      n = 0;
+    }
+  }
+}
+
+static void emit_clean(printer *p, const unsigned char *s) {
+  if (s)
+    emit_clean_n(p, s, strlen((const char *)s));
+}
+
+/* Findings' sentences are wrapped at this column. */
+enum { WRAP = 100 };
+
+/* Text from the store, cleaned and wrapped at WRAP: the caller has written `col` columns
+** of the first line; later lines start with `indent` blanks. */
+static void emit_wrapped(printer *p, const unsigned char *s, int col, int indent) {
+  int start = col;
+  while (s && *s) {
+    while (*s == ' ')
+      s++;
+    size_t w = 0;
+    while (s[w] && s[w] != ' ')
+      w++;
+    if (!w)
+      break;
+    if (col > start && col + 1 + (int)w > WRAP) {
+      emit(p, "\n%*s", indent, "");
+      col = start = indent;
+    } else if (col > start) {
+      emit(p, " ");
+      col++;
+    }
+    emit_clean_n(p, s, w);
+    col += (int)w;
+    s += w;
+  }
+}
+
+/* A number for people: whole numbers as such, else `digits` significant digits (97.06,
+** 0.09, 320.5 with 4), and no decimals from 1000 up. */
+static const char *num(char *buf, size_t n, double v, int digits) {
+  if (!isfinite(v))
+    snprintf(buf, n, "-");
+  else if ((v == floor(v) && fabs(v) < 1e15) || fabs(v) >= 1000)
+    snprintf(buf, n, "%.0f", v);
+  else
+    snprintf(buf, n, "%.*g", digits, v);
+  return buf;
+}
+
+/* The shortest decimal that reads back as the same double (JSON); whole numbers bare. */
+static void json_num(printer *p, double v) {
+  char buf[40];
+  if (!isfinite(v)) {
+    emit(p, "null");
+    return;
+  }
+  if (v == floor(v) && fabs(v) < 1e15) {
+    emit(p, "%.0f", v);
+    return;
+  }
+  for (int prec = 1; prec <= 17; prec++) {
+    snprintf(buf, sizeof buf, "%.*g", prec, v);
+    if (strtod(buf, NULL) == v)
+      break;
+  }
+  emit(p, "%s", buf);
+}
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one. */
+static int utf8_len(const unsigned char *s) {
+  if (s[0] < 0x80)
+    return 1;
+  int n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+  for (int i = 1; i < n; i++)
+    if ((s[i] & 0xc0) != 0x80)
+      return 0;
+  if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) || (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
+      (n == 4 && s[0] == 0xf0 && s[1] < 0x90) || (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
+    return 0; /* overlong, a surrogate, or above U+10FFFF */
+  return n;
+}
+
+/* A JSON string; bytes that are not UTF-8 become U+FFFD. */
+static void json_str(printer *p, const unsigned char *s) {
+  emit(p, "\"");
+  while (s && *s && !p->err_no) {
+    int n = utf8_len(s);
+    if (n == 0) {
+      emit(p, "\\ufffd");
+      s++;
+    } else if (*s == '"' || *s == '\\') {
+      emit(p, "\\%c", *s++);
+    } else if (*s == '\n' || *s == '\t' || *s == '\r') {
+      emit(p, "\\%c", *s == '\n' ? 'n' : *s == '\t' ? 't' : 'r');
+      s++;
+    } else if (*s < 0x20) {
+      emit(p, "\\u%04x", *s++);
+    } else {
+      emit(p, "%.*s", n, (const char *)s);
+      s += n;
+    }
+  }
+  emit(p, "\"");
+}
+
+/* A result column as a JSON value of its own type. */
+static void json_col(printer *p, sqlite3_stmt *st, int c) {
+  switch (sqlite3_column_type(st, c)) {
+  case SQLITE_NULL: emit(p, "null"); break;
+  case SQLITE_INTEGER: emit(p, "%lld", (long long)sqlite3_column_int64(st, c)); break;
+  case SQLITE_FLOAT: json_num(p, sqlite3_column_double(st, c)); break;
+  default: json_str(p, sqlite3_column_text(st, c)); break;
+  }
+}
+
+/* Every column of the current row as "name": value, named by the query's aliases. */
+static void json_row(printer *p, sqlite3_stmt *st, const char *indent) {
+  int n = sqlite3_column_count(st);
+  for (int c = 0; c < n; c++) {
+    emit(p, "%s%s", c ? ",\n" : "", indent);
+    json_str(p, (const unsigned char *)sqlite3_column_name(st, c));
+    emit(p, ": ");
+    json_col(p, st, c);
+  }
+}
+
+/* ---- what is read ---- */
+
+/* The run and its source; the aliases are the JSON keys (docs/report-json.md). */
+enum { R_ID, R_ORDINAL, R_SOURCE_ID, R_SOURCE, R_FORMAT, R_ERA_MIN, R_ERA_MAX, R_PROCS,
+       R_CYCLES, R_FIRST_GC, R_LAST_GC, R_FIRST_T, R_LAST_T, R_MISSING, R_REPAIRED,
+       R_UNKNOWN, R_SCAV, R_PACER, R_FORCED, R_FIRST_LINE, R_LAST_LINE, R_UNPARSED };
+static const char run_sql[] =
+    "SELECT r.id AS id, r.ordinal AS ordinal, r.source_id AS source_id, s.path AS source, "
+    "r.format AS format, r.era_min AS era_min, r.era_max AS era_max, r.procs AS procs, "
+    "r.cycles AS cycles, r.first_gc AS first_gc, r.last_gc AS last_gc, "
+    "r.first_t_s AS first_t_s, r.last_t_s AS last_t_s, r.missing_cycles AS missing_cycles, "
+    "r.repaired AS repaired, r.unknown_parts AS unknown_parts, r.scav_lines AS scav_lines, "
+    "r.pacer_lines AS pacer_lines, r.forced_lines AS forced_lines, "
+    "r.first_line AS first_line, r.last_line AS last_line, "
+    "(SELECT count(*) FROM unparsed AS u WHERE u.source_id = r.source_id) AS source_unparsed "
+    "FROM runs AS r LEFT JOIN sources AS s ON s.id = r.source_id WHERE r.id = ?1";
+
+/* Findings, worst first; the aliases are the JSON keys. */
+enum { F_ID, F_KIND, F_SEVERITY, F_GC, F_T, F_WALL, F_END_GC, F_END_T, F_VALUE, F_THRESHOLD,
+       F_UNIT, F_MESSAGE, F_NEXT };
+static const char findings_sql[] =
+    "SELECT id AS id, kind AS kind, severity AS severity, gc AS gc, t_s AS t_s, wall AS wall, "
+    "end_gc AS end_gc, end_t_s AS end_t_s, value AS value, threshold AS threshold, "
+    "unit AS unit, message AS message, next_step AS next_step FROM findings "
+    "WHERE run_id = ?1 ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warn' THEN 1 "
+    "WHEN 'info' THEN 2 ELSE 3 END, gc, id";
+
+typedef struct stat_row {
+  double v[GCW_STAT_COUNT];
+  unsigned char has[GCW_STAT_COUNT]; /* 0: no row, or NULL */
+} stat_row;
+
+static gcw_err load_stats(sqlite3 *db, long long run, stat_row *s) {
+  sqlite3_stmt *st = NULL;
+  memset(s, 0, sizeof *s);
+  int rc = sqlite3_prepare_v2(db, "SELECT name, value FROM stats WHERE run_id = ?1", -1, &st,
+                              NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_int64(st, 1, run);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      const unsigned char *name = sqlite3_column_text(st, 0);
+      int id = name ? gcw_stats_lookup((const char *)name) : -1;
+      if (id >= 0 && sqlite3_column_type(st, 1) != SQLITE_NULL) {
+        s->v[id] = sqlite3_column_double(st, 1);
+        s->has[id] = 1;
+      }
+    }
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? GCW_OK : GCW_EDB;
+}
+
+static sqlite3_stmt *prepare_run(sqlite3 *db, const char *sql, long long run) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    sqlite3_finalize(st);
+    return NULL;
+  }
+  sqlite3_bind_int64(st, 1, run);
+  return st;
+}
+
+/* ---- text: one line of the summary ---- */
+
+typedef struct line {
+  char buf[600];
+  size_t n;
+} line;
+
+static void append(line *l, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static void append(line *l, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  if (l->n < sizeof l->buf) {
+    int k = vsnprintf(l->buf + l->n, sizeof l->buf - l->n, fmt, ap);
+    l->n += k > 0 ? (size_t)k : 0;
+  }
+  va_end(ap);
+  if (l->n >= sizeof l->buf)
+    l->n = sizeof l->buf - 1;
+}
+
+/* Significant digits shown: 4 for times and sizes (97.06 ms), 3 for shares and rates. */
+enum { EXACT = 4, ROUGH = 3 };
+
+/* One statistic (times scale) into fmt's %s, after ", " if the line has something. */
+static void part_scaled(line *l, const stat_row *s, enum gcw_stat id, double scale, int digits,
+                        const char *fmt) {
+  char b[32];
+  if (!s->has[id])
+    return;
+  if (l->n)
+    append(l, ", ");
+  append(l, fmt, num(b, sizeof b, s->v[id] * scale, digits));
+}
+
+static void part(line *l, const stat_row *s, enum gcw_stat id, int digits, const char *fmt) {
+  part_scaled(l, s, id, 1, digits, fmt);
+}
+
+/* The same, without the separator: a detail of the part before it. */
+static void detail(line *l, const stat_row *s, enum gcw_stat id, int digits, const char *fmt) {
+  char b[32];
+  if (s->has[id] && l->n)
+    append(l, fmt, num(b, sizeof b, s->v[id], digits));
+}
+
+static void print_line(printer *p, const char *label, const line *l) {
+  emit(p, "  %-11s", label);
+  emit_clean(p, (const unsigned char *)(l->n ? l->buf : "-"));
+  emit(p, "\n");
+}
+
+static int has_col(sqlite3_stmt *st, int c) { return sqlite3_column_type(st, c) != SQLITE_NULL; }
+
+/* ---- text: the summary ---- */
+
+static void text_header(printer *p, sqlite3_stmt *r) {
+  sgr(p, 1);
+  emit(p, "run %lld (id %lld) of ", (long long)sqlite3_column_int64(r, R_ORDINAL),
+       (long long)sqlite3_column_int64(r, R_ID));
+  emit_clean(p, has_col(r, R_SOURCE) ? sqlite3_column_text(r, R_SOURCE)
+                                     : (const unsigned char *)"?");
+  emit(p, ": ");
+  emit_clean(p, has_col(r, R_FORMAT) ? sqlite3_column_text(r, R_FORMAT)
+                                     : (const unsigned char *)"format unknown");
+  if (has_col(r, R_PROCS))
+    emit(p, ", %lld P", (long long)sqlite3_column_int64(r, R_PROCS));
+  sgr(p, 0);
+  emit(p, "\n");
+}
+
+static void text_cycles(printer *p, sqlite3_stmt *r, const stat_row *s) {
+  line l = {"", 0};
+  append(&l, "%lld", (long long)sqlite3_column_int64(r, R_CYCLES));
+  if (has_col(r, R_FIRST_GC))
+    append(&l, " (gc %lld..%lld)", (long long)sqlite3_column_int64(r, R_FIRST_GC),
+           (long long)sqlite3_column_int64(r, R_LAST_GC));
+  if (has_col(r, R_FIRST_T))
+    append(&l, " @%.3fs..@%.3fs", sqlite3_column_double(r, R_FIRST_T),
+           sqlite3_column_double(r, R_LAST_T));
+  detail(&l, s, GCW_STAT_DURATION_S, EXACT, " (%s s)");
+  part(&l, s, GCW_STAT_CYCLES_PER_MIN, ROUGH, "%s/min");
+  print_line(p, "cycles", &l);
+}
+
+/* The counts that are not zero; the quality ones summed up when they all are. */
+static void text_lines(printer *p, sqlite3_stmt *r) {
+  static const struct {
+    int col;
+    const char *what;
+  } counts[] = {{R_SCAV, "scavenger"}, {R_PACER, "pacer"}, {R_FORCED, "GC forced"},
+                {R_REPAIRED, "repaired"}, {R_MISSING, "missing cycles"},
+                {R_UNKNOWN, "unknown parts"}, {R_UNPARSED, "unparsed in the source"}};
+  line l = {"", 0};
+  int quality = 0;
+  for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+    long long v = sqlite3_column_int64(r, counts[i].col);
+    quality += v != 0 && counts[i].col != R_SCAV && counts[i].col != R_PACER &&
+               counts[i].col != R_FORCED;
+    if (v)
+      append(&l, "%s%lld %s", l.n ? ", " : "", v, counts[i].what);
+  }
+  if (!quality)
+    append(&l, "%snothing repaired, missing or unparsed", l.n ? "; " : "");
+  print_line(p, "lines", &l);
+}
+
+static void text_pause(printer *p, const stat_row *s) {
+  line l = {"", 0};
+  part(&l, s, GCW_STAT_PAUSE_P50_MS, EXACT, "p50 %s ms");
+  part(&l, s, GCW_STAT_PAUSE_P90_MS, EXACT, "p90 %s ms");
+  part(&l, s, GCW_STAT_PAUSE_P99_MS, EXACT, "p99 %s ms");
+  part(&l, s, GCW_STAT_PAUSE_MAX_MS, EXACT, "max %s ms");
+  detail(&l, s, GCW_STAT_PAUSE_MAX_GC, EXACT, " (gc %s)");
+  part(&l, s, GCW_STAT_PAUSE_TOTAL_MS, EXACT, "total %s ms");
+  print_line(p, "STW pause", &l);
+  l.n = 0;
+  part(&l, s, GCW_STAT_INTERVAL_P50_MS, EXACT, "p50 %s ms");
+  part(&l, s, GCW_STAT_INTERVAL_P90_MS, EXACT, "p90 %s ms");
+  part(&l, s, GCW_STAT_INTERVAL_P99_MS, EXACT, "p99 %s ms");
+  print_line(p, "interval", &l);
+}
+
+static void text_cpu(printer *p, const stat_row *s) {
+  line l = {"", 0};
+  part(&l, s, GCW_STAT_GC_CPU_PCT_FINAL, ROUGH, "%s%% since start (runtime)");
+  part(&l, s, GCW_STAT_GC_CPU_WIN_MAX, ROUGH, "max %s%%");
+  detail(&l, s, GCW_STAT_GC_CPU_WIN_S, ROUGH, " over %s s");
+  detail(&l, s, GCW_STAT_GC_CPU_WIN_END, EXACT, " to @%ss");
+  part(&l, s, GCW_STAT_ASSIST_SHARE, ROUGH, "assists %s%% of mark");
+  print_line(p, "GC CPU", &l);
+  l.n = 0;
+  part_scaled(&l, s, GCW_STAT_MMU_1MS, 100, ROUGH, "1 ms %s%%");
+  part_scaled(&l, s, GCW_STAT_MMU_10MS, 100, ROUGH, "10 ms %s%%");
+  part_scaled(&l, s, GCW_STAT_MMU_100MS, 100, ROUGH, "100 ms %s%%");
+  part_scaled(&l, s, GCW_STAT_MMU_1S, 100, ROUGH, "1 s %s%%");
+  print_line(p, "MMU", &l);
+}
+
+static void text_heap(printer *p, const stat_row *s) {
+  line l = {"", 0};
+  part(&l, s, GCW_STAT_LIVE_MIN_MB, EXACT, "min %s");
+  part(&l, s, GCW_STAT_LIVE_MAX_MB, EXACT, "max %s");
+  part(&l, s, GCW_STAT_LIVE_FINAL_MB, EXACT, "final %s MB");
+  part(&l, s, GCW_STAT_LIVE_TREND, ROUGH,
+       s->v[GCW_STAT_LIVE_TREND] > 0 ? "trend +%s MB/min" : "trend %s MB/min");
+  part(&l, s, GCW_STAT_ALLOC_RATE, ROUGH, "alloc %s MB/s (median)");
+  print_line(p, "live heap", &l);
+  l.n = 0;
+  part(&l, s, GCW_STAT_GOAL_LIVE_P50, ROUGH, "p50 %s");
+  part(&l, s, GCW_STAT_GOAL_LIVE_MIN, ROUGH, "min %s");
+  print_line(p, "goal/live", &l);
+}
+
+/* Go <= 1.13 print the retained heap; for later releases stats.c estimates it. */
+static void text_scav(printer *p, sqlite3_stmt *r, const stat_row *s) {
+  line l = {"", 0};
+  int exact = has_col(r, R_ERA_MAX) && sqlite3_column_int64(r, R_ERA_MAX) <= 13;
+  part(&l, s, GCW_STAT_SCAV_RELEASED, EXACT, "released %s MB in all");
+  part(&l, s, GCW_STAT_SCAV_NOW_FINAL, EXACT, "last line: %s MB released");
+  part(&l, s, GCW_STAT_SCAV_RETAINED, EXACT, exact ? "%s MB retained" : "~%s MB retained");
+  if (!l.n && sqlite3_column_int64(r, R_SCAV) == 0)
+    append(&l, "no scavenger lines");
+  print_line(p, "scavenger", &l);
+  if (!s->has[GCW_STAT_SCAV_MAX_T_S])
+    return;
+  l.n = 0;
+  part(&l, s, GCW_STAT_SCAV_MAX, EXACT, "largest %s MB");
+  detail(&l, s, GCW_STAT_SCAV_MAX_T_S, EXACT, " @%ss");
+  detail(&l, s, GCW_STAT_SCAV_LAG_S, ROUGH, ", %s s after the heap shrank");
+  print_line(p, "release", &l);
+}
+
+static void text_summary(printer *p, sqlite3_stmt *r, const stat_row *s) {
+  text_header(p, r);
+  text_cycles(p, r, s);
+  text_lines(p, r);
+  text_pause(p, s);
+  text_cpu(p, s);
+  text_heap(p, s);
+  text_scav(p, r, s);
+}
+
+/* ---- text: the findings ---- */
+
+static void severity_tag(printer *p, const unsigned char *sev) {
+  const char *s = sev ? (const char *)sev : "?";
+  int code = strcmp(s, "error") == 0 ? 31 : strcmp(s, "warn") == 0 ? 33 : 36;
+  char up[8];
+  size_t i = 0;
+  for (; s[i] && i < sizeof up - 1; i++)
+    up[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 'a' + 'A') : s[i];
+  up[i] = '\0';
+  emit(p, "  ");
+  sgr(p, code);
+  emit(p, "%-5s", up);
+  sgr(p, 0);
+}
+
+/* "gc 231 @70.012s", "gc 231 at WALL", with " to gc 240 @72.000s" when it is closed. */
+static void where(line *l, sqlite3_stmt *f) {
+  if (has_col(f, F_GC))
+    append(l, "gc %lld", (long long)sqlite3_column_int64(f, F_GC));
+  if (has_col(f, F_WALL))
+    append(l, "%sat %s", l->n ? " " : "", (const char *)sqlite3_column_text(f, F_WALL));
+  else if (has_col(f, F_T))
+    append(l, "%s@%.3fs", l->n ? " " : "", sqlite3_column_double(f, F_T));
+  int same = has_col(f, F_END_GC) && has_col(f, F_GC) &&
+             sqlite3_column_int64(f, F_END_GC) == sqlite3_column_int64(f, F_GC);
+  if (has_col(f, F_END_GC) && !same)
+    append(l, " to gc %lld", (long long)sqlite3_column_int64(f, F_END_GC));
+  if (has_col(f, F_END_T) && !same)
+    append(l, "%s@%.3fs", has_col(f, F_END_GC) ? " " : " to ", sqlite3_column_double(f, F_END_T));
+  if (!l->n)
+    append(l, "whole run");
+}
+
+static void measured(line *l, sqlite3_stmt *f) {
+  char v[32];
+  const char *unit = has_col(f, F_UNIT) ? (const char *)sqlite3_column_text(f, F_UNIT) : "";
+  const char *sp = *unit && *unit != '%' ? " " : "";
+  if (has_col(f, F_VALUE))
+    append(l, ": %s%s%s", num(v, sizeof v, sqlite3_column_double(f, F_VALUE), EXACT), sp, unit);
+  if (has_col(f, F_THRESHOLD))
+    append(l, " (threshold %s%s%s)",
+           num(v, sizeof v, sqlite3_column_double(f, F_THRESHOLD), EXACT), sp, unit);
+}
+
+static void text_finding(printer *p, sqlite3_stmt *f) {
+  line l = {"", 0};
+  severity_tag(p, sqlite3_column_text(f, F_SEVERITY));
+  emit(p, " ");
+  emit_clean(p, sqlite3_column_text(f, F_KIND));
+  where(&l, f);
+  measured(&l, f);
+  emit(p, " ");
+  emit_clean(p, (const unsigned char *)l.buf);
+  emit(p, "\n         ");
+  emit_wrapped(p, sqlite3_column_text(f, F_MESSAGE), 9, 9);
+  emit(p, "\n");
+  if (has_col(f, F_NEXT)) {
+    emit(p, "         next: ");
+    emit_wrapped(p, sqlite3_column_text(f, F_NEXT), 15, 15);
+    emit(p, "\n");
+  }
+}
+
+static gcw_err finding_counts(sqlite3 *db, long long run, printer *p) {
+  static const char sql[] =
+      "SELECT count(*), sum(severity = 'error'), sum(severity = 'warn'), "
+      "sum(severity = 'info') FROM findings WHERE run_id = ?1";
+  sqlite3_stmt *st = prepare_run(db, sql, run);
+  int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+  if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) == 0)
+    emit(p, "  %-11snone\n", "findings");
+  else if (rc == SQLITE_ROW)
+    emit(p, "  %-11s%lld: %lld error, %lld warn, %lld info\n", "findings",
+         (long long)sqlite3_column_int64(st, 0), (long long)sqlite3_column_int64(st, 1),
+         (long long)sqlite3_column_int64(st, 2), (long long)sqlite3_column_int64(st, 3));
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW ? GCW_OK : GCW_EDB;
+}
+
+static gcw_err text_findings(sqlite3 *db, long long run, printer *p) {
+  gcw_err e = finding_counts(db, run, p);
+  sqlite3_stmt *st = e ? NULL : prepare_run(db, findings_sql, run);
+  int rc = st ? SQLITE_ROW : SQLITE_ERROR;
+  while (rc == SQLITE_ROW && !p->err_no && (rc = sqlite3_step(st)) == SQLITE_ROW)
+    text_finding(p, st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE || (rc == SQLITE_ROW && p->err_no) ? GCW_OK : GCW_EDB;
+}
+
+static gcw_err text_run(sqlite3 *db, long long run, printer *p, int first) {
+  stat_row s;
+  gcw_err e = load_stats(db, run, &s);
+  sqlite3_stmt *r = e ? NULL : prepare_run(db, run_sql, run);
+  int rc = r ? sqlite3_step(r) : SQLITE_ERROR;
+  if (rc == SQLITE_ROW) {
+    emit(p, "%s", first ? "" : "\n");
+    text_summary(p, r, &s);
+  }
+  sqlite3_finalize(r);
+  if (rc == SQLITE_DONE)
+    emit(p, "%sno run with id %lld\n", first ? "" : "\n", run);
+  if (rc != SQLITE_ROW)
+    return rc == SQLITE_DONE ? GCW_OK : GCW_EDB;
+  return text_findings(db, run, p);
+}
+
+/* ---- JSON ---- */
+
+static void json_units(printer *p) {
+  emit(p, "  \"units\": {");
+  for (int i = 0; i < GCW_STAT_COUNT; i++) {
+    emit(p, "%s\n    ", i ? "," : "");
+    json_str(p, (const unsigned char *)gcw_stats_infos[i].name);
+    emit(p, ": ");
+    json_str(p, (const unsigned char *)gcw_stats_infos[i].unit);
+  }
+  emit(p, "\n  },\n");
+}
+
+static void json_stats(printer *p, const stat_row *s) {
+  emit(p, ",\n      \"stats\": {");
+  for (int i = 0; i < GCW_STAT_COUNT; i++) {
+    emit(p, "%s\n        ", i ? "," : "");
+    json_str(p, (const unsigned char *)gcw_stats_infos[i].name);
+    emit(p, ": ");
+    if (s->has[i])
+      json_num(p, s->v[i]);
+    else
+      emit(p, "null");
+  }
+  emit(p, "\n      }");
+}
+
+static gcw_err json_findings(sqlite3 *db, long long run, printer *p) {
+  sqlite3_stmt *st = prepare_run(db, findings_sql, run);
+  int rc = st ? SQLITE_ROW : SQLITE_ERROR, n = 0;
+  emit(p, ",\n      \"findings\": [");
+  while (rc == SQLITE_ROW && !p->err_no && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    emit(p, "%s\n        {\n", n++ ? "," : "");
+    json_row(p, st, "          ");
+    emit(p, "\n        }");
+  }
+  emit(p, "%s]", n ? "\n      " : "");
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE || (rc == SQLITE_ROW && p->err_no) ? GCW_OK : GCW_EDB;
+}
+
+/* A run id with no row still gets an object: {"id": N, "missing": true}. */
+static gcw_err json_run(sqlite3 *db, long long run, printer *p, int first) {
+  stat_row s;
+  gcw_err e = load_stats(db, run, &s);
+  sqlite3_stmt *r = e ? NULL : prepare_run(db, run_sql, run);
+  int rc = r ? sqlite3_step(r) : SQLITE_ERROR;
+  emit(p, "%s\n    {\n", first ? "" : ",");
+  if (rc == SQLITE_ROW)
+    json_row(p, r, "      ");
+  else if (rc == SQLITE_DONE)
+    emit(p, "      \"id\": %lld,\n      \"missing\": true", run);
+  sqlite3_finalize(r);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return GCW_EDB;
+  json_stats(p, &s);
+  e = json_findings(db, run, p);
+  emit(p, "\n    }");
+  return e;
+}
+
+gcw_err gcw_report_print(sqlite3 *db, const long long *run_ids, int n, int json, FILE *out) {
+  printer p = printer_for(out);
+  gcw_err e = GCW_OK;
+  if (json) {
+    p.color = 0;
+    emit(&p, "{\n  \"version\": 1,\n");
+    json_units(&p);
+    emit(&p, "  \"runs\": [");
+  }
+  for (int i = 0; i < n && !e && !p.err_no; i++)
+    e = json ? json_run(db, run_ids[i], &p, i == 0) : text_run(db, run_ids[i], &p, i == 0);
+  if (json && !e)
+    emit(&p, "%s]\n}\n", n ? "\n  " : "");
+  gcw_err w = printer_end(&p);
+  return e ? e : w;
+}
+
+/* ---- compare ---- */
+
+typedef struct side {
+  long long id;
+  stat_row s;
+} side;
+
+static gcw_err compare_header(sqlite3 *db, printer *p, const char *tag, long long run) {
+  sqlite3_stmt *r = prepare_run(db, run_sql, run);
+  int rc = r ? sqlite3_step(r) : SQLITE_ERROR;
+  if (rc == SQLITE_ROW) {
+    emit(p, "%s: ", tag);
+    text_header(p, r);
+  }
+  sqlite3_finalize(r);
+  if (rc == SQLITE_DONE)
+    emit(p, "%s: no run with id %lld\n", tag, run);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? GCW_OK : GCW_EDB;
+}
+
+/* A position (a cycle number, an @t) rather than an amount: no relative change. */
+static int is_position(int i) {
+  const char *name = gcw_stats_infos[i].name;
+  size_t n = strlen(name);
+  return strcmp(gcw_stats_infos[i].unit, "gc") == 0 || (n > 4 && strcmp(name + n - 4, "_t_s") == 0);
+}
+
+/* "+12.5 (+25%)", "-3 (-100%)", "0", or "-" when either side has no value. */
+static const char *change(char *buf, size_t n, const side *a, const side *b, int i) {
+  char d[32];
+  if (!a->s.has[i] || !b->s.has[i])
+    return "-";
+  double diff = b->s.v[i] - a->s.v[i];
+  num(d, sizeof d, diff, EXACT);
+  const char *sign = diff > 0 ? "+" : "";
+  if (a->s.v[i] != 0 && diff != 0 && !is_position(i))
+    snprintf(buf, n, "%s%s (%+.1f%%)", sign, d, diff / fabs(a->s.v[i]) * 100.0);
+  else
+    snprintf(buf, n, "%s%s", sign, d);
+  return buf;
+}
+
+static void compare_table(printer *p, const side *a, const side *b) {
+  char ha[32], hb[32], va[32], vb[32], ch[64];
+  snprintf(ha, sizeof ha, "A: id %lld", a->id);
+  snprintf(hb, sizeof hb, "B: id %lld", b->id);
+  emit(p, "\n%-27s %-9s %14s %14s  %s\n", "statistic", "unit", ha, hb, "change (B - A)");
+  for (int i = 0; i < GCW_STAT_COUNT && !p->err_no; i++)
+    emit(p, "%-27s %-9s %14s %14s  %s\n", gcw_stats_infos[i].name, gcw_stats_infos[i].unit,
+         a->s.has[i] ? num(va, sizeof va, a->s.v[i], EXACT) : "-",
+         b->s.has[i] ? num(vb, sizeof vb, b->s.v[i], EXACT) : "-", change(ch, sizeof ch, a, b, i));
+}
+
+/* Finding kinds with their counts in A and B; which = 0: only in A, 1: only in B, 2: both. */
+static gcw_err compare_kinds(sqlite3 *db, printer *p, long long a, long long b, int which) {
+  static const char sql[] =
+      "SELECT kind, sum(run_id = ?1), sum(run_id = ?2) FROM findings "
+      "WHERE run_id IN (?1, ?2) GROUP BY kind ORDER BY kind";
+  static const char *const heads[] = {"went away (only in A)", "appeared (only in B)",
+                                      "in both"};
+  sqlite3_stmt *st = prepare_run(db, sql, a);
+  int rc = st ? SQLITE_ROW : SQLITE_ERROR, n = 0;
+  if (st)
+    sqlite3_bind_int64(st, 2, b);
+  emit(p, "  %s:", heads[which]);
+  while (rc == SQLITE_ROW && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    long long na = sqlite3_column_int64(st, 1), nb = sqlite3_column_int64(st, 2);
+    if ((which == 0 && nb == 0) || (which == 1 && na == 0) || (which == 2 && na && nb)) {
+      emit(p, "%s ", n++ ? "," : "");
+      emit_clean(p, sqlite3_column_text(st, 0));
+      emit(p, " (A %lld, B %lld)", na, nb);
+    }
+  }
+  emit(p, "%s\n", n ? "" : " none");
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? GCW_OK : GCW_EDB;
+}
+
+gcw_err gcw_report_compare(sqlite3 *db, long long a, long long b, FILE *out) {
+  printer p = printer_for(out);
+  side sa, sb;
+  sa.id = a;
+  sb.id = b;
+  gcw_err e = load_stats(db, a, &sa.s);
+  if (!e)
+    e = load_stats(db, b, &sb.s);
+  if (!e)
+    e = compare_header(db, &p, "A", a);
+  if (!e)
+    e = compare_header(db, &p, "B", b);
+  if (!e)
+    compare_table(&p, &sa, &sb);
+  if (!e)
+    emit(&p, "\nfindings\n");
+  for (int which = 0; which < 3 && !e; which++)
+    e = compare_kinds(db, &p, a, b, which);
+  gcw_err w = printer_end(&p);
+  return e ? e : w;
+}

@@ -1,0 +1,28 @@
+/*
+** report.h: the report of runs and the comparison of two, formatted from the store.
+** Owns:   the statements of one call; one run's statistics at a time.
+** Input:  `runs`, `sources`, `stats` (stats.c wrote them) and `findings` (detectors).
+** Output: text (a one-screen summary per run, then its findings by severity; colour only
+**         on a terminal without NO_COLOR) or JSON (docs/report-json.md), on `out`.
+** Never:  computes a statistic or judges one: a missing `stats` row prints as "-" /
+**         null. Findings are streamed, never held.
+*/
+#ifndef GCW_REPORT_H
+#define GCW_REPORT_H
+
+#include "err.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+
+/* Print the report of run_ids[0..n) (runs.id), in that order; json: 1 for JSON.
+** Returns GCW_OK, GCW_EDB (sqlite3_errmsg(db) says why), GCW_EPIPE (the reader of `out`
+** went away) or GCW_EWRITE (errno says why). */
+gcw_err gcw_report_print(sqlite3 *db, const long long *run_ids, int n, int json, FILE *out);
+
+/* Print the statistics of runs a and b side by side with the change of each (B - A,
+** absolute and relative to A), and the finding kinds only in A, only in B, and in both.
+** Returns as gcw_report_print(). */
+gcw_err gcw_report_compare(sqlite3 *db, long long a, long long b, FILE *out);
+
+#endif
