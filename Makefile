@@ -26,7 +26,7 @@ LIB_SRC = $(filter-out src/main.c,$(SRC))
 TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 GRAMMAR = $(sort $(wildcard grammar/*.pcre))
 
-.PHONY: all deps check test test-asan fuzz demo bench install install-files clean docs lint-man
+.PHONY: all deps check test test-asan fuzz demo bench install install-files clean docs lint-man check-docs
 all: gctrace-watch
 
 deps:
@@ -98,9 +98,20 @@ lint-man:
 	@out=$$(groff -ww -man -Tutf8 docs/gctrace-watch.1 2>&1 >/dev/null; mandoc -W all -Tlint docs/gctrace-watch.1 2>&1); \
 	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; echo "man page: lint clean"
 
+# docs/cookbook.md: the commands of docs/cookbook.src.md with their real output.
+docs: gctrace-watch
+	docs/gen_cookbook.sh docs/cookbook.src.md docs/cookbook.md
+
+# make check: the committed cookbook must match what the commands print now.
+check-docs: gctrace-watch
+	docs/gen_cookbook.sh docs/cookbook.src.md build/cookbook.md
+	@diff -u docs/cookbook.md build/cookbook.md && echo "docs/cookbook.md: up to date" || \
+	  { echo "docs/cookbook.md is stale: run 'make docs'"; exit 1; }
+
 check: deps
 	$(MAKE) all
 	$(MAKE) lint-man
+	$(MAKE) check-docs
 	$(MAKE) test
 	$(MAKE) test-asan
 	$(MAKE) fuzz

@@ -86,7 +86,8 @@ static void read_file(import *im, int ordinal, const char *path) {
       break;
     }
     e = gcw_pipeline_feed(im->p, im->buf, (size_t)n);
-    gcw_progress_update(&im->progress, im->done_before + gcw_input_offset(in), 0);
+    gcw_progress_update(&im->progress, im->done_before + gcw_input_offset(in),
+                        gcw_pipeline_lines(im->p));
   }
   im->done_before += gcw_input_size(in) > 0 ? gcw_input_size(in) : 0;
   if (!e)
@@ -112,17 +113,19 @@ static void drop_if_duplicate(import *im, gcw_store *s, long long id, const char
                     "imported before: nothing added\n", sha, other);
 }
 
-/* After the import: statistics of every run, the report, --plot, --fail-on. */
+/* After the import: the report (statistics of its runs are computed for it; with --quiet
+** nothing is printed, and `report` computes them when first asked), --plot, --fail-on. */
 static void finish_import(import *im, gcw_store *s, long long source_id) {
   enum { MAX_REPORTED = 1024 };
   long long ids[MAX_REPORTED];
-  int n = gcw_cmd_finish_stats(s, im->p, ids, MAX_REPORTED);
-  sqlite3 *db = gcw_store_db(s);
-  if (n < 0) {
+  if (gcw_store_tick(s, 1) != GCW_OK) {
     im->status = GCW_EXIT_IO;
     return;
   }
-  if (!im->cfg->quiet && n > 0 && gcw_report_print(db, ids, n, 0, stdout) != GCW_OK)
+  int n = gcw_store_run_ids(s, source_id, ids, MAX_REPORTED);
+  sqlite3 *db = gcw_store_db(s);
+  if (!im->cfg->quiet && n > 0 &&
+      (gcw_cmd_stats(db, ids, n) < 0 || gcw_report_print(db, ids, n, 0, stdout) != GCW_OK))
     im->status = GCW_EXIT_IO;
   if (im->cfg->plot_file && n > 0) {
     char err[512] = "";

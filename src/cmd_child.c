@@ -49,7 +49,6 @@ enum { WAIT_POLL_MS = 20 };
 typedef struct child {
   const gcw_config *cfg;
   gcw_pipeline *p;
-  gcw_store *store; /* borrowed, for the statistics at the end */
   char *buf;     /* GCW_READ_CHUNK bytes */
   pid_t pid;
   int fd;        /* our end of PROG's stderr; -1 once closed */
@@ -270,11 +269,7 @@ static int run(child *c) {
   gcw_err e = gcw_pipeline_source_end(c->p, NULL);
   if (e && e != GCW_EPIPE && e != GCW_EWRITE && e != GCW_EREAD)
     report_db(c);
-  int status = wait_child(c->pid);
-  long long ids[256];
-  if (!c->db_failed && (!e || e == GCW_EPIPE || e == GCW_EWRITE || e == GCW_EREAD))
-    gcw_cmd_finish_stats(c->store, c->p, ids, 256); /* a failure is reported; PROG's status stays */
-  return status;
+  return wait_child(c->pid);
 }
 
 /* PROG's stderr is its own plain text: "auto" would only risk taking an app's leading
@@ -298,13 +293,12 @@ static gcw_pipeline_opts pipeline_opts(const gcw_config *cfg) {
 }
 
 int gcw_cmd_child(const gcw_config *cfg) {
-  child c = {cfg, NULL, NULL, NULL, -1, -1, 0};
+  child c = {cfg, NULL, NULL, -1, -1, 0};
   gcw_recog *r = NULL;
   gcw_store *s = NULL;
   int status = gcw_cmd_open(cfg, &r, &s);
   if (status >= 0)
     return status;
-  c.store = s;
   c.buf = malloc(GCW_READ_CHUNK);
   gcw_err pe = c.buf ? gcw_pipeline_new(&c.p, r, s, pipeline_opts(cfg)) : GCW_ENOMEM;
   if (pe == GCW_EUSAGE) { /* a bad --threshold: PROG is not started */

@@ -266,24 +266,6 @@ static const table_def *find_table(const char *name) {
   return NULL;
 }
 
-/* Read-only, never created. The probe reads the header, so a file that is not a
-** database is reported here as well. */
-static sqlite3 *open_readonly(const char *path) {
-  sqlite3 *db = NULL;
-  /* One thread uses the connection: SQLite's own mutexes would only cost time. */
-  int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc == SQLITE_OK) {
-    sqlite3_busy_timeout(db, 5000);
-    rc = sqlite3_exec(db, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL, NULL);
-  }
-  if (rc == SQLITE_OK)
-    return db;
-  int sys = rc == SQLITE_CANTOPEN && db ? sqlite3_system_errno(db) : 0;
-  fprintf(stderr, "gctrace-watch: %s: cannot open database: %s\n", path,
-          sys ? strerror(sys) : db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  sqlite3_close(db);
-  return NULL;
-}
 
 static int db_error(sqlite3 *db, const char *path) {
   fprintf(stderr, "gctrace-watch: %s: cannot read database: %s\n", path, sqlite3_errmsg(db));
@@ -378,7 +360,7 @@ int gcw_cmd_export(const gcw_config *cfg) {
     fprintf(stderr, "gctrace-watch: internal error: no table '%s'\n", cfg->table);
     return GCW_EXIT_INTERNAL;
   }
-  sqlite3 *db = open_readonly(cfg->db);
+  sqlite3 *db = gcw_cmd_open_db(cfg->db, 0);
   if (!db)
     return GCW_EXIT_IO;
   int status = cfg->run ? check_run(db, cfg) : GCW_EXIT_OK;

@@ -17,23 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Read-only, never created (as cmd_runs.c). The probe reads the header, so a file that
-** is not a database is reported here as well. */
-static sqlite3 *open_readonly(const char *path) {
-  sqlite3 *db = NULL;
-  int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc == SQLITE_OK) {
-    sqlite3_busy_timeout(db, 5000);
-    rc = sqlite3_exec(db, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL, NULL);
-  }
-  if (rc == SQLITE_OK)
-    return db;
-  int sys = rc == SQLITE_CANTOPEN && db ? sqlite3_system_errno(db) : 0;
-  fprintf(stderr, "gctrace-watch: %s: cannot open database: %s\n", path,
-          sys ? strerror(sys) : db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  sqlite3_close(db);
-  return NULL;
-}
 
 /* --run N, or the latest run with cycles; 0 after reporting why there is none. */
 static long long which_run(sqlite3 *db, const gcw_config *cfg) {
@@ -55,7 +38,7 @@ int gcw_cmd_plot(const gcw_config *cfg) {
                     "--term dumb to draw in the terminal; try 'gctrace-watch --help'\n");
     return GCW_EXIT_USAGE;
   }
-  sqlite3 *db = open_readonly(cfg->db);
+  sqlite3 *db = gcw_cmd_open_db(cfg->db, 0);
   if (!db)
     return GCW_EXIT_IO;
   char err[GCW_PLOT_STDERR_MAX + 256];

@@ -36,25 +36,6 @@ static int db_error(const char *path, sqlite3 *db, const char *what) {
   return GCW_EXIT_IO;
 }
 
-/* Never created; the probe reads the header, so a file that is not a database fails
-** here. Returns NULL after saying why. */
-static sqlite3 *open_db(const char *path, int writable) {
-  sqlite3 *db = NULL;
-  int flags = (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(path, &db, flags, NULL);
-  if (rc == SQLITE_OK) {
-    sqlite3_busy_timeout(db, 5000);
-    rc = sqlite3_exec(db, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL, NULL);
-  }
-  if (rc == SQLITE_OK)
-    return db;
-  int sys = rc == SQLITE_CANTOPEN && db ? sqlite3_system_errno(db) : 0;
-  if (!writable)
-    fprintf(stderr, "gctrace-watch: %s: cannot open database: %s\n", path,
-            sys ? strerror(sys) : db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  sqlite3_close(db);
-  return NULL;
-}
 
 static int list_add(run_list *l, long long id) {
   if (l->n == l->cap) {
@@ -141,7 +122,7 @@ static int temp_stats(sqlite3 *db) {
 /* Compute the missing statistics on a read-write connection, or else into TEMP on the
 ** read-only one. *db may be replaced by the read-write connection. */
 static int compute_missing(sqlite3 **db, const char *path, const run_list *l, const int *need) {
-  sqlite3 *rw = open_db(path, 1);
+  sqlite3 *rw = gcw_cmd_open_db(path, 1);
   if (rw) {
     sqlite3_close(*db);
     *db = rw;
@@ -243,7 +224,7 @@ static int report(sqlite3 **db, const gcw_config *cfg, run_list *l) {
 
 int gcw_cmd_report(const gcw_config *cfg) {
   run_list l = {NULL, 0, 0};
-  sqlite3 *db = open_db(cfg->db, 0);
+  sqlite3 *db = gcw_cmd_open_db(cfg->db, 0);
   if (!db)
     return GCW_EXIT_IO;
   int status = report(&db, cfg, &l);
@@ -273,7 +254,7 @@ static int compare(sqlite3 **db, const gcw_config *cfg, run_list *l) {
 
 int gcw_cmd_compare(const gcw_config *cfg) {
   run_list l = {NULL, 0, 0};
-  sqlite3 *db = open_db(cfg->db, 0);
+  sqlite3 *db = gcw_cmd_open_db(cfg->db, 0);
   if (!db)
     return GCW_EXIT_IO;
   int status = compare(&db, cfg, &l);

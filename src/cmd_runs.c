@@ -179,24 +179,6 @@ static int list_runs(sqlite3 *db, const char *path, printer *p) {
   return rc == SQLITE_DONE ? GCW_EXIT_OK : GCW_EXIT_IO;
 }
 
-/* Read-only, never created. The probe reads the header, so a file that is not a
-** database is reported here as well. */
-static sqlite3 *open_readonly(const char *path) {
-  sqlite3 *db = NULL;
-  /* One thread uses the connection: SQLite's own mutexes would only cost time. */
-  int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc == SQLITE_OK) {
-    sqlite3_busy_timeout(db, 5000);
-    rc = sqlite3_exec(db, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL, NULL);
-  }
-  if (rc == SQLITE_OK)
-    return db;
-  int sys = rc == SQLITE_CANTOPEN && db ? sqlite3_system_errno(db) : 0;
-  fprintf(stderr, "gctrace-watch: %s: cannot open database: %s\n", path,
-          sys ? strerror(sys) : db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  sqlite3_close(db);
-  return NULL;
-}
 
 /* A closed stdout (EPIPE) ends quietly: the reader has all it wanted. The error flag is
 ** cleared so that main() does not report it from a stale errno. */
@@ -216,7 +198,7 @@ static int stdout_status(printer *p, int status) {
 
 int gcw_cmd_runs(const gcw_config *cfg) {
   printer p = {stdout, {0}, 0};
-  sqlite3 *db = open_readonly(cfg->db);
+  sqlite3 *db = gcw_cmd_open_db(cfg->db, 0);
   if (!db)
     return GCW_EXIT_IO;
   int status = list_runs(db, cfg->db, &p);

@@ -68,9 +68,6 @@ int gcw_cmd_watch(const gcw_config *cfg) {
   gcw_err end = gcw_pipeline_source_end(p, NULL);
   if (!e)
     e = end;
-  long long ids[256];
-  if ((!e || e == GCW_EPIPE) && gcw_cmd_finish_stats(s, p, ids, 256) < 0)
-    status = GCW_EXIT_IO;
   if (e && e != GCW_EPIPE && e != GCW_EREAD) {
     fprintf(stderr, "gctrace-watch: %s\n", gcw_pipeline_errmsg(p));
     status = GCW_EXIT_IO;

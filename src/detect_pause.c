@@ -44,7 +44,8 @@ static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycl
   state *s = sp;
   if (cy->pause_ms < 0)
     return;
-  if (s->n >= (int)thr[P_MIN_HISTORY]) {
+  /* Under the floor no pause is a spike: the baseline (a sort) is needed only above it. */
+  if (s->n >= (int)thr[P_MIN_HISTORY] && (cy->pause_ms >= thr[P_FLOOR] || s->ep.open)) {
     double base = gcw_median(s->hist, s->n < HISTORY ? s->n : HISTORY);
     double limit = thr[P_FACTOR] * base > thr[P_FLOOR] ? thr[P_FACTOR] * base : thr[P_FLOOR];
     if (cy->pause_ms >= limit) {

@@ -79,7 +79,8 @@ static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycl
     pinned += s->w[i].pinned;
     busy_ms += s->w[i].busy_ms;
   }
-  double span = cy->t_s - oldest->t;
+  /* from the start of the oldest cycle to the end of this one (@t is a cycle's start) */
+  double span = cy->t_s + now->busy_ms / 1000 - oldest->t;
   double busy = span > 0 ? busy_ms / 1000 / span : 0;
   int rising = cy->cpu_pct >= thr[P_CPU] || cy->cpu_pct > oldest->cpu_pct;
   int held = s->streak >= thr[P_MIN_CYCLES] || (k == WINDOW && pinned >= thr[P_PINNED] * k);

@@ -68,6 +68,8 @@ static void set_err(gcw_pipeline *p, gcw_err e, const char *msg) {
 
 const char *gcw_pipeline_errmsg(const gcw_pipeline *p) { return p->errmsg; }
 
+long gcw_pipeline_lines(const gcw_pipeline *p) { return p->lines ? gcw_lines_count(p->lines) : 0; }
+
 static void check_store(gcw_pipeline *p, gcw_err e) {
   if (e)
     set_err(p, e, gcw_store_errmsg(p->store));

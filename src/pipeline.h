@@ -71,5 +71,7 @@ void gcw_pipeline_end_line(gcw_pipeline *p);
 /* Watch mode: commit if due, flush stdout. */
 gcw_err gcw_pipeline_tick(gcw_pipeline *p);
 const char *gcw_pipeline_errmsg(const gcw_pipeline *p);
+/* Lines read so far from the current source. */
+long gcw_pipeline_lines(const gcw_pipeline *p);
 
 #endif

@@ -383,6 +383,61 @@ static void test_bad_inputs(void **state) {
   unlink(cut);
 }
 
+/* analyze shows a progress bar on stderr when it is a terminal (here a pseudo-terminal)
+** and the input size is known; nothing when stderr is a file. */
+static void test_progress_bar_only_on_a_tty(void **state) {
+  (void)state;
+  char in[512], db[512], err[512];
+  /* an import long enough for the bar's first redraw (after 100 ms), sanitized or not */
+  tu_corpus(in, sizeof in,
+            tu_quick() ? "06_interleaved_applog/combined.log" : "08_large_throughput/gctrace.log");
+  tu_tmp(db, sizeof db, "prog.db");
+  int master = posix_openpt(O_RDWR | O_NOCTTY);
+  assert_true(master >= 0);
+  assert_int_equal(grantpt(master), 0);
+  assert_int_equal(unlockpt(master), 0);
+  const char *slave = ptsname(master);
+  assert_non_null(slave);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, slave, O_RDWR, 0);
+  posix_spawn_file_actions_addclose(&fa, master);
+  char *argv[] = {(char *)tu_bin(), "analyze", "--db", db, in, NULL};
+  pid_t pid;
+  assert_int_equal(posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ), 0);
+  posix_spawn_file_actions_destroy(&fa);
+  char buf[65536];
+  size_t have = 0;
+  struct pollfd p = {master, POLLIN, 0};
+  while (have < sizeof buf - 1 && poll(&p, 1, 20000) > 0) {
+    ssize_t n = read(master, buf + have, sizeof buf - 1 - have);
+    if (n <= 0)
+      break; /* EIO once the child closed the terminal */
+    have += (size_t)n;
+  }
+  buf[have] = '\0';
+  int st;
+  waitpid(pid, &st, 0);
+  close(master);
+  assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  if (!strstr(buf, "[#"))
+    fprintf(stderr, "terminal got %zu bytes: %.200s\n", have, buf);
+  assert_non_null(strstr(buf, "[#"));
+  assert_non_null(strstr(buf, "lines/s"));
+  assert_non_null(strstr(buf, "%"));
+  tu_rm_db(db);
+  /* the same import with stderr a file: not a byte on it */
+  tu_tmp(err, sizeof err, "prog.err");
+  assert_int_equal(tu_run(argv, NULL, NULL, err), 0);
+  size_t n = 1;
+  free(tu_slurp(err, &n));
+  assert_int_equal(n, 0);
+  unlink(err);
+  tu_rm_db(db);
+}
+
 int main(void) {
   signal(SIGPIPE, SIG_IGN);
   const struct CMUnitTest tests[] = {
@@ -393,6 +448,7 @@ int main(void) {
       cmocka_unit_test(test_closed_stdout_is_quiet),
       cmocka_unit_test(test_user_errors),
       cmocka_unit_test(test_bad_inputs),
+      cmocka_unit_test(test_progress_bar_only_on_a_tty),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
