@@ -120,7 +120,10 @@ check: deps
 demo: deps
 	$(MAKE) all
 	rm -f build/demo.db build/demo.db-wal build/demo.db-shm
-	./gctrace-watch analyze --db build/demo.db samples/*.log
+	for f in samples/*.log; do ./gctrace-watch analyze --db build/demo.db $$f || exit 1; done
+	./gctrace-watch analyze --db build/demo.db samples/rotated/app.log.2.gz samples/rotated/app.log.1 samples/rotated/app.log
+	./gctrace-watch runs --db build/demo.db
+	./gctrace-watch plot --db build/demo.db --run 1 -o build/demo-dashboard.png && echo "dashboard: build/demo-dashboard.png"
 
 bench: deps
 	$(MAKE) all
