@@ -200,7 +200,8 @@ static void json_row(printer *p, sqlite3_stmt *st, const char *indent) {
 /* The run and its source; the aliases are the JSON keys (docs/report-json.md). */
 enum { R_ID, R_ORDINAL, R_SOURCE_ID, R_SOURCE, R_FORMAT, R_ERA_MIN, R_ERA_MAX, R_PROCS,
        R_CYCLES, R_FIRST_GC, R_LAST_GC, R_FIRST_T, R_LAST_T, R_MISSING, R_REPAIRED,
-       R_UNKNOWN, R_SCAV, R_PACER, R_FORCED, R_FIRST_LINE, R_LAST_LINE, R_UNPARSED };
+       R_UNKNOWN, R_SCAV, R_PACER, R_FORCED, R_FIRST_LINE, R_LAST_LINE, R_UNPARSED,
+       R_FIRST_WALL, R_LAST_WALL };
 static const char run_sql[] =
     "SELECT r.id AS id, r.ordinal AS ordinal, r.source_id AS source_id, s.path AS source, "
     "r.format AS format, r.era_min AS era_min, r.era_max AS era_max, r.procs AS procs, "
@@ -209,16 +210,22 @@ static const char run_sql[] =
     "r.repaired AS repaired, r.unknown_parts AS unknown_parts, r.scav_lines AS scav_lines, "
     "r.pacer_lines AS pacer_lines, r.forced_lines AS forced_lines, "
     "r.first_line AS first_line, r.last_line AS last_line, "
-    "(SELECT count(*) FROM unparsed AS u WHERE u.source_id = r.source_id) AS source_unparsed "
+    "(SELECT count(*) FROM unparsed AS u WHERE u.source_id = r.source_id) AS source_unparsed, "
+    "(SELECT g.wall FROM gc_cycles AS g WHERE g.run_id = r.id AND g.gc = r.first_gc) AS first_wall, "
+    "(SELECT g.wall FROM gc_cycles AS g WHERE g.run_id = r.id AND g.gc = r.last_gc) AS last_wall "
     "FROM runs AS r LEFT JOIN sources AS s ON s.id = r.source_id WHERE r.id = ?1";
 
 /* Findings, worst first; the aliases are the JSON keys. */
 enum { F_ID, F_KIND, F_SEVERITY, F_GC, F_T, F_WALL, F_END_GC, F_END_T, F_VALUE, F_THRESHOLD,
-       F_UNIT, F_MESSAGE, F_NEXT };
+       F_UNIT, F_MESSAGE, F_NEXT, F_END_WALL };
 static const char findings_sql[] =
-    "SELECT id AS id, kind AS kind, severity AS severity, gc AS gc, t_s AS t_s, wall AS wall, "
+    "SELECT id AS id, kind AS kind, severity AS severity, gc AS gc, t_s AS t_s, "
+    "coalesce(wall, (SELECT g.wall FROM gc_cycles AS g WHERE g.run_id = f.run_id AND "
+    "g.gc = f.gc)) AS wall, "
     "end_gc AS end_gc, end_t_s AS end_t_s, value AS value, threshold AS threshold, "
-    "unit AS unit, message AS message, next_step AS next_step FROM findings "
+    "unit AS unit, message AS message, next_step AS next_step, "
+    "(SELECT g.wall FROM gc_cycles AS g WHERE g.run_id = f.run_id AND g.gc = f.end_gc) "
+    "AS end_wall FROM findings AS f "
     "WHERE run_id = ?1 ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warn' THEN 1 "
     "WHEN 'info' THEN 2 ELSE 3 END, gc, id";
 
@@ -333,7 +340,11 @@ static void text_cycles(printer *p, sqlite3_stmt *r, const stat_row *s) {
   if (has_col(r, R_FIRST_GC))
     append(&l, " (gc %lld..%lld)", (long long)sqlite3_column_int64(r, R_FIRST_GC),
            (long long)sqlite3_column_int64(r, R_LAST_GC));
-  if (has_col(r, R_FIRST_T))
+  /* wall time when the run has it, @t otherwise: never the two mixed */
+  if (has_col(r, R_FIRST_WALL) && has_col(r, R_LAST_WALL))
+    append(&l, " %s..%s", (const char *)sqlite3_column_text(r, R_FIRST_WALL),
+           (const char *)sqlite3_column_text(r, R_LAST_WALL));
+  else if (has_col(r, R_FIRST_T))
     append(&l, " @%.3fs..@%.3fs", sqlite3_column_double(r, R_FIRST_T),
            sqlite3_column_double(r, R_LAST_T));
   detail(&l, s, GCW_STAT_DURATION_S, EXACT, " (%s s)");
@@ -467,7 +478,9 @@ static void where(line *l, sqlite3_stmt *f) {
              sqlite3_column_int64(f, F_END_GC) == sqlite3_column_int64(f, F_GC);
   if (has_col(f, F_END_GC) && !same)
     append(l, " to gc %lld", (long long)sqlite3_column_int64(f, F_END_GC));
-  if (has_col(f, F_END_T) && !same)
+  if (has_col(f, F_WALL) && has_col(f, F_END_WALL) && !same)
+    append(l, " at %s", (const char *)sqlite3_column_text(f, F_END_WALL));
+  else if (!has_col(f, F_WALL) && has_col(f, F_END_T) && !same)
     append(l, "%s@%.3fs", has_col(f, F_END_GC) ? " " : " to ", sqlite3_column_double(f, F_END_T));
   if (!l->n)
     append(l, "whole run");

@@ -371,6 +371,16 @@ static void test_09a_timestamps(void **state) {
   assert_int_equal(q(db, "SELECT count(*) FROM scavenger WHERE wall IS NOT NULL"), 60);
   assert_string_equal(txt(db, "SELECT min(wall) FROM gc_cycles"), "2026-11-22T10:20:47.060Z");
   assert_int_equal(q(db, "SELECT max(heap_live_mb) FROM gc_cycles"), 138); /* MANIFEST */
+  /* the report shows the wall time, not @t, for a run that has it */
+  char out[512];
+  tu_tmp(out, sizeof out, "09a.report");
+  char *argv[] = {(char *)tu_bin(), "report", "--db", db, NULL};
+  assert_int_equal(tu_run(argv, NULL, out, NULL), 0);
+  char *text = tu_slurp(out, NULL);
+  assert_non_null(strstr(text, "2026-11-22T10:20:47.060Z..2026-11-22T10:21:31.160Z"));
+  assert_null(strstr(text, "@0.103s"));
+  free(text);
+  unlink(out);
   tu_rm_db(db);
 }
 
