@@ -247,6 +247,13 @@ void gcw_episode_update(gcw_detect_ctx *c, gcw_episode *e) {
     c->d->sink.updated(c->d->sink.ctx, e->handle, &e->f);
 }
 
+void gcw_episode_report(gcw_detect_ctx *c, gcw_episode *e) {
+  if (e->open)
+    gcw_episode_update(c, e);
+  else
+    gcw_episode_open(c, e);
+}
+
 void gcw_episode_close(gcw_detect_ctx *c, gcw_episode *e, long gc, double t_s) {
   if (!e->open)
     return;

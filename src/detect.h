@@ -100,6 +100,8 @@ typedef struct gcw_detect_ctx gcw_detect_ctx; /* passed to detectors to report t
 void gcw_episode_open(gcw_detect_ctx *c, gcw_episode *e);
 void gcw_episode_update(gcw_detect_ctx *c, gcw_episode *e);
 void gcw_episode_close(gcw_detect_ctx *c, gcw_episode *e, long gc, double t_s);
+/* Open the episode, or update it when it is open already. */
+void gcw_episode_report(gcw_detect_ctx *c, gcw_episode *e);
 /* A finding that begins and ends at once (e.g. "no scavenger lines"). */
 void gcw_finding_once(gcw_detect_ctx *c, gcw_finding *f);
 

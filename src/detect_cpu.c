@@ -153,10 +153,7 @@ static void assist_cycle(gcw_detect_ctx *c, void *sp, const double *thr, const g
              "Allocation outpaces the background mark workers: allocate less on hot paths "
              "(alloc_space profile), or raise GOGC / the GOMEMLIMIT headroom. The execution "
              "trace (go tool trace) shows assist time inside requests.");
-    if (s->ep.open)
-      gcw_episode_update(c, &s->ep);
-    else
-      gcw_episode_open(c, &s->ep);
+    gcw_episode_report(c, &s->ep);
   } else if (s->ep.open && over < WINDOW / 2) {
     gcw_episode_close(c, &s->ep, cy->gc, cy->t_s);
   }

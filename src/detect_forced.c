@@ -65,10 +65,7 @@ static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycl
   snprintf(s->ep.f.next_step, sizeof s->ep.f.next_step,
            "Find the caller (grep -rn 'runtime.GC()\\|FreeOSMemory' . ; a CPU profile shows "
            "runtime.GC under it) and let the runtime pace collection with GOGC/GOMEMLIMIT.");
-  if (s->ep.open)
-    gcw_episode_update(c, &s->ep);
-  else
-    gcw_episode_open(c, &s->ep);
+  gcw_episode_report(c, &s->ep);
 }
 
 static void end(gcw_detect_ctx *c, void *sp, const double *thr) {

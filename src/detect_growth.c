@@ -90,10 +90,7 @@ static void judge(gcw_detect_ctx *c, state *s, const double *thr, const gcw_cycl
              "-sample_index=inuse_space -base first.pb.gz second.pb.gz (from "
              "/debug/pprof/heap). Look for maps, caches and slices that only grow, and "
              "goroutines that never exit (/debug/pprof/goroutine).");
-    if (s->ep.open)
-      gcw_episode_update(c, &s->ep);
-    else
-      gcw_episode_open(c, &s->ep);
+    gcw_episode_report(c, &s->ep);
   } else if (s->ep.open && (r2 < thr[P_R2] / 2 || per_min < thr[P_SLOPE] / 2)) {
     gcw_episode_close(c, &s->ep, cy->gc, cy->t_s);
   }

@@ -65,10 +65,7 @@ static void judge(gcw_detect_ctx *c, state *s, const double *thr, long closed_se
              "(go tool pprof -sample_index=alloc_space .../debug/pprof/heap). If the goal sits "
              "at the live heap, see memlimit_thrash. A higher GOGC trades memory for fewer "
              "cycles.");
-    if (s->ep.open)
-      gcw_episode_update(c, &s->ep);
-    else
-      gcw_episode_open(c, &s->ep);
+    gcw_episode_report(c, &s->ep);
   } else if (s->ep.open && mean > s->ref_ms * thr[P_RATIO] * 2) {
     gcw_episode_close(c, &s->ep, s->last_gc, s->last_t);
   }

@@ -107,10 +107,7 @@ static void slo_cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_
       snprintf(s->ep.f.next_step, sizeof s->ep.f.next_step,
                "See pause_spike's advice; the execution trace (go tool trace) shows what the "
                "stopped world was waiting for.");
-      if (s->ep.open)
-        gcw_episode_update(c, &s->ep);
-      else
-        gcw_episode_open(c, &s->ep);
+      gcw_episode_report(c, &s->ep);
     }
   } else if (s->ep.open) {
     gcw_episode_close(c, &s->ep, s->last_gc, s->last_t);

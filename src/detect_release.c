@@ -82,10 +82,7 @@ static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycl
     s->ep.f.threshold = thr[P_DELAY];
     s->ep.f.unit = "s";
     describe(s, s->released_mb - s->released0_mb, 0);
-    if (s->ep.open)
-      gcw_episode_update(c, &s->ep);
-    else
-      gcw_episode_open(c, &s->ep);
+    gcw_episode_report(c, &s->ep);
   }
 }
 
