@@ -55,7 +55,7 @@ static void on_unparsed(void *ctx, long line, const char *text, size_t len, cons
 /* Same call the pipeline makes (spans included, as analyze computes them too). */
 static void on_line(void *ctx, const char *text, size_t len, const gcw_line_info *info) {
   line_ctx *lc = ctx;
-  gcw_splice_line(lc->splice, text, len, info->no, &lc->spans);
+  gcw_splice_line(lc->splice, text, len, info->no, NULL, &lc->spans);
 }
 
 static double now_s(void) {

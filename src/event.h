@@ -29,6 +29,7 @@ typedef struct gcw_event {
   gcw_family family;
   const char *kind;   /* pacer: "start", "end", "end_old", "sweep"; else the family name */
   long line;          /* 1-based line where the line's head was read */
+  char wall[40];      /* wall time of that line (ISO 8601 UTC), "" when unknown */
   int repaired;       /* 1: rejoined from pieces split by other output */
   int unknown_parts;  /* parts no pattern knows (a newer Go release) */
   int era_min;        /* Go 1.x minor releases that print this exact shape */

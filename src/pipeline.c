@@ -51,7 +51,9 @@ struct gcw_pipeline {
   gcw_source_totals totals;
   gcw_source_totals file_start; /* totals when the current file began */
   int cur_ordinal;    /* ordinal of the run of the latest event (for live findings) */
-  gcw_err err;        /* first failure; stops all further work */
+  gcw_err err;        /* first failure of reading or storing; stops all further work */
+  gcw_err out_err;    /* output failed (EPIPE: its reader left): output stops, the input
+                      ** already read is still parsed and stored */
   char errmsg[320];
   char arrival[40];   /* arrival time of the current chunk (watch mode) */
   gcw_spans spans;
@@ -99,9 +101,11 @@ static void on_event(void *ctx, const gcw_event *ev) {
   p->totals.events++;
   p->totals.repaired += ev->repaired != 0;
   count_family(&p->totals, ev->family);
-  check_store(p, gcw_store_event(p->store, run->id, cycle, ev, p->wall));
+  /* a rejoined line is emitted while a later line is read: its own time came with it */
+  const char *wall = ev->wall[0] ? ev->wall : NULL;
+  check_store(p, gcw_store_event(p->store, run->id, cycle, ev, wall));
   p->cur_ordinal = run->ordinal;
-  gcw_detect_event(p->detect, run->id, ev, p->wall);
+  gcw_detect_event(p->detect, run->id, ev, wall);
 }
 
 static void on_unparsed(void *ctx, long line, const char *text, size_t len, const char *why) {
@@ -207,7 +211,7 @@ static void on_text(void *ctx, const char *text, size_t len, long line_no, const
   p->wall = wall ? p->wall_copy : p->opts.stamp_arrival ? p->arrival : NULL;
   /* spans (for --strip) index the physical line: only plain text maps onto it */
   int plain = gcw_envelope_kind_of(p->env) == GCW_ENV_PLAIN;
-  gcw_splice_line(s->splice, text, len, line_no, plain ? &p->spans : NULL);
+  gcw_splice_line(s->splice, text, len, line_no, p->wall, plain ? &p->spans : NULL);
 }
 
 /* A record that does not decode is an input error (even with --quiet): the first few are
@@ -220,16 +224,24 @@ static void on_bad_record(void *ctx, long line_no, const char *why) {
 }
 
 /* A closed reader (EPIPE) ends the program quietly: clear the stream's error so the last
-** check in main() does not report it; anything else is an output error. */
+** check in main() does not report it; anything else is an output error. Either way what
+** was read is still stored: output failures are not p->err. */
 static void out_failed(gcw_pipeline *p) {
   int e = errno;
   if (e == EPIPE)
     clearerr(p->opts.out);
-  set_err(p, e == EPIPE ? GCW_EPIPE : GCW_EWRITE, strerror(e));
+  if (!p->out_err) {
+    p->out_err = e == EPIPE ? GCW_EPIPE : GCW_EWRITE;
+    if (!p->err)
+      snprintf(p->errmsg, sizeof p->errmsg, "%s", strerror(e));
+  }
 }
 
+/* The first failure to report: reading/storing first, then output. */
+static gcw_err status_of(const gcw_pipeline *p) { return p->err ? p->err : p->out_err; }
+
 static void out_write(gcw_pipeline *p, const char *b, size_t n) {
-  if (p->err || n == 0)
+  if (p->out_err || n == 0)
     return;
   if (fwrite(b, 1, n, p->opts.out) != n)
     out_failed(p);
@@ -336,6 +348,7 @@ gcw_err gcw_pipeline_source_begin(gcw_pipeline *p, const char *path, const char 
   free_stages(p);
   memset(&p->totals, 0, sizeof p->totals);
   p->ordinals = 0;
+  p->out_err = GCW_OK;
   snprintf(p->path, sizeof p->path, "%s", path);
   gcw_sha256_init(&p->sha);
   gcw_err e = gcw_store_source_begin(p->store, path, kind, &p->source_id);
@@ -373,9 +386,9 @@ gcw_err gcw_pipeline_feed(gcw_pipeline *p, const char *bytes, size_t n) {
   if (p->err)
     return p->err;
   /* Pass-through comes first and works on raw bytes: identical by construction. */
-  if (p->opts.pass == GCW_PASS_RAW) {
+  if (p->opts.pass == GCW_PASS_RAW && !p->out_err) {
     out_write(p, bytes, n);
-    if (!p->err && fflush(p->opts.out) != 0)
+    if (!p->out_err && fflush(p->opts.out) != 0)
       out_failed(p);
   }
   if (p->opts.stamp_arrival)
@@ -384,16 +397,16 @@ gcw_err gcw_pipeline_feed(gcw_pipeline *p, const char *bytes, size_t n) {
   p->totals.bytes += (long long)n;
   count_nul(p, bytes, n);
   gcw_lines_feed(p->lines, bytes, n);
-  return p->err;
+  return status_of(p);
 }
 
 gcw_err gcw_pipeline_tick(gcw_pipeline *p) {
   if (p->err)
     return p->err;
-  if (p->opts.pass != GCW_PASS_NONE && fflush(p->opts.out) != 0)
+  if (p->opts.pass != GCW_PASS_NONE && !p->out_err && fflush(p->opts.out) != 0)
     out_failed(p);
   check_store(p, gcw_store_tick(p->store, 0));
-  return p->err;
+  return status_of(p);
 }
 
 static gcw_source_totals totals_now(gcw_pipeline *p) {
@@ -440,12 +453,12 @@ gcw_err gcw_pipeline_source_end(gcw_pipeline *p, gcw_source_totals *totals) {
   }
   gcw_sha256_hex(&p->sha, hex);
   memcpy(p->totals.sha256, hex, sizeof hex);
-  if (!p->err || p->err == GCW_EPIPE)
+  if (!p->err)
     check_store(p, gcw_store_source_end(p->store, p->source_id, p->totals.bytes, hex,
                                         p->totals.lines, p->totals.overlong));
-  if (p->opts.pass != GCW_PASS_NONE && !p->err)
-    fflush(p->opts.out);
+  if (p->opts.pass != GCW_PASS_NONE && !p->out_err && fflush(p->opts.out) != 0)
+    out_failed(p);
   if (totals)
     *totals = p->totals;
-  return p->err;
+  return status_of(p);
 }

@@ -3,6 +3,7 @@
 
 #include <assert.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@ enum { SHAPE_LEN = 8, SCORE_WHOLE = 1000, SCORE_TRACE = 500, SCORE_SHAPE_CAP = 4
 typedef struct slot {
   int state;
   long line;      /* line of the head */
+  char wall[40];  /* wall time of that line, "" if unknown */
   long last_line; /* line of the latest piece */
   int pieces;
   size_t len;
@@ -149,10 +151,16 @@ static void add_span(gcw_spans *sp, size_t a, size_t b) {
   }
 }
 
-static void emit_text(gcw_splice *s, const char *text, size_t len, long line, int repaired) {
+static void set_wall(char dst[40], const char *wall) {
+  snprintf(dst, 40, "%s", wall ? wall : "");
+}
+
+static void emit_text(gcw_splice *s, const char *text, size_t len, long line, const char *wall,
+                      int repaired) {
   if (gcw_recog_line(s->recog, text, len, &s->ev)) {
     s->ev.line = line;
     s->ev.repaired = repaired;
+    set_wall(s->ev.wall, wall);
     s->sink.event(s->sink.ctx, &s->ev);
   } else {
     s->sink.unparsed(s->sink.ctx, line, text, len, "trace line that does not parse");
@@ -167,7 +175,7 @@ static void slot_close(gcw_splice *s, slot *sl, const char *why, int newline_see
   if (sl->state == OPEN) {
     /* Whatever went through a slot was not intact on its own line: even a line in one
     ** piece had foreign text glued on before its newline. */
-    emit_text(s, sl->text, sl->len, sl->line, 1);
+    emit_text(s, sl->text, sl->len, sl->line, sl->wall, 1);
     s->stats.repaired++;
   } else if (sl->state == PIECE) {
     s->sink.unparsed(s->sink.ctx, sl->line, sl->text, sl->len, why);
@@ -280,12 +288,13 @@ static void expire_old(gcw_splice *s, long line_no) {
 
 /* Complete trace lines that begin after a prefix (a timestamp, "host app[1]: "). */
 static size_t find_embedded(gcw_splice *s, const char *text, size_t len, size_t pos,
-                            long line_no, gcw_spans *sp) {
+                            long line_no, const char *wall, gcw_spans *sp) {
   for (long p = gcw_recog_find_start(s->recog, text, len, pos + 1); p >= 0;
        p = gcw_recog_find_start(s->recog, text, len, (size_t)p + 1)) {
     if (gcw_recog_line(s->recog, text + p, len - (size_t)p, &s->ev)) {
       s->ev.line = line_no;
       s->ev.repaired = 0;
+      set_wall(s->ev.wall, wall);
       s->sink.event(s->sink.ctx, &s->ev);
       add_span(sp, (size_t)p, len);
       return (size_t)p;
@@ -294,7 +303,8 @@ static size_t find_embedded(gcw_splice *s, const char *text, size_t len, size_t 
   return len;
 }
 
-void gcw_splice_line(gcw_splice *s, const char *text, size_t len, long line_no, gcw_spans *sp) {
+void gcw_splice_line(gcw_splice *s, const char *text, size_t len, long line_no,
+                     const char *wall, gcw_spans *sp) {
   assert(splice_ok(s));
   size_t pos = 0;
   if (sp) {
@@ -319,6 +329,7 @@ void gcw_splice_line(gcw_splice *s, const char *text, size_t len, long line_no, 
     if (gcw_recog_line(s->recog, text + pos, len - pos, &s->ev)) {
       s->ev.line = line_no;
       s->ev.repaired = 0;
+      set_wall(s->ev.wall, wall);
       s->sink.event(s->sink.ctx, &s->ev);
       add_span(sp, pos, len);
       pos = len;
@@ -329,6 +340,7 @@ void gcw_splice_line(gcw_splice *s, const char *text, size_t len, long line_no, 
       break;
     slot *sl = slot_take(s);
     sl->line = line_no;
+    set_wall(sl->wall, wall);
     sl->pieces = 0;
     sl->len = 0;
     slot_extend(s, sl, text + pos, k, line_no);
@@ -336,7 +348,7 @@ void gcw_splice_line(gcw_splice *s, const char *text, size_t len, long line_no, 
     pos += k;
   }
   if (pos < len) {
-    size_t app_end = find_embedded(s, text, len, pos, line_no, sp);
+    size_t app_end = find_embedded(s, text, len, pos, line_no, wall, sp);
     if (app_end == len)
       shape_learn(s, text + pos, len - pos);
   }

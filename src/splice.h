@@ -53,8 +53,10 @@ typedef struct gcw_splice_stats {
 gcw_err gcw_splice_new(gcw_splice **out, gcw_recog *r, gcw_splice_sink sink);
 void gcw_splice_free(gcw_splice **pp);
 
-/* One physical line. spans may be NULL. */
-void gcw_splice_line(gcw_splice *s, const char *text, size_t len, long line_no, gcw_spans *spans);
+/* One physical line, with its wall time (NULL: unknown); events carry the wall time of the
+** line their head was read on. spans may be NULL. */
+void gcw_splice_line(gcw_splice *s, const char *text, size_t len, long line_no,
+                     const char *wall, gcw_spans *spans);
 
 /* End of input: emit what is complete, keep the rest as unparsed. */
 void gcw_splice_finish(gcw_splice *s);

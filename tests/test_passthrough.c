@@ -438,6 +438,61 @@ static void test_progress_bar_only_on_a_tty(void **state) {
   tu_rm_db(db);
 }
 
+/* Its reader gone before the first write (EPIPE at once): everything read is still stored. */
+static void test_closed_stdout_keeps_what_was_read(void **state) {
+  (void)state;
+  int from[2];
+  char in[512], db[512];
+  tu_corpus(in, sizeof in, "01_steady_state_web/gctrace.log"); /* one read: 6,461 bytes */
+  tu_tmp(db, sizeof db, "gone.db");
+  assert_int_equal(pipe(from), 0);
+  close(from[0]); /* nobody will read */
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, in, O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, from[1], 1);
+  char *argv[] = {(char *)tu_bin(), "--quiet", "--db", db, NULL};
+  pid_t pid;
+  assert_int_equal(posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ), 0);
+  posix_spawn_file_actions_destroy(&fa);
+  close(from[1]);
+  int st;
+  waitpid(pid, &st, 0);
+  assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  assert_int_equal(tu_db_int(db, "SELECT count(*) FROM gc_cycles"), 37);
+  assert_int_equal(tu_db_int(db, "SELECT count(*) FROM scavenger"), 37);
+  tu_rm_db(db);
+}
+
+/* A line split across lines keeps the time of the line its head was read on, not the time
+** of the later line that completed it. Input built here: corpus 01 (gctrace.log lines 2 and
+** 3, gc 1 and gc 2) behind RFC 3339 prefixes, gc 2 cut before " MB stacks" with an app text
+** glued after its end. */
+static void test_rejoined_line_keeps_its_time(void **state) {
+  (void)state;
+  static const char built[] =
+      "2026-01-01T00:00:01Z gc 1 @0.004s 7%: 0.015+2.2+0.078 ms clock, 0.030+0.11/0.73/1.1+"
+      "0.15 ms cpu, 3->4->3 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
+      "2026-01-01T00:00:02Z gc 2 @0.015s 3%: 0.022+6.1+0.086 ms clock, 0.044+0.10/0.37/5.4+"
+      "0.17 ms cpu, 6->7->7 MB, 7 MB goal, 0\n"
+      "2026-01-01T00:00:03Z  MB stacks, 0 MB globals, 2 Phello world\n"
+      "2026-01-01T05:00:00Z app line\n";
+  char path[512], db[512], got[128];
+  tu_tmp(path, sizeof path, "wall.log");
+  FILE *f = fopen(path, "wb");
+  fputs(built, f);
+  fclose(f);
+  tu_tmp(db, sizeof db, "wall.db");
+  char *argv[] = {(char *)tu_bin(), "analyze", "--quiet", "--db", db, path, NULL};
+  assert_int_equal(tu_run(argv, NULL, NULL, NULL), 0);
+  assert_string_equal(tu_db_text(db, "SELECT group_concat(gc || ' ' || repaired || ' ' || wall, "
+                                     "'; ') FROM gc_cycles",
+                                 got, sizeof got),
+                      "1 0 2026-01-01T00:00:01.000Z; 2 1 2026-01-01T00:00:02.000Z");
+  unlink(path);
+  tu_rm_db(db);
+}
+
 int main(void) {
   signal(SIGPIPE, SIG_IGN);
   const struct CMUnitTest tests[] = {
@@ -449,6 +504,8 @@ int main(void) {
       cmocka_unit_test(test_user_errors),
       cmocka_unit_test(test_bad_inputs),
       cmocka_unit_test(test_progress_bar_only_on_a_tty),
+      cmocka_unit_test(test_closed_stdout_keeps_what_was_read),
+      cmocka_unit_test(test_rejoined_line_keeps_its_time),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -104,7 +104,7 @@ static void splice_all(gcw_recog *r, const char *text, collected *c) {
   for (const char *p = text; *p;) {
     const char *nl = strchr(p, '\n');
     size_t n = nl ? (size_t)(nl - p) : strlen(p);
-    gcw_splice_line(sp, p, n, ++no, NULL);
+    gcw_splice_line(sp, p, n, ++no, NULL, NULL);
     p += n + (nl != NULL);
   }
   gcw_splice_finish(sp);

@@ -57,7 +57,7 @@ static void on_unparsed(void *ctx, long line, const char *text, size_t len, cons
 static void on_line(void *ctx, const char *text, size_t len, const gcw_line_info *info) {
   harness *h = ctx;
   h->d.max_line = info->no;
-  gcw_splice_line(h->splice, text, len, info->no, NULL);
+  gcw_splice_line(h->splice, text, len, info->no, NULL, NULL);
 }
 
 static digest run(gcw_recog *r, const uint8_t *data, size_t size, int chunked) {
