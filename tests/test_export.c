@@ -28,39 +28,6 @@ static void corpus_db(char *db, size_t n, const char *rel) {
   analyze_into(db, tu_corpus(path, sizeof path, rel));
 }
 
-typedef struct result {
-  int status;
-  char *out, *err; /* whole stdout and stderr (NUL-terminated) */
-  size_t nout, nerr;
-} result;
-
-/* Run `gctrace-watch ARGS...` (NULL-terminated) and collect its output. */
-static result run(const char *arg0, ...) {
-  char *argv[16] = {(char *)tu_bin(), (char *)arg0};
-  int argc = 2;
-  va_list ap;
-  va_start(ap, arg0);
-  while (argc < 15 && (argv[argc] = va_arg(ap, char *)) != NULL)
-    argc++;
-  va_end(ap);
-  argv[argc] = NULL;
-  char out[512], err[512];
-  tu_tmp(out, sizeof out, "out");
-  tu_tmp(err, sizeof err, "err");
-  result r = {tu_run(argv, NULL, out, err), NULL, NULL, 0, 0};
-  r.out = tu_slurp(out, &r.nout);
-  r.err = tu_slurp(err, &r.nerr);
-  assert_non_null(r.out);
-  assert_non_null(r.err);
-  unlink(out);
-  unlink(err);
-  return r;
-}
-
-static void result_free(result *r) {
-  free(r->out);
-  free(r->err);
-}
 
 static void exec_sql(const char *db, const char *sql) {
   sqlite3 *h;
@@ -174,11 +141,11 @@ static size_t csv_col(const csv *t, const char *name) {
 /* Export `table` (NULL-terminated extra args) as CSV and parse it; must succeed quietly. */
 static void export_csv(csv *t, const char *db, const char *table, const char *extra1,
                        const char *extra2) {
-  result r = run("export", "--db", db, "--table", table, extra1, extra2, NULL);
+  tu_result r = tu_capture("export", "--db", db, "--table", table, extra1, extra2, NULL);
   assert_int_equal(r.status, 0);
   assert_string_equal(r.err, "");
   assert_int_equal(csv_parse(t, r.out, r.nout), 0);
-  result_free(&r);
+  tu_result_free(&r);
 }
 
 /* ---------------------------------------------------------------- CSV against SQL */
@@ -476,7 +443,7 @@ static void test_ndjson_gc_cycles(void **state) {
   (void)state;
   char db[512], v[64];
   corpus_db(db, sizeof db, "03_pause_spikes/gctrace.log");
-  result r = run("export", "--db", db, "--format", "ndjson", NULL);
+  tu_result r = tu_capture("export", "--db", db, "--format", "ndjson", NULL);
   assert_int_equal(r.status, 0);
   assert_string_equal(r.err, "");
   int cols = (int)tu_db_int(db, "SELECT count(*) FROM pragma_table_info('gc_cycles')");
@@ -487,7 +454,7 @@ static void test_ndjson_gc_cycles(void **state) {
   assert_string_equal(ndjson_get(r.out, r.nout, nth, "t_s", v, sizeof v), "69.987");
   assert_string_equal(ndjson_get(r.out, r.nout, nth, "wall", v, sizeof v), "null");
   assert_string_equal(ndjson_get(r.out, r.nout, nth, "scan_ms", v, sizeof v), "null");
-  result_free(&r);
+  tu_result_free(&r);
   tu_rm_db(db);
 }
 
@@ -522,13 +489,13 @@ static void test_run_filter(void **state) {
   export_csv(&t, db, "findings", "--run", "1");
   csv_matches_sql(&t, db, "SELECT * FROM findings WHERE run_id = 1 ORDER BY id");
   csv_free(&t);
-  result r = run("export", "--db", db, "--run", "99", NULL);
+  tu_result r = tu_capture("export", "--db", db, "--run", "99", NULL);
   assert_int_equal(r.status, 3);
   assert_int_equal(r.nout, 0);
   assert_non_null(strstr(r.err, "no run 99"));
   assert_non_null(strchr(r.err, '\n'));
   assert_int_equal(strchr(r.err, '\n') + 1 - r.err, (long)r.nerr); /* one line */
-  result_free(&r);
+  tu_result_free(&r);
   tu_rm_db(db);
 }
 
@@ -550,13 +517,13 @@ static void test_unparsed_07(void **state) {
   export_csv(&t, db, "unparsed", "--run", "5");
   assert_int_equal(t.nrows, 3);
   csv_free(&t);
-  result r = run("export", "--db", db, "--table", "unparsed", "--format", "ndjson", NULL);
+  tu_result r = tu_capture("export", "--db", db, "--table", "unparsed", "--format", "ndjson", NULL);
   assert_int_equal(r.status, 0);
   assert_int_equal(ndjson_lines(r.out, r.nout, 4), 2);
   assert_string_equal(ndjson_get(r.out, r.nout, 0, "text", v, sizeof v), "gc 1 @");
   assert_string_equal(ndjson_get(r.out, r.nout, 1, "text", v, sizeof v), "gc ");
   assert_string_equal(ndjson_get(r.out, r.nout, 1, "line", v, sizeof v), "161");
-  result_free(&r);
+  tu_result_free(&r);
   tu_rm_db(db);
 }
 
@@ -615,29 +582,29 @@ static void test_odd_bytes(void **state) {
   csv_matches_sql(&t, db, "SELECT * FROM gc_cycles ORDER BY run_id, line");
   csv_free(&t);
 
-  result r = run("export", "--db", db, "--table", "unparsed", "--format", "ndjson", NULL);
+  tu_result r = tu_capture("export", "--db", db, "--table", "unparsed", "--format", "ndjson", NULL);
   assert_int_equal(ndjson_lines(r.out, r.nout, 4), 2);
   assert_string_equal(ndjson_get(r.out, r.nout, 1, "reason", v, sizeof v), "cr\r");
   ndjson_get(r.out, r.nout, 0, "text", v, sizeof v);
   assert_memory_equal(v, blob_json, sizeof blob_json); /* with the NUL at its end */
-  result_free(&r);
-  r = run("export", "--db", db, "--table", "sources", "--format", "ndjson", NULL);
+  tu_result_free(&r);
+  r = tu_capture("export", "--db", db, "--table", "sources", "--format", "ndjson", NULL);
   assert_string_equal(ndjson_get(r.out, r.nout, 0, "path", v, sizeof v), log);
   assert_non_null(strstr(r.out, "odd,\\\"dir\\nx"));
-  result_free(&r);
-  r = run("export", "--db", db, "--format", "ndjson", NULL);
+  tu_result_free(&r);
+  r = tu_capture("export", "--db", db, "--format", "ndjson", NULL);
   ndjson_lines(r.out, r.nout, -1);
   assert_string_equal(ndjson_get(r.out, r.nout, 1, "wall", v, sizeof v), "");
   assert_string_equal(ndjson_get(r.out, r.nout, 2, "pause_ms", v, sizeof v), "null");
   assert_true(strtod(ndjson_get(r.out, r.nout, 3, "mark_ms", v, sizeof v), NULL) == 0.1 + 0.2);
   assert_string_equal(ndjson_get(r.out, r.nout, 3, "sweep_term_ms", v, sizeof v), "-1e-300");
-  result_free(&r);
+  tu_result_free(&r);
   /* runs: the newline of the path does not break the table */
-  r = run("runs", "--db", db, NULL);
+  r = tu_capture("runs", "--db", db, NULL);
   assert_int_equal(r.status, 0);
   assert_null(strstr(r.out, "dir\nx"));
   assert_non_null(strstr(r.out, "dir?x"));
-  result_free(&r);
+  tu_result_free(&r);
   tu_rm_db(db);
   unlink(log);
   rmdir(dir);
@@ -664,7 +631,7 @@ static void test_runs_07b(void **state) {
   static const char *const cycles[] = {"25", "2", "4", "15"};
   char db[512], *w[16];
   corpus_db(db, sizeof db, "07b_go_run/gctrace.log");
-  result r = run("runs", "--db", db, NULL);
+  tu_result r = tu_capture("runs", "--db", db, NULL);
   assert_int_equal(r.status, 0);
   assert_string_equal(r.err, "");
   char *line[8], *save = NULL;
@@ -685,14 +652,14 @@ static void test_runs_07b(void **state) {
   }
   assert_int_equal(words(line[0], w, 16), 9);
   assert_string_equal(w[2], "FIRST");
-  result_free(&r);
+  tu_result_free(&r);
   /* with arrival times (watch mode), they are shown instead of @t, never mixed */
   exec_sql(db, "UPDATE gc_cycles SET wall = printf('2026-11-23T10:00:%06.3fZ', t_s) "
                "WHERE run_id = 1");
-  r = run("runs", "--db", db, NULL);
+  r = tu_capture("runs", "--db", db, NULL);
   assert_non_null(strstr(r.out, "  2026-11-23T10:00:00.037Z  2026-11-23T10:00:00.392Z  "));
   assert_non_null(strstr(r.out, "  @0.007s  "));
-  result_free(&r);
+  tu_result_free(&r);
   tu_rm_db(db);
 }
 
@@ -703,16 +670,16 @@ static void test_empty_store(void **state) {
   corpus_db(db, sizeof db, "07b_go_run/gctrace.log");
   exec_sql(db, "DELETE FROM gc_cycles; DELETE FROM scavenger; DELETE FROM pacer; "
                "DELETE FROM forced_gc; DELETE FROM runs;");
-  result r = run("runs", "--db", db, NULL);
+  tu_result r = tu_capture("runs", "--db", db, NULL);
   assert_int_equal(r.status, 0);
   assert_string_equal(r.out, "no runs\n");
   assert_string_equal(r.err, "");
-  result_free(&r);
-  r = run("export", "--db", db, "--table", "pacer", NULL);
+  tu_result_free(&r);
+  r = tu_capture("export", "--db", db, "--table", "pacer", NULL);
   assert_int_equal(r.status, 0);
   assert_string_equal(r.out + r.nout - 2, "\r\n");
   assert_ptr_equal(strchr(r.out, '\n'), r.out + r.nout - 1); /* one line: the header */
-  result_free(&r);
+  tu_result_free(&r);
   tu_rm_db(db);
 }
 
@@ -727,11 +694,11 @@ static void test_missing_db(void **state) {
   snprintf(msg, sizeof msg, "gctrace-watch: %s: cannot open database: %s\n", db,
            strerror(ENOENT));
   for (int i = 0; i < 2; i++) {
-    result r = run(cmds[i], "--db", db, NULL);
+    tu_result r = tu_capture(cmds[i], "--db", db, NULL);
     assert_int_equal(r.status, 3);
     assert_int_equal(r.nout, 0);
     assert_string_equal(r.err, msg);
-    result_free(&r);
+    tu_result_free(&r);
     assert_int_equal(stat(db, &sb), -1);
     snprintf(side, sizeof side, "%s-wal", db);
     assert_int_equal(stat(side, &sb), -1);
@@ -743,10 +710,10 @@ static void test_missing_db(void **state) {
   fputs(text, f);
   fclose(f);
   for (int i = 0; i < 2; i++) {
-    result r = run(cmds[i], "--db", db, NULL);
+    tu_result r = tu_capture(cmds[i], "--db", db, NULL);
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.err, "cannot open database: file is not a database\n"));
-    result_free(&r);
+    tu_result_free(&r);
     assert_int_equal(stat(db, &sb), 0);
     assert_int_equal(sb.st_size, sizeof text - 1);
   }

@@ -28,39 +28,6 @@
 
 /* ---------------------------------------------------------------- running the binary */
 
-typedef struct result {
-  int status;
-  char *out, *err; /* whole stdout and stderr (NUL-terminated) */
-  size_t nout, nerr;
-} result;
-
-/* Run `gctrace-watch ARGS...` (NULL-terminated) and collect its output. */
-static result run(const char *arg0, ...) {
-  char *argv[16] = {(char *)tu_bin(), (char *)arg0};
-  int argc = 2;
-  va_list ap;
-  va_start(ap, arg0);
-  while (argc < 15 && (argv[argc] = va_arg(ap, char *)) != NULL)
-    argc++;
-  va_end(ap);
-  argv[argc] = NULL;
-  char out[512], err[512];
-  tu_tmp(out, sizeof out, "out");
-  tu_tmp(err, sizeof err, "err");
-  result r = {tu_run(argv, NULL, out, err), NULL, NULL, 0, 0};
-  r.out = tu_slurp(out, &r.nout);
-  r.err = tu_slurp(err, &r.nerr);
-  assert_non_null(r.out);
-  assert_non_null(r.err);
-  unlink(out);
-  unlink(err);
-  return r;
-}
-
-static void result_free(result *r) {
-  free(r->out);
-  free(r->err);
-}
 
 static void analyze_into(const char *db, const char *path) {
   char *argv[] = {(char *)tu_bin(), "analyze", "--quiet", "--db", (char *)db, (char *)path, NULL};
@@ -143,11 +110,11 @@ static void compute_through_report(const char *db, long long id) {
   assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
   sqlite3_close(h);
   assert_int_equal(count_stats(db, id), 0);
-  result r = run("report", "--db", db, "--run", arg, "--format", "json", NULL);
+  tu_result r = tu_capture("report", "--db", db, "--run", arg, "--format", "json", NULL);
   assert_int_equal(r.status, 0);
   assert_int_equal(r.nerr, 0);
   assert_int_equal(count_stats(db, id), GCW_STAT_COUNT);
-  result_free(&r);
+  tu_result_free(&r);
 }
 
 /* ---------------------------------------------------------------- the log, read here */
@@ -413,13 +380,13 @@ static void test_intervals_03(void **state) {
   expect_stat(db, 1, "duration_s", z->t - a->t);
   expect_stat(db, 1, "interval_p50_ms", nearest_rank(iv, t.n - 1, 500));
   expect_stat(db, 1, "interval_p99_ms", nearest_rank(iv, t.n - 1, 990));
-  result r = run("report", "--db", db, NULL);
+  tu_result r = tu_capture("report", "--db", db, NULL);
   assert_int_equal(r.status, 0);
   assert_non_null(strstr(r.out, "run 1 (id 1) of "));
   assert_non_null(strstr(r.out, "max 97.06 ms (gc 231)"));
   assert_non_null(strstr(r.out, "251 (gc 1..251) @0.000s..@74.997s"));
   assert_null(strstr(r.out, "\033[")); /* not a terminal: no colour */
-  result_free(&r);
+  tu_result_free(&r);
   free(iv);
   free(t.c);
   tu_rm_db(db);
@@ -540,10 +507,10 @@ static void test_legacy(void **state) {
   expect_null(db, 1, "mmu_1ms");
   expect_null(db, 1, "gc_cpu_window_pct_max");
   expect_null(db, 1, "live_final_mb");
-  result r = run("report", "--db", db, NULL);
+  tu_result r = tu_capture("report", "--db", db, NULL);
   assert_int_equal(r.status, 0);
   assert_non_null(strstr(r.out, "  MMU        -\n"));
-  result_free(&r);
+  tu_result_free(&r);
   unlink(log);
   tu_rm_db(db);
 }
@@ -553,7 +520,7 @@ static void test_json(void **state) {
   (void)state;
   char db[512], key[128];
   corpus_db(db, sizeof db, "07b_go_run/gctrace.log");
-  result r = run("report", "--db", db, "--all", "--format", "json", NULL);
+  tu_result r = tu_capture("report", "--db", db, "--all", "--format", "json", NULL);
   assert_int_equal(r.status, 0);
   assert_true(json_valid(r.out, r.nout));
   assert_non_null(strstr(r.out, "\"version\": 1,"));
@@ -565,13 +532,13 @@ static void test_json(void **state) {
     snprintf(key, sizeof key, "\n        \"%s\": ", gcw_stats_infos[i].name);
     assert_int_equal(count_of(r.out, key), 4);
   }
-  result_free(&r);
+  tu_result_free(&r);
   /* the default is the latest run only */
-  r = run("report", "--db", db, "--format", "json", NULL);
+  r = tu_capture("report", "--db", db, "--format", "json", NULL);
   assert_true(json_valid(r.out, r.nout));
   assert_int_equal(count_of(r.out, "\"ordinal\": "), 1);
   assert_non_null(strstr(r.out, "\"id\": 4,"));
-  result_free(&r);
+  tu_result_free(&r);
   tu_rm_db(db);
 }
 
@@ -590,23 +557,23 @@ static void test_odd_path(void **state) {
   free(bytes);
   tu_tmp(db, sizeof db, "odd.db");
   analyze_into(db, log);
-  result r = run("report", "--db", db, "--format", "json", NULL);
+  tu_result r = tu_capture("report", "--db", db, "--format", "json", NULL);
   assert_int_equal(r.status, 0);
   assert_true(json_valid(r.out, r.nout));
   assert_non_null(strstr(r.out, "we\\\"ird\\\\\\tname.log\""));
-  result_free(&r);
-  r = run("report", "--db", db, NULL);
+  tu_result_free(&r);
+  r = tu_capture("report", "--db", db, NULL);
   assert_non_null(strstr(r.out, "we\"ird\\?name.log: "));
-  result_free(&r);
+  tu_result_free(&r);
   unlink(log);
   tu_rm_db(db);
 }
 
 static int report_fail_on(const char *db, const char *sev) {
-  result r = sev ? run("report", "--db", db, "--fail-on", sev, NULL)
-                 : run("report", "--db", db, NULL);
+  tu_result r = sev ? tu_capture("report", "--db", db, "--fail-on", sev, NULL)
+                 : tu_capture("report", "--db", db, NULL);
   int status = r.status;
-  result_free(&r);
+  tu_result_free(&r);
   return status;
 }
 
@@ -626,7 +593,7 @@ static void test_fail_on(void **state) {
   exec_sql(db, "INSERT INTO findings(run_id, kind, severity, message) "
                "VALUES(1, 'other_kind', 'error', 'an error')");
   assert_int_equal(report_fail_on(db, "error"), 1);
-  result r = run("report", "--db", db, NULL);
+  tu_result r = tu_capture("report", "--db", db, NULL);
   assert_non_null(strstr(r.out, "findings   2: 1 error, 1 warn, 0 info\n"
                                 "  ERROR other_kind whole run\n"
                                 "         an error\n"
@@ -634,7 +601,7 @@ static void test_fail_on(void **state) {
                                 "(threshold 10 ms)\n"
                                 "         a test finding\n"
                                 "         next: nothing to do\n"));
-  result_free(&r);
+  tu_result_free(&r);
   tu_rm_db(db);
 }
 
@@ -647,7 +614,7 @@ static void test_compare_07b(void **state) {
                "INSERT INTO findings(run_id, kind, severity, message) VALUES"
                "(1, 'gone_kind', 'warn', 'x'), (1, 'both_kind', 'info', 'x'),"
                "(4, 'both_kind', 'info', 'x'), (4, 'new_kind', 'error', 'x')");
-  result r = run("compare", "--db", db, "1", "4", NULL);
+  tu_result r = tu_capture("compare", "--db", db, "1", "4", NULL);
   assert_int_equal(r.status, 0);
   assert_int_equal(r.nerr, 0);
   assert_non_null(strstr(r.out, "A: run 1 (id 1) of "));
@@ -663,11 +630,11 @@ static void test_compare_07b(void **state) {
   assert_non_null(strstr(r.out, "went away (only in A): gone_kind (A 1, B 0)\n"));
   assert_non_null(strstr(r.out, "appeared (only in B): new_kind (A 0, B 1)\n"));
   assert_non_null(strstr(r.out, "in both: both_kind (A 1, B 1)\n"));
-  result_free(&r);
-  r = run("compare", "--db", db, "1", "99", NULL);
+  tu_result_free(&r);
+  r = tu_capture("compare", "--db", db, "1", "99", NULL);
   assert_int_equal(r.status, 3);
   assert_non_null(strstr(r.err, "no run with id 99"));
-  result_free(&r);
+  tu_result_free(&r);
   tu_rm_db(db);
 }
 
@@ -676,27 +643,27 @@ static void test_errors(void **state) {
   (void)state;
   char db[512];
   tu_tmp(db, sizeof db, "missing.db");
-  result r = run("report", "--db", db, NULL);
+  tu_result r = tu_capture("report", "--db", db, NULL);
   assert_int_equal(r.status, 3);
   assert_int_equal(r.nout, 0);
   assert_non_null(strstr(r.err, "cannot open database"));
   assert_int_equal(access(db, F_OK), -1);
-  result_free(&r);
-  r = run("compare", "--db", db, "1", "2", NULL);
+  tu_result_free(&r);
+  r = tu_capture("compare", "--db", db, "1", "2", NULL);
   assert_int_equal(r.status, 3);
   assert_int_equal(access(db, F_OK), -1);
-  result_free(&r);
+  tu_result_free(&r);
   corpus_db(db, sizeof db, "05a_seed_map_freeosmemory/gctrace.log");
-  r = run("report", "--db", db, "--run", "7", NULL);
+  r = tu_capture("report", "--db", db, "--run", "7", NULL);
   assert_int_equal(r.status, 3);
   assert_non_null(strstr(r.err, "no run with id 7; try 'gctrace-watch runs'"));
-  result_free(&r);
+  tu_result_free(&r);
   exec_sql(db, "DELETE FROM stats; DELETE FROM findings; DELETE FROM gc_cycles; "
                "DELETE FROM scavenger; DELETE FROM forced_gc; DELETE FROM runs");
-  r = run("report", "--db", db, NULL);
+  r = tu_capture("report", "--db", db, NULL);
   assert_int_equal(r.status, 3);
   assert_non_null(strstr(r.err, "no runs in the database"));
-  result_free(&r);
+  tu_result_free(&r);
   tu_rm_db(db);
 }
 
@@ -708,15 +675,15 @@ static void test_stored_once(void **state) {
   corpus_db(db, sizeof db, "01_steady_state_web/gctrace.log");
   compute_through_report(db, 1);
   exec_sql(db, "UPDATE stats SET value = 123.5 WHERE name = 'pause_max_ms'");
-  result r = run("report", "--db", db, "--format", "json", NULL);
+  tu_result r = tu_capture("report", "--db", db, "--format", "json", NULL);
   assert_int_equal(r.status, 0);
   assert_non_null(strstr(r.out, "\"pause_max_ms\": 123.5,"));
-  result_free(&r);
+  tu_result_free(&r);
   exec_sql(db, "DELETE FROM gc_cycles WHERE gc > 10");
-  r = run("report", "--db", db, "--format", "json", NULL);
+  r = tu_capture("report", "--db", db, "--format", "json", NULL);
   assert_int_equal(r.status, 0);
   assert_null(strstr(r.out, "\"pause_max_ms\": 123.5,"));
-  result_free(&r);
+  tu_result_free(&r);
   expect_stat(db, 1, "cycles", 10);
   tu_rm_db(db);
 }

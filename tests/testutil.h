@@ -161,4 +161,38 @@ static inline int tu_same_file(const char *a, const char *b) {
   return same;
 }
 
+typedef struct tu_result {
+  int status;
+  char *out, *err; /* whole stdout and stderr (NUL-terminated) */
+  size_t nout, nerr;
+} tu_result;
+
+/* Run `gctrace-watch ARGS...` (NULL-terminated) and collect its exit status and output. */
+static inline tu_result tu_capture(const char *arg0, ...) {
+  char *argv[16] = {(char *)tu_bin(), (char *)arg0};
+  int argc = 2;
+  va_list ap;
+  va_start(ap, arg0);
+  while (argc < 15 && (argv[argc] = va_arg(ap, char *)) != NULL)
+    argc++;
+  va_end(ap);
+  argv[argc] = NULL;
+  char out[512], err[512];
+  tu_tmp(out, sizeof out, "out");
+  tu_tmp(err, sizeof err, "err");
+  tu_result r = {tu_run(argv, NULL, out, err), NULL, NULL, 0, 0};
+  r.out = tu_slurp(out, &r.nout);
+  r.err = tu_slurp(err, &r.nerr);
+  assert_non_null(r.out);
+  assert_non_null(r.err);
+  unlink(out);
+  unlink(err);
+  return r;
+}
+
+static inline void tu_result_free(tu_result *r) {
+  free(r->out);
+  free(r->err);
+}
+
 #endif
