@@ -65,7 +65,7 @@ static const char *text_or_dash(sqlite3_stmt *st, int q) {
 static const char *source_cell(row *r, sqlite3_stmt *st) {
   const char *t = text_or_dash(st, Q_PATH);
   size_t n = 0;
-  for (; t[n] && n < sizeof r->source - 1; n++)
+  for (; n < sizeof r->source - 1 && t[n]; n++)
     r->source[n] = (unsigned char)t[n] < 0x20 || t[n] == 0x7f ? '?' : t[n];
   r->source[n] = '\0';
   return r->source;

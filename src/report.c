@@ -457,7 +457,7 @@ static void severity_tag(printer *p, const unsigned char *sev) {
   int code = strcmp(s, "error") == 0 ? 31 : strcmp(s, "warn") == 0 ? 33 : 36;
   char up[8];
   size_t i = 0;
-  for (; s[i] && i < sizeof up - 1; i++)
+  for (; i < sizeof up - 1 && s[i]; i++)
     up[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 'a' + 'A') : s[i];
   up[i] = '\0';
   emit(p, "  ");

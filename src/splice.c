@@ -218,11 +218,12 @@ static size_t continuation(gcw_splice *s, slot *sl, const char *text, size_t len
   return best_cut(s, text, len, 0, valid - sl->len);
 }
 
-static slot *most_recent_other(gcw_splice *s, const slot *skip) {
+/* The waiting slot that got a piece most recently, or NULL when none waits. */
+static slot *most_recent_slot(gcw_splice *s) {
   slot *best = NULL;
   for (int i = 0; i < GCW_SPLICE_SLOTS; i++) {
     slot *sl = &s->slots[i];
-    if (sl->state != FREE && sl != skip && (!best || sl->last_line > best->last_line))
+    if (sl->state != FREE && (!best || sl->last_line > best->last_line))
       best = sl;
   }
   return best;
@@ -235,7 +236,7 @@ static size_t continue_slots(gcw_splice *s, const char *text, size_t len, long l
     return 0;
   slot *tried[GCW_SPLICE_SLOTS];
   int ntried = 0;
-  for (slot *sl = most_recent_other(s, NULL); sl && ntried < GCW_SPLICE_SLOTS;) {
+  for (slot *sl = most_recent_slot(s); sl && ntried < GCW_SPLICE_SLOTS;) {
     tried[ntried++] = sl;
     size_t k = continuation(s, sl, text, len);
     if (k > 0) {
@@ -311,7 +312,7 @@ void gcw_splice_line(gcw_splice *s, const char *text, size_t len, long line_no,
     sp->n = 0;
     sp->whole = 0;
   }
-  if (most_recent_other(s, NULL)) {
+  if (most_recent_slot(s)) {
     pos = continue_slots(s, text, len, line_no);
     add_span(sp, 0, pos);
     expire_old(s, line_no);
