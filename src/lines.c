@@ -12,7 +12,6 @@ struct gcw_lines {
   size_t len;
   int skipping;  /* an overlong line was delivered; bytes overflow until "\n" */
   long count;    /* lines delivered */
-  long overlong; /* lines over GCW_LINE_MAX */
 };
 
 gcw_err gcw_lines_new(gcw_lines **out, gcw_lines_sink sink) {
@@ -39,7 +38,6 @@ void gcw_lines_free(gcw_lines **pp) {
 }
 
 long gcw_lines_count(const gcw_lines *l) { return l->count; }
-long gcw_lines_overlong(const gcw_lines *l) { return l->overlong; }
 
 static void deliver(gcw_lines *l, const char *text, size_t len, int newline, int overlong) {
   gcw_line_info info = {l->count + 1, overlong, 0, newline};
@@ -48,7 +46,6 @@ static void deliver(gcw_lines *l, const char *text, size_t len, int newline, int
     len--;
   }
   l->count++;
-  l->overlong += overlong;
   l->sink.line(l->sink.ctx, text, len, &info);
 }
 

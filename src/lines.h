@@ -36,6 +36,5 @@ void gcw_lines_feed(gcw_lines *l, const char *bytes, size_t n);
 ** that had no newline. The reader can go on afterwards. */
 void gcw_lines_finish(gcw_lines *l);
 long gcw_lines_count(const gcw_lines *l);
-long gcw_lines_overlong(const gcw_lines *l);
 
 #endif

@@ -146,9 +146,6 @@ static void on_finding_update(void *ctx, long long id, const gcw_finding *f) {
     check_store(p, gcw_store_finding_update(p->store, id, f));
 }
 
-int gcw_pipeline_run_ids(gcw_pipeline *p, long long *ids, int max) {
-  return gcw_store_run_ids(p->store, p->source_id, ids, max);
-}
 
 /* ---- streams ----------------------------------------------------------------- */
 

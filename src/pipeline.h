@@ -51,9 +51,6 @@ typedef struct gcw_pipeline gcw_pipeline;
 
 /* A bad --threshold is GCW_EUSAGE with the message in gcw_pipeline_errmsg(). */
 gcw_err gcw_pipeline_new(gcw_pipeline **out, gcw_recog *r, gcw_store *s, gcw_pipeline_opts o);
-/* Run ids of the runs of the current (or last) source, for the report. Returns how many
-** (at most max). */
-int gcw_pipeline_run_ids(gcw_pipeline *p, long long *ids, int max);
 void gcw_pipeline_free(gcw_pipeline **pp);
 gcw_err gcw_pipeline_source_begin(gcw_pipeline *p, const char *path, const char *kind,
                                   long long *source_id);
