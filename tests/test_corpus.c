@@ -73,14 +73,6 @@ static oracle count_intact(const char *path) {
   return o;
 }
 
-/* Analyze one corpus file into a fresh database; returns its path in db. */
-static void analyze(const char *rel, char *db, size_t n) {
-  char path[512];
-  tu_corpus(path, sizeof path, rel);
-  tu_tmp(db, n, "corpus.db");
-  char *argv[] = {(char *)tu_bin(), "analyze", "--quiet", "--db", db, path, NULL};
-  assert_int_equal(tu_run(argv, NULL, NULL, NULL), 0);
-}
 
 static long long q(const char *db, const char *sql) { return tu_db_int(db, sql); }
 
@@ -132,7 +124,7 @@ static void test_every_log_counts(void **state) {
     if (tu_quick() && strncmp(e->file, "08_", 3) == 0)
       continue; /* 50 MB: the sanitized build reads it in the throughput test only */
     char db[512], path[512];
-    analyze(e->file, db, sizeof db);
+    tu_corpus_db(db, sizeof db, e->file);
     oracle o = count_intact(tu_corpus(path, sizeof path, e->file));
     fprintf(stderr, "  %-66s gc %ld+%ld scav %ld+%ld pacer %ld forced %ld\n", e->file, o.gc,
             e->repaired_gc, o.scav, e->repaired_scav, o.pacer, o.forced);
@@ -158,7 +150,7 @@ static void test_every_log_counts(void **state) {
 static void test_06_interleaved(void **state) {
   (void)state;
   char db[512];
-  analyze("06_interleaved_applog/combined.log", db, sizeof db);
+  tu_corpus_db(db, sizeof db, "06_interleaved_applog/combined.log");
   assert_int_equal(q(db, "SELECT count(DISTINCT gc) FROM gc_cycles"), 10266);
   assert_int_equal(q(db, "SELECT min(gc) FROM gc_cycles"), 1);
   assert_int_equal(q(db, "SELECT max(gc) FROM gc_cycles"), 10266);
@@ -204,7 +196,7 @@ static const char *txt(const char *db, const char *sql) {
 static void test_07c_three_processes(void **state) {
   (void)state;
   char db[512];
-  analyze("07c_three_procs_one_stderr/gctrace.log", db, sizeof db);
+  tu_corpus_db(db, sizeof db, "07c_three_procs_one_stderr/gctrace.log");
   assert_string_equal(txt(db, "SELECT group_concat(first_gc || '..' || last_gc, ' ') FROM "
                               "(SELECT * FROM runs ORDER BY ordinal)"),
                       "1..21 1..131 1..56");
@@ -224,7 +216,7 @@ static void test_07c_three_processes(void **state) {
 static void test_07b_processes_in_sequence(void **state) {
   (void)state;
   char db[512];
-  analyze("07b_go_run/gctrace.log", db, sizeof db);
+  tu_corpus_db(db, sizeof db, "07b_go_run/gctrace.log");
   assert_string_equal(txt(db, "SELECT group_concat(cycles || '@' || first_line || '-' || "
                               "last_line, ' ') FROM (SELECT * FROM runs ORDER BY ordinal)"),
                       "25@1-25 2@27-28 4@30-33 15@34-48");
@@ -236,7 +228,7 @@ static void test_07b_processes_in_sequence(void **state) {
 static void test_07_go_build(void **state) {
   (void)state;
   char db[512];
-  analyze("07_go_build_std/gctrace.log", db, sizeof db);
+  tu_corpus_db(db, sizeof db, "07_go_build_std/gctrace.log");
   assert_int_equal(q(db, "SELECT count(*) FROM runs WHERE first_gc=1 AND last_gc=52 AND "
                          "cycles=52 AND missing_cycles=0"),
                    1);
@@ -253,7 +245,7 @@ static void test_chosen_lines(void **state) {
   char db[512];
   /* 03_pause_spikes/gctrace.log:461: gc 231 @69.987s 8%: 97+57+0.060 ms clock,
   ** 194+3.4/78/22+0.12 ms cpu, 408->411->208 MB, 419 MB goal, 0 MB stacks, 0 MB globals, 2 P */
-  analyze("03_pause_spikes/gctrace.log", db, sizeof db);
+  tu_corpus_db(db, sizeof db, "03_pause_spikes/gctrace.log");
   assert_string_equal(
       txt(db, "SELECT printf('%d %.3f %d %g %g %g %g %g %g %g %g %d %d %d %d %d %d %d %g %d %d', "
               "gc, t_s, cpu_pct, sweep_term_ms, mark_ms, mark_term_ms, cpu_sweep_term_ms, "
@@ -266,7 +258,7 @@ static void test_chosen_lines(void **state) {
 
   /* 05a_seed_map_freeosmemory/gctrace.log:19-22: "... 2 P (forced)", "scav 1049688 KiB work,
   ** 1060984 KiB total, 98% util (forced)", "GC forced" */
-  analyze("05a_seed_map_freeosmemory/gctrace.log", db, sizeof db);
+  tu_corpus_db(db, sizeof db, "05a_seed_map_freeosmemory/gctrace.log");
   assert_int_equal(q(db, "SELECT forced FROM gc_cycles WHERE gc=10"), 1);
   assert_int_equal(q(db, "SELECT count(*) FROM gc_cycles WHERE forced=1"), 1);
   assert_string_equal(txt(db, "SELECT printf('%d %d %d %d %d %s', line, gc, work_kib, "
@@ -278,7 +270,7 @@ static void test_chosen_lines(void **state) {
 
   /* 12a (go1.13.8) lines 2-3: "scvg: 0 MB released", "scvg: inuse: 1, idle: 62, sys: 63,
   ** released: 60, consumed: 2 (MB)"; gc lines without stacks/globals */
-  analyze("12a_esbuild_0.0.16_go1.13.8/esbuild_stderr.log", db, sizeof db);
+  tu_corpus_db(db, sizeof db, "12a_esbuild_0.0.16_go1.13.8/esbuild_stderr.log");
   assert_string_equal(txt(db, "SELECT printf('%d', released_mb) FROM scavenger WHERE line=2"), "0");
   assert_string_equal(
       txt(db, "SELECT printf('%d %d %d %d %d %s', inuse_mb, idle_mb, sys_mb, heap_released_mb, "
@@ -290,7 +282,7 @@ static void test_chosen_lines(void **state) {
 
   /* 12c (go1.16) esbuild_serve_stderr.log:5 "scav 0 0 KiB work, 60680 KiB total, 63% util"
   ** (generation first) */
-  analyze("12c_esbuild_0.8.57_go1.16_serve/esbuild_serve_stderr.log", db, sizeof db);
+  tu_corpus_db(db, sizeof db, "12c_esbuild_0.8.57_go1.16_serve/esbuild_serve_stderr.log");
   assert_string_equal(txt(db, "SELECT printf('%d %d %d %d', gen, work_kib, released_kib, "
                               "util_pct) FROM scavenger WHERE line=5"),
                       "0 0 60680 63");
@@ -298,7 +290,7 @@ static void test_chosen_lines(void **state) {
   tu_rm_db(db);
 
   /* 12c esbuild_serve_gcpacertrace.log:5 (old pacer, goalΔ) and :7 (sweep done) */
-  analyze("12c_esbuild_0.8.57_go1.16_serve/esbuild_serve_gcpacertrace.log", db, sizeof db);
+  tu_corpus_db(db, sizeof db, "12c_esbuild_0.8.57_go1.16_serve/esbuild_serve_gcpacertrace.log");
   assert_string_equal(
       txt(db, "SELECT printf('%s %d %g %d %g %d %g %d %g %g %d %g %g %g', kind, "
               "heap_marked_prev_b, trigger_ratio, trigger_b, actual_ratio, heap_live_b, "
@@ -313,7 +305,7 @@ static void test_chosen_lines(void **state) {
   tu_rm_db(db);
 
   /* 11_gcpacertrace/gctrace.log:1-2 (1.18+ pacer, ∆goal) */
-  analyze("11_gcpacertrace/gctrace.log", db, sizeof db);
+  tu_corpus_db(db, sizeof db, "11_gcpacertrace/gctrace.log");
   assert_string_equal(txt(db, "SELECT printf('%s %g %d %d %d %d %g', kind, assist_ratio, scan_mb, "
                               "heap_start_mb, goal_mb, workers_dedicated, workers_fractional) "
                               "FROM pacer WHERE line=1"),
@@ -327,7 +319,7 @@ static void test_chosen_lines(void **state) {
 
   /* 12e (go1.22.5) esbuild_stderr.log:2 "scav 0 KiB work (bg), 33120 KiB work (eager),
   ** 16072 KiB now, 94% util" */
-  analyze("12e_esbuild_0.23.1_go1.22.5/esbuild_stderr.log", db, sizeof db);
+  tu_corpus_db(db, sizeof db, "12e_esbuild_0.23.1_go1.22.5/esbuild_stderr.log");
   assert_string_equal(txt(db, "SELECT printf('%d %d %d %d', work_bg_kib, work_eager_kib, "
                               "released_kib, util_pct) FROM scavenger WHERE line=2"),
                       "0 33120 16072 94");
@@ -335,7 +327,7 @@ static void test_chosen_lines(void **state) {
   tu_rm_db(db);
 
   /* 13_forced_gc_storm: MANIFEST "417 (forced) cycles" */
-  analyze("13_forced_gc_storm/gctrace.log", db, sizeof db);
+  tu_corpus_db(db, sizeof db, "13_forced_gc_storm/gctrace.log");
   assert_int_equal(q(db, "SELECT count(*) FROM gc_cycles WHERE forced=1"), 417);
   tu_rm_db(db);
 }
@@ -345,7 +337,7 @@ static void test_chosen_lines(void **state) {
 static void test_09b_docker_records(void **state) {
   (void)state;
   char db[512];
-  analyze("09b_docker_jsonfile/container-json.log", db, sizeof db);
+  tu_corpus_db(db, sizeof db, "09b_docker_jsonfile/container-json.log");
   assert_int_equal(q(db, "SELECT count(*) FROM gc_cycles"), 6585);
   assert_int_equal(q(db, "SELECT count(DISTINCT gc) FROM gc_cycles"), 6585);
   assert_int_equal(q(db, "SELECT max(gc) FROM gc_cycles"), 6585);
@@ -366,7 +358,7 @@ static void test_09b_docker_records(void **state) {
 static void test_09a_timestamps(void **state) {
   (void)state;
   char db[512];
-  analyze("09a_kubectl_timestamps/kubectl_timestamps.log", db, sizeof db);
+  tu_corpus_db(db, sizeof db, "09a_kubectl_timestamps/kubectl_timestamps.log");
   assert_int_equal(q(db, "SELECT count(*) FROM gc_cycles WHERE wall IS NOT NULL"), 60);
   assert_int_equal(q(db, "SELECT count(*) FROM scavenger WHERE wall IS NOT NULL"), 60);
   assert_string_equal(txt(db, "SELECT min(wall) FROM gc_cycles"), "2026-11-22T10:20:47.060Z");
@@ -395,7 +387,7 @@ static void test_rotated_set_is_04b(void **state) {
   tu_corpus(f3, sizeof f3, "10_gzip_rotated/rotated/app.log");
   char *argv[] = {(char *)tu_bin(), "analyze", "--quiet", "--db", a, f1, f2, f3, NULL};
   assert_int_equal(tu_run(argv, NULL, NULL, NULL), 0);
-  analyze("04b_memlimit_thrash/gctrace.log", b, sizeof b);
+  tu_corpus_db(b, sizeof b, "04b_memlimit_thrash/gctrace.log");
   assert_int_equal(q(a, "SELECT count(*) FROM runs"), 1);
   assert_int_equal(q(a, "SELECT cycles FROM runs"), 1621);
   assert_string_equal(txt(a, "SELECT sha256 FROM sources"),

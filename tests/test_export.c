@@ -16,28 +16,6 @@
 
 /* ---------------------------------------------------------------- running the binary */
 
-static void analyze_into(const char *db, const char *path) {
-  char *argv[] = {(char *)tu_bin(), "analyze", "--quiet", "--db", (char *)db, (char *)path, NULL};
-  assert_int_equal(tu_run(argv, NULL, NULL, NULL), 0);
-}
-
-/* A fresh database holding one corpus log. */
-static void corpus_db(char *db, size_t n, const char *rel) {
-  char path[512];
-  tu_tmp(db, n, "export.db");
-  analyze_into(db, tu_corpus(path, sizeof path, rel));
-}
-
-
-static void exec_sql(const char *db, const char *sql) {
-  sqlite3 *h;
-  assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-  if (sqlite3_exec(h, sql, NULL, NULL, NULL) != SQLITE_OK) {
-    fprintf(stderr, "SQL error: %s\n  in: %s\n", sqlite3_errmsg(h), sql);
-    fail();
-  }
-  sqlite3_close(h);
-}
 
 /* ---------------------------------------------------------------- RFC 4180 reader */
 
@@ -420,7 +398,7 @@ static void test_csv_gc_cycles(void **state) {
   (void)state;
   char db[512];
   csv t;
-  corpus_db(db, sizeof db, "03_pause_spikes/gctrace.log");
+  tu_corpus_db(db, sizeof db, "03_pause_spikes/gctrace.log");
   export_csv(&t, db, "gc_cycles", NULL, NULL);
   assert_int_equal(t.nrows - 1, tu_db_int(db, "SELECT count(*) FROM gc_cycles"));
   csv_matches_sql(&t, db, "SELECT * FROM gc_cycles ORDER BY run_id, line, rowid");
@@ -442,7 +420,7 @@ static void test_csv_gc_cycles(void **state) {
 static void test_ndjson_gc_cycles(void **state) {
   (void)state;
   char db[512], v[64];
-  corpus_db(db, sizeof db, "03_pause_spikes/gctrace.log");
+  tu_corpus_db(db, sizeof db, "03_pause_spikes/gctrace.log");
   tu_result r = tu_capture("export", "--db", db, "--format", "ndjson", NULL);
   assert_int_equal(r.status, 0);
   assert_string_equal(r.err, "");
@@ -464,7 +442,7 @@ static void test_run_filter(void **state) {
   static const long cycles[] = {25, 2, 4, 15};
   char db[512], id[24], sql[128];
   csv t;
-  corpus_db(db, sizeof db, "07b_go_run/gctrace.log");
+  tu_corpus_db(db, sizeof db, "07b_go_run/gctrace.log");
   for (long run = 1; run <= 4; run++) {
     snprintf(id, sizeof id, "%ld", run);
     export_csv(&t, db, "gc_cycles", "--run", id);
@@ -504,7 +482,7 @@ static void test_unparsed_07(void **state) {
   (void)state;
   char db[512], v[64];
   csv t;
-  corpus_db(db, sizeof db, "07_go_build_std/gctrace.log");
+  tu_corpus_db(db, sizeof db, "07_go_build_std/gctrace.log");
   export_csv(&t, db, "unparsed", NULL, NULL);
   assert_int_equal(t.nrows, 3);
   assert_string_equal(csv_at(&t, 1, csv_col(&t, "line"))->s, "78");
@@ -556,8 +534,8 @@ static void make_odd_db(char *db, size_t n, char *dir, size_t dn, char *log, siz
   assert_int_equal(fclose(f), 0);
   free(text);
   tu_tmp(db, n, "odd.db");
-  analyze_into(db, log);
-  exec_sql(db, blob_sql);
+  tu_analyze(db, log);
+  tu_exec(db, blob_sql);
 }
 
 static void test_odd_bytes(void **state) {
@@ -630,7 +608,7 @@ static void test_runs_07b(void **state) {
   (void)state;
   static const char *const cycles[] = {"25", "2", "4", "15"};
   char db[512], *w[16];
-  corpus_db(db, sizeof db, "07b_go_run/gctrace.log");
+  tu_corpus_db(db, sizeof db, "07b_go_run/gctrace.log");
   tu_result r = tu_capture("runs", "--db", db, NULL);
   assert_int_equal(r.status, 0);
   assert_string_equal(r.err, "");
@@ -654,7 +632,7 @@ static void test_runs_07b(void **state) {
   assert_string_equal(w[2], "FIRST");
   tu_result_free(&r);
   /* with arrival times (watch mode), they are shown instead of @t, never mixed */
-  exec_sql(db, "UPDATE gc_cycles SET wall = printf('2026-11-23T10:00:%06.3fZ', t_s) "
+  tu_exec(db, "UPDATE gc_cycles SET wall = printf('2026-11-23T10:00:%06.3fZ', t_s) "
                "WHERE run_id = 1");
   r = tu_capture("runs", "--db", db, NULL);
   assert_non_null(strstr(r.out, "  2026-11-23T10:00:00.037Z  2026-11-23T10:00:00.392Z  "));
@@ -667,8 +645,8 @@ static void test_runs_07b(void **state) {
 static void test_empty_store(void **state) {
   (void)state;
   char db[512];
-  corpus_db(db, sizeof db, "07b_go_run/gctrace.log");
-  exec_sql(db, "DELETE FROM gc_cycles; DELETE FROM scavenger; DELETE FROM pacer; "
+  tu_corpus_db(db, sizeof db, "07b_go_run/gctrace.log");
+  tu_exec(db, "DELETE FROM gc_cycles; DELETE FROM scavenger; DELETE FROM pacer; "
                "DELETE FROM forced_gc; DELETE FROM runs;");
   tu_result r = tu_capture("runs", "--db", db, NULL);
   assert_int_equal(r.status, 0);
@@ -724,7 +702,7 @@ static void test_missing_db(void **state) {
 static void test_full_disk(void **state) {
   (void)state;
   char db[512], err[512];
-  corpus_db(db, sizeof db, "07b_go_run/gctrace.log");
+  tu_corpus_db(db, sizeof db, "07b_go_run/gctrace.log");
   tu_tmp(err, sizeof err, "err");
   char *argv[] = {(char *)tu_bin(), "export", "--db", db, NULL};
   assert_int_equal(tu_run(argv, NULL, "/dev/full", err), 3);
@@ -769,7 +747,7 @@ static void test_closed_stdout(void **state) {
   (void)state;
   static const char *const formats[] = {"csv", "ndjson"};
   char db[512], err[512];
-  corpus_db(db, sizeof db, "04b_memlimit_thrash/gctrace.log"); /* 180 KB of CSV, 1 MB JSON */
+  tu_corpus_db(db, sizeof db, "04b_memlimit_thrash/gctrace.log"); /* 180 KB of CSV, 1 MB JSON */
   tu_tmp(err, sizeof err, "err");
   for (int i = 0; i < 2; i++) {
     assert_int_equal(export_into_closed_pipe(db, formats[i], err), 0);

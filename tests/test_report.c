@@ -29,27 +29,6 @@
 /* ---------------------------------------------------------------- running the binary */
 
 
-static void analyze_into(const char *db, const char *path) {
-  char *argv[] = {(char *)tu_bin(), "analyze", "--quiet", "--db", (char *)db, (char *)path, NULL};
-  assert_int_equal(tu_run(argv, NULL, NULL, NULL), 0);
-}
-
-/* A fresh database holding one corpus log. */
-static void corpus_db(char *db, size_t n, const char *rel) {
-  char path[512];
-  tu_tmp(db, n, "report.db");
-  analyze_into(db, tu_corpus(path, sizeof path, rel));
-}
-
-static void exec_sql(const char *db, const char *sql) {
-  sqlite3 *h;
-  assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-  if (sqlite3_exec(h, sql, NULL, NULL, NULL) != SQLITE_OK) {
-    fprintf(stderr, "SQL error: %s\n  in: %s\n", sqlite3_errmsg(h), sql);
-    fail();
-  }
-  sqlite3_close(h);
-}
 
 /* A stored statistic of a run; *is_null says whether it is NULL (or has no row). */
 static double stat_of(const char *db, long long id, const char *name, int *is_null) {
@@ -103,12 +82,9 @@ static long long count_stats(const char *db, long long id) {
 static void compute_through_report(const char *db, long long id) {
   char arg[32];
   snprintf(arg, sizeof arg, "%lld", id);
-  sqlite3 *h;
   char sql[128];
-  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
   snprintf(sql, sizeof sql, "DELETE FROM stats WHERE run_id = %lld", id);
-  assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-  sqlite3_close(h);
+  tu_exec(db, sql);
   assert_int_equal(count_stats(db, id), 0);
   tu_result r = tu_capture("report", "--db", db, "--run", arg, "--format", "json", NULL);
   assert_int_equal(r.status, 0);
@@ -335,7 +311,7 @@ static int count_of(const char *hay, const char *needle) {
 static void test_pauses_03(void **state) {
   (void)state;
   char db[512];
-  corpus_db(db, sizeof db, "03_pause_spikes/gctrace.log");
+  tu_corpus_db(db, sizeof db, "03_pause_spikes/gctrace.log");
   compute_through_report(db, 1);
   trace t = read_trace("03_pause_spikes/gctrace.log");
   double *p = calloc((size_t)t.n, sizeof *p), total = 0, max = -1;
@@ -368,7 +344,7 @@ static void test_pauses_03(void **state) {
 static void test_intervals_03(void **state) {
   (void)state;
   char db[512];
-  corpus_db(db, sizeof db, "03_pause_spikes/gctrace.log");
+  tu_corpus_db(db, sizeof db, "03_pause_spikes/gctrace.log");
   compute_through_report(db, 1);
   trace t = read_trace("03_pause_spikes/gctrace.log");
   double *iv = calloc((size_t)t.n, sizeof *iv);
@@ -396,7 +372,7 @@ static void test_intervals_03(void **state) {
 static void test_live_02(void **state) {
   (void)state;
   char db[512];
-  corpus_db(db, sizeof db, "02_slow_leak/gctrace.log");
+  tu_corpus_db(db, sizeof db, "02_slow_leak/gctrace.log");
   compute_through_report(db, 1);
   trace t = read_trace("02_slow_leak/gctrace.log");
   double mt = 0, my = 0, sxy = 0, sxx = 0;
@@ -457,8 +433,8 @@ static const char hand_run[] =
 static void test_hand_run(void **state) {
   (void)state;
   char db[512];
-  corpus_db(db, sizeof db, "05a_seed_map_freeosmemory/gctrace.log");
-  exec_sql(db, hand_run);
+  tu_corpus_db(db, sizeof db, "05a_seed_map_freeosmemory/gctrace.log");
+  tu_exec(db, hand_run);
   compute_through_report(db, 100);
   expect_stat(db, 100, "mmu_1ms", 0);
   expect_stat(db, 100, "mmu_10ms", 0.3);
@@ -495,7 +471,7 @@ static void test_legacy(void **state) {
         f);
   fclose(f);
   tu_tmp(db, sizeof db, "legacy.db");
-  analyze_into(db, log);
+  tu_analyze(db, log);
   compute_through_report(db, 1);
   expect_stat(db, 1, "cycles", 2);
   expect_stat(db, 1, "pause_max_ms", 139); /* the whole collection is stop-the-world */
@@ -519,7 +495,7 @@ static void test_legacy(void **state) {
 static void test_json(void **state) {
   (void)state;
   char db[512], key[128];
-  corpus_db(db, sizeof db, "07b_go_run/gctrace.log");
+  tu_corpus_db(db, sizeof db, "07b_go_run/gctrace.log");
   tu_result r = tu_capture("report", "--db", db, "--all", "--format", "json", NULL);
   assert_int_equal(r.status, 0);
   assert_true(json_valid(r.out, r.nout));
@@ -556,7 +532,7 @@ static void test_odd_path(void **state) {
   fclose(f);
   free(bytes);
   tu_tmp(db, sizeof db, "odd.db");
-  analyze_into(db, log);
+  tu_analyze(db, log);
   tu_result r = tu_capture("report", "--db", db, "--format", "json", NULL);
   assert_int_equal(r.status, 0);
   assert_true(json_valid(r.out, r.nout));
@@ -581,16 +557,16 @@ static int report_fail_on(const char *db, const char *sev) {
 static void test_fail_on(void **state) {
   (void)state;
   char db[512];
-  corpus_db(db, sizeof db, "05a_seed_map_freeosmemory/gctrace.log");
-  exec_sql(db, "DELETE FROM findings");
+  tu_corpus_db(db, sizeof db, "05a_seed_map_freeosmemory/gctrace.log");
+  tu_exec(db, "DELETE FROM findings");
   assert_int_equal(report_fail_on(db, "warn"), 0);
-  exec_sql(db, "INSERT INTO findings(run_id, kind, severity, gc, t_s, value, threshold, unit, "
+  tu_exec(db, "INSERT INTO findings(run_id, kind, severity, gc, t_s, value, threshold, unit, "
                "message, end_gc, end_t_s, next_step) VALUES(1, 'test_kind', 'warn', 5, 1.0, "
                "42.5, 10, 'ms', 'a test finding', 7, 2.0, 'nothing to do')");
   assert_int_equal(report_fail_on(db, NULL), 0);
   assert_int_equal(report_fail_on(db, "warn"), 1);
   assert_int_equal(report_fail_on(db, "error"), 0);
-  exec_sql(db, "INSERT INTO findings(run_id, kind, severity, message) "
+  tu_exec(db, "INSERT INTO findings(run_id, kind, severity, message) "
                "VALUES(1, 'other_kind', 'error', 'an error')");
   assert_int_equal(report_fail_on(db, "error"), 1);
   tu_result r = tu_capture("report", "--db", db, NULL);
@@ -609,8 +585,8 @@ static void test_fail_on(void **state) {
 static void test_compare_07b(void **state) {
   (void)state;
   char db[512];
-  corpus_db(db, sizeof db, "07b_go_run/gctrace.log");
-  exec_sql(db, "DELETE FROM findings;"
+  tu_corpus_db(db, sizeof db, "07b_go_run/gctrace.log");
+  tu_exec(db, "DELETE FROM findings;"
                "INSERT INTO findings(run_id, kind, severity, message) VALUES"
                "(1, 'gone_kind', 'warn', 'x'), (1, 'both_kind', 'info', 'x'),"
                "(4, 'both_kind', 'info', 'x'), (4, 'new_kind', 'error', 'x')");
@@ -653,12 +629,12 @@ static void test_errors(void **state) {
   assert_int_equal(r.status, 3);
   assert_int_equal(access(db, F_OK), -1);
   tu_result_free(&r);
-  corpus_db(db, sizeof db, "05a_seed_map_freeosmemory/gctrace.log");
+  tu_corpus_db(db, sizeof db, "05a_seed_map_freeosmemory/gctrace.log");
   r = tu_capture("report", "--db", db, "--run", "7", NULL);
   assert_int_equal(r.status, 3);
   assert_non_null(strstr(r.err, "no run with id 7; try 'gctrace-watch runs'"));
   tu_result_free(&r);
-  exec_sql(db, "DELETE FROM stats; DELETE FROM findings; DELETE FROM gc_cycles; "
+  tu_exec(db, "DELETE FROM stats; DELETE FROM findings; DELETE FROM gc_cycles; "
                "DELETE FROM scavenger; DELETE FROM forced_gc; DELETE FROM runs");
   r = tu_capture("report", "--db", db, NULL);
   assert_int_equal(r.status, 3);
@@ -672,14 +648,14 @@ static void test_errors(void **state) {
 static void test_stored_once(void **state) {
   (void)state;
   char db[512];
-  corpus_db(db, sizeof db, "01_steady_state_web/gctrace.log");
+  tu_corpus_db(db, sizeof db, "01_steady_state_web/gctrace.log");
   compute_through_report(db, 1);
-  exec_sql(db, "UPDATE stats SET value = 123.5 WHERE name = 'pause_max_ms'");
+  tu_exec(db, "UPDATE stats SET value = 123.5 WHERE name = 'pause_max_ms'");
   tu_result r = tu_capture("report", "--db", db, "--format", "json", NULL);
   assert_int_equal(r.status, 0);
   assert_non_null(strstr(r.out, "\"pause_max_ms\": 123.5,"));
   tu_result_free(&r);
-  exec_sql(db, "DELETE FROM gc_cycles WHERE gc > 10");
+  tu_exec(db, "DELETE FROM gc_cycles WHERE gc > 10");
   r = tu_capture("report", "--db", db, "--format", "json", NULL);
   assert_int_equal(r.status, 0);
   assert_null(strstr(r.out, "\"pause_max_ms\": 123.5,"));
@@ -700,7 +676,7 @@ static void test_doc_example(void **state) {
   char *end = strstr(sql, "```");
   assert_non_null(end);
   *end = '\0';
-  corpus_db(db, sizeof db, "03_pause_spikes/gctrace.log");
+  tu_corpus_db(db, sizeof db, "03_pause_spikes/gctrace.log");
   compute_through_report(db, 1);
   sqlite3 *h;
   sqlite3_stmt *st;

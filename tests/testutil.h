@@ -195,4 +195,28 @@ static inline void tu_result_free(tu_result *r) {
   free(r->err);
 }
 
+/* `gctrace-watch analyze --quiet --db DB PATH`, which must succeed. */
+static inline void tu_analyze(const char *db, const char *path) {
+  char *argv[] = {(char *)tu_bin(), "analyze", "--quiet", "--db", (char *)db, (char *)path, NULL};
+  assert_int_equal(tu_run(argv, NULL, NULL, NULL), 0);
+}
+
+/* A fresh database (its path in db) holding one corpus log. */
+static inline void tu_corpus_db(char *db, size_t n, const char *rel) {
+  char path[512];
+  tu_tmp(db, n, "corpus.db");
+  tu_analyze(db, tu_corpus(path, sizeof path, rel));
+}
+
+/* Run SQL on a database read-write (fails the test on error). */
+static inline void tu_exec(const char *db, const char *sql) {
+  sqlite3 *h;
+  assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+  if (sqlite3_exec(h, sql, NULL, NULL, NULL) != SQLITE_OK) {
+    fprintf(stderr, "SQL error: %s\n  in: %s\n", sqlite3_errmsg(h), sql);
+    fail();
+  }
+  sqlite3_close(h);
+}
+
 #endif
