@@ -168,8 +168,9 @@ typedef struct plot {
   enum term term;
   int width, height;     /* pixels, or characters on the dumb terminal */
   const char *output;    /* the file asked for; NULL: stdout */
-  const char *target;    /* the file gnuplot writes (output, or its temporary twin) */
-  char tmp[4200];        /* the temporary twin: OUTPUT.PID.tmp */
+  const char *target;    /* the file named in the script (script mode only; NULL: stdout) */
+  int out_fd;            /* gnuplot's stdout: the temporary twin, or -1 for our stdout */
+  char tmp[4200];        /* the temporary twin: OUTPUT.XXXXXX, created exclusively */
   /* measured */
   enum gcw_plot_x xmode;
   shape s;
@@ -215,13 +216,13 @@ static int move_fd(int fd, int target) {
 
 /* In the child, after fork: only async-signal-safe calls. Reports execvp's errno on the
 ** close-on-exec pipe `report` (nothing arrives there when the exec succeeds). */
-static void child_exec(int in, int err, int report) {
+static void child_exec(int in, int out, int err, int report) {
   char *const argv[] = {(char *)"gnuplot", (char *)"--default-settings", NULL};
   struct sigaction dfl;
   memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
   sigaction(SIGPIPE, &dfl, NULL);
-  if (move_fd(in, 0) == 0 && move_fd(err, 2) == 0)
+  if (move_fd(in, 0) == 0 && (out < 0 || move_fd(out, 1) == 0) && move_fd(err, 2) == 0)
     execvp(argv[0], argv);
   int e = errno;
   ssize_t w = write(report, &e, sizeof e);
@@ -246,7 +247,7 @@ static int exec_result(int report) {
 
 /* Start gnuplot with its stdin and stderr on pipes. Returns 0, or an errno (ENOENT:
 ** no gnuplot on PATH). */
-static int child_start(child *c) {
+static int child_start(child *c, int out) {
   int in[2] = {-1, -1}, er[2] = {-1, -1}, rep[2] = {-1, -1};
   memset(c, 0, sizeof *c);
   c->in = c->err = -1;
@@ -258,7 +259,7 @@ static int child_start(child *c) {
   fflush(stdout); /* gnuplot may draw on our stdout: what we printed goes first */
   c->pid = fork();
   if (c->pid == 0)
-    child_exec(in[0], er[1], rep[1]);
+    child_exec(in[0], out, er[1], rep[1]);
   int e = c->pid < 0 ? errno : 0;
   close(in[0]), close(er[1]), close(rep[1]);
   if (!e)
@@ -386,27 +387,29 @@ static int utf8_len(const unsigned char *c) {
   return n;
 }
 
-/* text as a gnuplot double-quoted string: a newline becomes \n, quote and backslash are
-** escaped, other control characters become '?', and so do bytes that are not UTF-8
-** unless raw (a file name must stay as it is; cairo would complain about them in a
-** title). Nothing in it can end the string. */
+/* text as a gnuplot single-quoted string. Why single quotes: gnuplot expands backquotes
+** (`cmd` runs a shell command) and its own escapes inside double quotes, never inside
+** single quotes, where the only special character is the quote itself (written twice).
+** A newline cannot stand in such a string, so it is joined in as '...'."\n".'...'.
+** Other control characters become '?', and so do bytes that are not UTF-8 unless raw (a
+** file name must stay as it is; cairo would complain about them in a title). Nothing in
+** the result can end the string or run anything. */
 static void put_quoted(sink *o, const char *text, int raw) {
-  put(o, "\"", 1);
+  put(o, "'", 1);
   for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
     int n = *c >= 0x80 && !raw ? utf8_len(c) : 1;
     if (*c == '\n')
-      put(o, "\\n", 2);
-    else if (*c == '"' || *c == '\\') {
-      put(o, "\\", 1);
-      put(o, (const char *)c, 1);
-    } else if (*c < 0x20 || *c == 0x7f || n == 0)
+      put(o, "'.\"\\n\".'", 8);
+    else if (*c == '\'')
+      put(o, "''", 2);
+    else if (*c < 0x20 || *c == 0x7f || n == 0)
       put(o, "?", 1);
     else {
       put(o, (const char *)c, (size_t)n);
       c += n - 1;
     }
   }
-  put(o, "\"", 1);
+  put(o, "'", 1);
 }
 
 static void put_str(sink *o, const char *text) { put_quoted(o, text, 0); }
@@ -1427,6 +1430,10 @@ static int parse_output(plot *p, const char *output, int dumb) {
   for (const unsigned char *c = (const unsigned char *)p->output; c && *c; c++)
     if (*c < 0x20 || *c == 0x7f)
       return fail(p, GCW_EXIT_USAGE, "output file name holds a control character");
+  /* gnuplot takes `set output '|cmd'` as a pipe to a shell: such a name is refused even
+  ** though only a printed script (--script) would ever name it. */
+  if (p->output && p->output[strspn(p->output, " \t")] == '|')
+    return fail(p, GCW_EXIT_USAGE, "%s: an output name may not begin with '|'", p->output);
   if (!p->output || dumb)
     p->term = T_DUMB;
   else if (has_suffix(p->output, ".png"))
@@ -1474,6 +1481,7 @@ static int plot_init(plot *p, sqlite3 *db, const gcw_plot_req *rq, gcw_plot_stat
   st->gnuplot_status = -1;
   st->p99_pause_ms = -1;
   p->db = db;
+  p->out_fd = -1;
   p->run = rq->run_id;
   p->st = st;
   p->err = err;
@@ -1490,19 +1498,26 @@ static int plot_init(plot *p, sqlite3 *db, const gcw_plot_req *rq, gcw_plot_stat
 
 /* ---------------------------------------------------------------- running gnuplot */
 
-/* gnuplot draws into OUTPUT.PID.tmp, renamed over OUTPUT when it succeeded: a failed
-** plot never leaves half an image, and a reader never sees one. */
+/* gnuplot draws on its stdout, which is a temporary twin OUTPUT.XXXXXX created here with
+** O_EXCL (mkostemp), so that a planted file or symlink is never opened or followed, and
+** renamed over OUTPUT when gnuplot succeeded: a failed plot never leaves half an image,
+** and a reader never sees one. No file name ever reaches gnuplot's script. */
 static int open_target(plot *p) {
+  p->out_fd = -1;
   if (!p->output)
     return 0;
-  if ((size_t)snprintf(p->tmp, sizeof p->tmp, "%s.%ld.tmp", p->output, (long)getpid()) >=
-      sizeof p->tmp)
+  if ((size_t)snprintf(p->tmp, sizeof p->tmp, "%s.XXXXXX", p->output) >= sizeof p->tmp)
     return fail(p, GCW_EXIT_USAGE, "output file name is too long");
-  int fd = open(p->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = mkostemp(p->tmp, O_CLOEXEC);
   if (fd < 0)
     return fail(p, GCW_EXIT_IO, "%s: %s", p->output, strerror(errno));
-  close(fd);
-  p->target = p->tmp;
+  if (fchmod(fd, 0644) != 0) { /* mkostemp makes 0600; an image is for others to read */
+    int e = errno;
+    close(fd);
+    unlink(p->tmp);
+    return fail(p, GCW_EXIT_IO, "%s: %s", p->output, strerror(e));
+  }
+  p->out_fd = fd;
   return 0;
 }
 
@@ -1536,14 +1551,16 @@ static int judge(plot *p, child *c, int status, int write_err) {
 ** after a gnuplot that said it succeeded is a failure too. */
 static int close_target(plot *p, int rc) {
   struct stat sb;
-  if (!p->target)
+  if (p->out_fd < 0)
     return rc;
-  if (rc == GCW_EXIT_OK && stat(p->tmp, &sb) == 0 && sb.st_size == 0)
+  if (rc == GCW_EXIT_OK && fstat(p->out_fd, &sb) == 0 && sb.st_size == 0)
     rc = fail(p, GCW_EXIT_INTERNAL, "gnuplot wrote nothing to %s", p->output);
   if (rc == GCW_EXIT_OK && rename(p->tmp, p->output) != 0)
     rc = fail(p, GCW_EXIT_IO, "%s: %s", p->output, strerror(errno));
   if (rc != GCW_EXIT_OK)
     unlink(p->tmp);
+  close(p->out_fd);
+  p->out_fd = -1;
   return rc;
 }
 
@@ -1555,9 +1572,7 @@ static int feed(plot *p, child *c) {
     return fail(p, GCW_EXIT_INTERNAL, "out of memory");
   }
   p->out = &o;
-  int rc = open_target(p);
-  if (!rc)
-    rc = write_script(p);
+  int rc = write_script(p);
   if (!rc)
     sink_flush(&o);
   int status = child_finish(c);
@@ -1581,13 +1596,20 @@ int gcw_plot_exec(sqlite3 *db, const gcw_plot_req *rq, gcw_plot_stats *st, char 
   ign.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ign, &old);
   child c;
-  int e = child_start(&c);
-  if (e == ENOENT)
+  int e = 0;
+  rc = open_target(&p);
+  if (!rc)
+    e = child_start(&c, p.out_fd);
+  if (rc)
+    ; /* the output could not be created: said already */
+  else if (e == ENOENT)
     rc = fail(&p, GCW_EXIT_IO, "gnuplot not found; install it: apt-get install gnuplot-nox");
   else if (e)
     rc = fail(&p, GCW_EXIT_IO, "cannot start gnuplot: %s", strerror(e));
   else
     rc = feed(&p, &c);
+  if (e)
+    rc = close_target(&p, rc);
   sigaction(SIGPIPE, &old, NULL);
   return rc;
 }
@@ -1610,6 +1632,7 @@ int gcw_plot_script(sqlite3 *db, const gcw_plot_req *rq, FILE *out, gcw_plot_sta
     return fail(&p, GCW_EXIT_INTERNAL, "out of memory");
   p.out = &o;
   p.target = p.output;
+  p.out_fd = -1;
   rc = write_script(&p);
   sink_flush(&o);
   free(o.buf);

@@ -5,7 +5,9 @@
 **         script on a pipe, its stderr captured through a second pipe, waited for.
 ** Input:  an open database (read-only is enough) and a run id.
 ** Output: the image gnuplot writes (PNG, SVG or PDF by the output's extension; text on the
-**         dumb terminal), written to FILE.PID.tmp and renamed over FILE only on success.
+**         dumb terminal) on gnuplot's stdout, a FILE.XXXXXX created with O_EXCL and
+**         renamed over FILE only on success. No file name reaches the script; user text
+**         reaches it only as single-quoted strings (gnuplot expands nothing in them).
 ** Never:  writes to the database, writes a script file, or lets decimation touch a
 **         statistic: p99, counts and maxima come from SQL over every row; only the
 **         points handed to gnuplot are bucketed (min and max kept, so spikes survive).

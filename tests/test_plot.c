@@ -140,7 +140,7 @@ static void assert_svg(const char *path, int w, int h) {
   free(b);
 }
 
-/* No temporary twin (OUTPUT.PID.tmp, whoever wrote it) left next to the output. */
+/* No temporary twin (OUTPUT.XXXXXX, whoever wrote it) left next to the output. */
 static void assert_no_tmp(const char *out) {
   char dir[600];
   snprintf(dir, sizeof dir, "%s", out);
@@ -153,8 +153,7 @@ static void assert_no_tmp(const char *out) {
   assert_non_null(d);
   for (struct dirent *e; (e = readdir(d)) != NULL;) {
     size_t k = strlen(e->d_name);
-    int twin = strncmp(e->d_name, base, n) == 0 && e->d_name[n] == '.' && k > 4 &&
-               strcmp(e->d_name + k - 4, ".tmp") == 0;
+    int twin = strncmp(e->d_name, base, n) == 0 && e->d_name[n] == '.' && k > n + 1;
     if (twin)
       fprintf(stderr, "left behind: %s/%s\n", dir, e->d_name);
     assert_false(twin);
@@ -498,9 +497,8 @@ static result with_fake_gnuplot(const char *db, const char *out, const char *bod
   return r;
 }
 
-/* A stand-in that reads the whole script and writes a byte to the file it names. */
-#define WRITE_OUTPUT \
-  "sed -n 's/^set output \"\\(.*\\)\"$/\\1/p' | while read -r f; do echo x > \"$f\"; done"
+/* A stand-in that reads the whole script and draws a byte on its stdout (the output). */
+#define WRITE_OUTPUT "cat >/dev/null; echo x"
 
 /* gnuplot failing, quitting early, warning, or flooding its stderr before it reads. */
 static void test_gnuplot_trouble(void **state) {
@@ -696,6 +694,91 @@ static void test_odd_source_name(void **state) {
   tu_rm_db(db);
 }
 
+/* Names an attacker controls reach gnuplot's script (the source path in the title) or
+** name its output: backquotes, macros, system() and a pipe must stay text. Each of these
+** once ran `touch` through gnuplot. A marker file in the working directory of gnuplot
+** (a fresh directory) proves nothing ran; the output names are built here, not real. */
+static void test_hostile_names(void **state) {
+  (void)state;
+  char dir[512], cwd[4096], path[512];
+  tu_tmp(dir, sizeof dir, "hostile");
+  assert_int_equal(mkdir(dir, 0755), 0);
+  assert_non_null(getcwd(cwd, sizeof cwd));
+  assert_int_equal(chdir(dir), 0);
+  static const char *const names[] = {
+      "a`touch PWNED1`.log", "b\"`touch PWNED2`\".log", "c' . system('touch PWNED3') . '.log",
+      "d@x`touch PWNED4`.log", "e\\`touch PWNED5`\n.log",
+  };
+  assert_int_equal(mkdir("dir`touch PWNED6`", 0755), 0);
+  for (size_t i = 0; i < sizeof names / sizeof *names + 1; i++) {
+    char log[600], db[512];
+    if (i < sizeof names / sizeof *names)
+      snprintf(log, sizeof log, "%s", names[i]);
+    else
+      snprintf(log, sizeof log, "dir`touch PWNED6`/x.log");
+    copy_file(tu_corpus(path, sizeof path, logs[LEAK]), log);
+    tu_tmp(db, sizeof db, "hostile.db");
+    analyze_into(db, log);
+    gcw_plot_stats st;
+    draw(db, latest_run(db), "all", "o`touch PWNED7`$(touch PWNED8).png", NULL, &st);
+    assert_png("o`touch PWNED7`$(touch PWNED8).png", 1200, 900);
+    result r = RUN("plot", "--db", db, "-o", "p`touch PWNED9`.svg");
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    assert_int_equal(access("p`touch PWNED9`.svg", F_OK), 0);
+    r = RUN("plot", "--db", db, "-o", "|touch PWNED10.png");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "may not begin with '|'"));
+    result_free(&r);
+    unlink(log);
+    tu_rm_db(db);
+  }
+  for (int k = 1; k <= 10; k++) {
+    char marker[32];
+    snprintf(marker, sizeof marker, "PWNED%d", k);
+    if (access(marker, F_OK) == 0)
+      fprintf(stderr, "gnuplot ran a command: %s/%s exists\n", dir, marker);
+    assert_int_equal(access(marker, F_OK), -1);
+    snprintf(marker, sizeof marker, "PWNED%d.png", k);
+    assert_int_equal(access(marker, F_OK), -1);
+  }
+  unlink("o`touch PWNED7`$(touch PWNED8).png");
+  unlink("p`touch PWNED9`.svg");
+  rmdir("dir`touch PWNED6`");
+  assert_int_equal(chdir(cwd), 0);
+  assert_int_equal(rmdir(dir), 0); /* nothing else was left in it */
+}
+
+/* The output is a symlink planted by someone else: it is replaced, its target untouched;
+** the temporary twin is created exclusively, so no planted name is ever opened. */
+static void test_planted_symlink(void **state) {
+  stores *s = *state;
+  char victim[512], out[512];
+  tu_tmp(victim, sizeof victim, "victim");
+  tu_tmp(out, sizeof out, "link.png");
+  FILE *f = fopen(victim, "w");
+  assert_non_null(f);
+  fputs("precious", f);
+  fclose(f);
+  assert_int_equal(symlink(victim, out), 0);
+  result r = RUN("plot", "--db", s->db[LEAK], "--kind", "heap", "-o", out, "--size", "640x480");
+  assert_int_equal(r.status, 0);
+  result_free(&r);
+  struct stat sb;
+  assert_int_equal(lstat(out, &sb), 0);
+  assert_true(S_ISREG(sb.st_mode));
+  assert_png(out, 640, 480);
+  size_t n = 0;
+  char *b = tu_slurp(victim, &n);
+  assert_non_null(b);
+  assert_int_equal(n, 8);
+  assert_memory_equal(b, "precious", 8);
+  free(b);
+  assert_no_tmp(out);
+  unlink(out);
+  unlink(victim);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_counts),       cmocka_unit_test(test_every_kind),
@@ -704,7 +787,8 @@ int main(void) {
       cmocka_unit_test(test_errors),       cmocka_unit_test(test_replace),
       cmocka_unit_test(test_gnuplot_trouble),
       cmocka_unit_test(test_wall_time),    cmocka_unit_test(test_findings),
-      cmocka_unit_test(test_odd_source_name),
+      cmocka_unit_test(test_odd_source_name), cmocka_unit_test(test_hostile_names),
+      cmocka_unit_test(test_planted_symlink),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
