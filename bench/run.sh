@@ -36,8 +36,9 @@ mkdir -p build/bench
 PCRE_CFLAGS=$(pkg-config --cflags libpcre2-8 2>/dev/null)
 PCRE_LIBS=$(pkg-config --libs libpcre2-8 2>/dev/null || echo -lpcre2-8)
 # shellcheck disable=SC2086
-cc -O2 -std=c11 -D_GNU_SOURCE -Isrc -Ibuild $PCRE_CFLAGS bench/bench_recog.c src/lines.c \
-  src/splice.c src/recog.c src/fields.c src/err.c build/grammar.c $PCRE_LIBS \
+cc -O2 -std=c11 -D_GNU_SOURCE -Isrc/base -Isrc/ingest -Ibuild $PCRE_CFLAGS bench/bench_recog.c \
+  src/ingest/lines.c src/ingest/splice.c src/ingest/recog.c src/ingest/fields.c src/base/err.c \
+  build/grammar.c $PCRE_LIBS \
   -o build/bench/bench_recog || die "building build/bench/bench_recog failed"
 
 TMP=$(mktemp -d "$PWD/build/bench/tmp.XXXXXX") || die "mktemp failed"
