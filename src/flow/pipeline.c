@@ -211,6 +211,18 @@ static void on_text(void *ctx, const char *text, size_t len, long line_no, const
   gcw_splice_line(s->splice, text, len, line_no, p->wall, plain ? &p->spans : NULL);
 }
 
+/* For the envelope: whether text begins a trace line or a piece of one (decides prefix
+** envelopes). The valid beginning must reach past the start literal by a few bytes
+** ("gc 1 @", "gc 2026" of a cut line), so that an application's "gc 5 items" or "gcc"
+** does not count. */
+static int text_is_trace(void *ctx, const char *text, size_t len) {
+  gcw_pipeline *p = ctx;
+  if (!gcw_recog_at_start(p->recog, text, len))
+    return 0;
+  return gcw_recog_prefix(p->recog, text, len, NULL) >=
+         gcw_recog_start_len(p->recog, text, len) + 3;
+}
+
 /* A record that does not decode is an input error (even with --quiet): the first few are
 ** named with their line, the rest counted. */
 static void on_bad_record(void *ctx, long line_no, const char *why) {
@@ -361,6 +373,7 @@ gcw_err gcw_pipeline_source_begin(gcw_pipeline *p, const char *path, const char 
     set_err(p, GCW_ENOMEM, "out of memory");
     return GCW_ENOMEM;
   }
+  gcw_envelope_set_trace_probe(p->env, text_is_trace, p);
   return GCW_OK;
 }
 

@@ -46,6 +46,9 @@ typedef struct pending {
 struct gcw_envelope {
   gcw_envelope_sink sink;
   gcw_envelope_kind kind;    /* GCW_ENV_AUTO until the first non-empty line */
+  gcw_envelope_kind candidate; /* a prefix kind awaiting the first trace line, or AUTO */
+  gcw_trace_probe probe;       /* NULL: the first line decides */
+  void *probe_ctx;
   char *block;               /* scratch and slot texts; NULL for kinds that never join */
   char *scratch;             /* a decoded Docker "log" value, GCW_LINE_MAX bytes */
   pending slot[JOIN_KEYS];   /* slot[key - 1] */
@@ -678,6 +681,29 @@ static gcw_envelope_kind detect(const char *p, size_t n) {
   return GCW_ENV_PLAIN;
 }
 
+static size_t prefix_len(gcw_envelope_kind k, const char *p, size_t n) {
+  civil c;
+  long pid;
+  char wall[WALL_MAX];
+  return k == GCW_ENV_TIMESTAMP ? parse_timestamp(p, n, &c) : parse_syslog(p, n, wall, &pid);
+}
+
+/* Auto mode with a prefix-shaped first line: the first line that holds trace decides
+** whether the prefix is an envelope (the trace carries it too) or the application's own
+** (trace at the start of a line). Returns the kind for this line: PLAIN while undecided. */
+static gcw_envelope_kind settle(gcw_envelope *e, const char *text, size_t len) {
+  if (e->probe(e->probe_ctx, text, len)) {
+    e->kind = GCW_ENV_PLAIN;
+    return e->kind;
+  }
+  size_t at = prefix_len(e->candidate, text, len);
+  if (at && e->probe(e->probe_ctx, text + at, len - at)) {
+    e->kind = e->candidate;
+    return e->kind;
+  }
+  return GCW_ENV_PLAIN;
+}
+
 gcw_err gcw_envelope_new(gcw_envelope **out, gcw_envelope_kind kind, gcw_envelope_sink sink) {
   *out = NULL;
   if ((unsigned)kind > GCW_ENV_SYSLOG)
@@ -713,9 +739,17 @@ void gcw_envelope_free(gcw_envelope **pp) {
 
 void gcw_envelope_line(gcw_envelope *e, const char *text, size_t len, long line_no) {
   assert(envelope_ok(e));
-  if (e->kind == GCW_ENV_AUTO && len > 0)
-    e->kind = detect(text, len);
-  switch (len > 0 ? e->kind : GCW_ENV_PLAIN) {
+  if (e->kind == GCW_ENV_AUTO && e->candidate == GCW_ENV_AUTO && len > 0) {
+    gcw_envelope_kind k = detect(text, len);
+    if ((k == GCW_ENV_TIMESTAMP || k == GCW_ENV_SYSLOG) && e->probe)
+      e->candidate = k;
+    else
+      e->kind = k;
+  }
+  gcw_envelope_kind k = e->kind;
+  if (k == GCW_ENV_AUTO && e->candidate != GCW_ENV_AUTO && len > 0)
+    k = settle(e, text, len);
+  switch (len > 0 ? k : GCW_ENV_PLAIN) {
   case GCW_ENV_AUTO:
   case GCW_ENV_PLAIN:
     emit(e, text, len, line_no, NULL, 0);
@@ -736,6 +770,11 @@ void gcw_envelope_line(gcw_envelope *e, const char *text, size_t len, long line_
   assert(envelope_ok(e));
 }
 
+void gcw_envelope_set_trace_probe(gcw_envelope *e, gcw_trace_probe probe, void *ctx) {
+  e->probe = probe;
+  e->probe_ctx = ctx;
+}
+
 /* Pending lines in the order they began. */
 void gcw_envelope_finish(gcw_envelope *e) {
   assert(envelope_ok(e));
@@ -750,7 +789,9 @@ void gcw_envelope_finish(gcw_envelope *e) {
   }
 }
 
-gcw_envelope_kind gcw_envelope_kind_of(const gcw_envelope *e) { return e->kind; }
+gcw_envelope_kind gcw_envelope_kind_of(const gcw_envelope *e) {
+  return e->kind == GCW_ENV_AUTO && e->candidate != GCW_ENV_AUTO ? GCW_ENV_PLAIN : e->kind;
+}
 
 int gcw_envelope_kind_parse(const char *name) {
   for (int k = GCW_ENV_AUTO; name && k <= GCW_ENV_SYSLOG; k++)

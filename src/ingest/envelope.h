@@ -16,11 +16,20 @@
 **   CRI        "<RFC3339Nano> <stdout|stderr> <P|F> <text>": P records are joined to the
 **              next record of the same stream; F ends the line.
 **   TIMESTAMP  "<RFC3339 or RFC3339Nano> <text>" (kubectl logs --timestamps).
+**              Also how zap, slog and logrus begin an application's own lines, so in
+**              auto mode a first line of this shape only makes TIMESTAMP a candidate
+**              (see "Prefix envelopes" below).
 **   SYSLOG     "Mmm dd hh:mm:ss host tag[pid]: text" (syslog, journalctl -o short; the
 **              tag is one word, as in RFC 3164);
 **              the pid is the stream key, so processes are told apart; the year is
 **              not in the line: the wall time is "--MM-DDThh:mm:ss" without a year
 **              (docs/schema.md explains).
+** Prefix envelopes (TIMESTAMP, SYSLOG) in auto mode: an envelope is one that the trace
+** lines carry too. A first line with such a prefix makes the kind a candidate only; lines
+** pass unchanged, as PLAIN, until the first line that holds trace (the trace probe) decides:
+** trace right after the prefix -> the candidate; trace at the very start -> PLAIN (the
+** prefix was the application's own). Lines before that hold no trace, so nothing that is
+** stored depends on how they were read. Without a probe the first line decides.
 ** Wall times are normalized to "YYYY-MM-DDThh:mm:ss.mmmZ" (UTC; offsets applied).
 ** Stream keys: 0 for PLAIN/TIMESTAMP, 1 stdout / 2 stderr for DOCKER and CRI, the pid
 ** (or 0 without one) for SYSLOG.
@@ -56,14 +65,21 @@ typedef struct gcw_envelope_sink {
   void (*bad)(void *ctx, long line_no, const char *why);
 } gcw_envelope_sink;
 
+/* Does text begin with a trace line (or a piece of one)? */
+typedef int (*gcw_trace_probe)(void *ctx, const char *text, size_t len);
+
 typedef struct gcw_envelope gcw_envelope;
 
 gcw_err gcw_envelope_new(gcw_envelope **out, gcw_envelope_kind kind, gcw_envelope_sink sink);
 void gcw_envelope_free(gcw_envelope **pp);
 void gcw_envelope_line(gcw_envelope *e, const char *text, size_t len, long line_no);
+/* Optional, before the first line: lets auto mode decide a prefix envelope by the trace
+** lines themselves (see "Prefix envelopes"). Without it the first line decides. */
+void gcw_envelope_set_trace_probe(gcw_envelope *e, gcw_trace_probe probe, void *ctx);
 /* End of input: deliver partial records still waiting. */
 void gcw_envelope_finish(gcw_envelope *e);
-/* The kind in use (after detection; GCW_ENV_AUTO until a non-empty line was seen). */
+/* The kind in use (after detection; GCW_ENV_AUTO until a non-empty line was seen;
+** GCW_ENV_PLAIN while a prefix envelope is only a candidate: lines pass unchanged). */
 gcw_envelope_kind gcw_envelope_kind_of(const gcw_envelope *e);
 /* "auto", "plain", "docker", "cri", "timestamp", "syslog" <-> kind; -1 if unknown. */
 int gcw_envelope_kind_parse(const char *name);

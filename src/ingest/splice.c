@@ -8,7 +8,11 @@
 #include <string.h>
 
 enum { FREE, PIECE, OPEN };
-enum { SHAPE_LEN = 8, SCORE_WHOLE = 1000, SCORE_TRACE = 500, SCORE_SHAPE_CAP = 400 };
+enum { SHAPE_LEN = 8, SCORE_WHOLE = 1000, SCORE_TRACE = 500, SCORE_DATE = 450,
+       SCORE_SHAPE_CAP = 400 };
+/* A rejoined gc line whose cycle number runs ahead of every cycle this stream has shown
+** by more than this is a join that glued foreign digits on: refused (kept as unparsed). */
+enum { GC_AHEAD_MAX = 64 };
 
 typedef struct slot {
   int state;
@@ -32,6 +36,7 @@ struct gcw_splice {
   shape shapes[GCW_SHAPE_SLOTS];
   gcw_splice_stats stats;
   int owed_newlines; /* rejoined lines whose own "\n" has not arrived yet */
+  double max_gc;     /* largest cycle number seen on a gc line of this stream (0: none) */
   long owed_since;   /* line where the latest one was owed */
   gcw_event ev;
   char buf[2 * GCW_SPLICE_MAX];
@@ -103,12 +108,34 @@ static void shape_learn(gcw_splice *s, const char *t, size_t n) {
     sh->count++;
 }
 
+static int digits(const char *t, size_t n, size_t at, size_t k) {
+  for (size_t i = at; i < at + k; i++)
+    if (i >= n || t[i] < '0' || t[i] > '9')
+      return 0;
+  return 1;
+}
+
+/* "YYYY-MM-DDThh:mm", "YYYY/MM/DD hh:mm" (RFC 3339, Go's log package, zap, slog,
+** logrus...): the start of a logged line. A trace line never holds this shape: its only
+** digit-slash-digit runs are CPU triples ("0.060/0/0"), never followed by a time. */
+static int is_date_time(const char *t, size_t n) {
+  if (n < 16 || !digits(t, n, 0, 4) || (t[4] != '-' && t[4] != '/') || t[7] != t[4] ||
+      !digits(t, n, 5, 2) || !digits(t, n, 8, 2) || (t[10] != 'T' && t[10] != ' '))
+    return 0;
+  return digits(t, n, 11, 2) && t[13] == ':' && digits(t, n, 14, 2);
+}
+
 /* How much text looks like the start of a line that is not the rest of a trace line. */
 static int score_rest(gcw_splice *s, const char *t, size_t n) {
   if (n == 0)
     return SCORE_WHOLE;
   if (gcw_recog_at_start(s->recog, t, n))
     return SCORE_TRACE;
+  /* Whatever shapes were learnt: when an envelope took the time off the application's
+  ** lines, the shapes lack it, and a cut in "0.1172026-12-01T..." must still fall
+  ** before the year. */
+  if (is_date_time(t, n))
+    return SCORE_DATE;
   const shape *sh = shape_find(s, shape_key(t, n), 0);
   if (!sh || sh->count < 2)
     return 0;
@@ -155,16 +182,36 @@ static void set_wall(char dst[40], const char *wall) {
   snprintf(dst, 40, "%s", wall ? wall : "");
 }
 
+/* Note a gc line's cycle number; 0 if a rejoined one runs implausibly far ahead of every
+** cycle this stream has shown (foreign digits glued into the number). */
+static int plausible_gc(gcw_splice *s, const gcw_event *ev, int repaired) {
+  if (ev->family != GCW_FAM_GC || !ev->present[GCW_F_gc])
+    return 1;
+  double gc = ev->v[GCW_F_gc];
+  if (repaired && s->max_gc > 0 && gc > s->max_gc + GC_AHEAD_MAX)
+    return 0;
+  if (gc > s->max_gc)
+    s->max_gc = gc;
+  return 1;
+}
+
+/* s->ev holds a recognized line read at `line`: hand it on. */
+static void emit_event(gcw_splice *s, long line, const char *wall, int repaired) {
+  s->ev.line = line;
+  s->ev.repaired = repaired;
+  set_wall(s->ev.wall, wall);
+  s->sink.event(s->sink.ctx, &s->ev);
+}
+
 static void emit_text(gcw_splice *s, const char *text, size_t len, long line, const char *wall,
                       int repaired) {
-  if (gcw_recog_line(s->recog, text, len, &s->ev)) {
-    s->ev.line = line;
-    s->ev.repaired = repaired;
-    set_wall(s->ev.wall, wall);
-    s->sink.event(s->sink.ctx, &s->ev);
-  } else {
+  if (!gcw_recog_line(s->recog, text, len, &s->ev))
     s->sink.unparsed(s->sink.ctx, line, text, len, "trace line that does not parse");
-  }
+  else if (!plausible_gc(s, &s->ev, repaired))
+    s->sink.unparsed(s->sink.ctx, line, text, len,
+                     "rejoined trace line whose cycle number does not continue the stream's");
+  else
+    emit_event(s, line, wall, repaired);
 }
 
 static void slot_close(gcw_splice *s, slot *sl, const char *why, int newline_seen) {
@@ -293,10 +340,8 @@ static size_t find_embedded(gcw_splice *s, const char *text, size_t len, size_t 
   for (long p = gcw_recog_find_start(s->recog, text, len, pos + 1); p >= 0;
        p = gcw_recog_find_start(s->recog, text, len, (size_t)p + 1)) {
     if (gcw_recog_line(s->recog, text + p, len - (size_t)p, &s->ev)) {
-      s->ev.line = line_no;
-      s->ev.repaired = 0;
-      set_wall(s->ev.wall, wall);
-      s->sink.event(s->sink.ctx, &s->ev);
+      plausible_gc(s, &s->ev, 0);
+      emit_event(s, line_no, wall, 0);
       add_span(sp, (size_t)p, len);
       return (size_t)p;
     }
@@ -328,10 +373,8 @@ void gcw_splice_line(gcw_splice *s, const char *text, size_t len, long line_no,
   /* Trace lines and pieces that start here, one after another. */
   while (pos < len && gcw_recog_at_start(s->recog, text + pos, len - pos)) {
     if (gcw_recog_line(s->recog, text + pos, len - pos, &s->ev)) {
-      s->ev.line = line_no;
-      s->ev.repaired = 0;
-      set_wall(s->ev.wall, wall);
-      s->sink.event(s->sink.ctx, &s->ev);
+      plausible_gc(s, &s->ev, 0);
+      emit_event(s, line_no, wall, 0);
       add_span(sp, pos, len);
       pos = len;
       break;
