@@ -31,9 +31,29 @@ func work(worker, seq int) {
 	}
 }
 
+var format = flag.String("format", "rfc3339", "log line format: rfc3339, zapdev, golog, slogtext, slogjson, logrus, clock")
+
 func logLine(worker, seq int) {
-	now := time.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00")
-	os.Stderr.WriteString(fmt.Sprintf("%s INFO worker=%d seq=%d handled request\n", now, worker, seq))
+	t := time.Now().UTC()
+	stamp := t.Format("2006-01-02T15:04:05.000Z07:00")
+	var line string
+	switch *format {
+	case "zapdev":
+		line = fmt.Sprintf("%s\tINFO\tworker %d\tseq %d handled request\n", stamp, worker, seq)
+	case "golog":
+		line = fmt.Sprintf("%s worker=%d seq=%d handled request\n", t.Format("2006/01/02 15:04:05"), worker, seq)
+	case "slogtext":
+		line = fmt.Sprintf("time=%s level=INFO msg=\"handled request\" worker=%d seq=%d\n", stamp, worker, seq)
+	case "slogjson":
+		line = fmt.Sprintf("{\"time\":\"%s\",\"level\":\"INFO\",\"msg\":\"handled request\",\"worker\":%d,\"seq\":%d}\n", stamp, worker, seq)
+	case "logrus":
+		line = fmt.Sprintf("time=\"%s\" level=info msg=\"handled request\" worker=%d seq=%d\n", stamp, worker, seq)
+	case "clock":
+		line = fmt.Sprintf("%s worker=%d seq=%d handled request\n", t.Format("15:04:05.000"), worker, seq)
+	default:
+		line = fmt.Sprintf("%s INFO worker=%d seq=%d handled request\n", stamp, worker, seq)
+	}
+	os.Stderr.WriteString(line)
 }
 
 func main() {
