@@ -94,7 +94,7 @@ const gcw_detector_def gcw_detect_gc_cpu_high = {"gc_cpu_high", sizeof(state), p
 /* ---- assist_heavy ------------------------------------------------------------------ */
 
 enum { WINDOW = 10 };
-enum { A_CYCLES, A_SHARE, A_CPU_SHARE, A_WARMUP };
+enum { A_CYCLES, A_SHARE, A_CPU_SHARE, A_WARMUP, A_CPU_ALONE, A_MIN_CYCLES, A_RAMP };
 
 static const gcw_threshold_def assist_params[] = {
     {"cycles", 6, "of 10", "assists exceed background marking in 6 of the last 10 cycles"},
@@ -103,6 +103,13 @@ static const gcw_threshold_def assist_params[] = {
      "and take 5% of the CPU available over those cycles: less is no real cost to latency"},
     {"warmup_s", 1, "s",
      "not in a process's first second: the pacer has no history and the heap grows from 4 MB"},
+    {"cpu_alone", 0.10, "share",
+     "or, however few the cycles, assists alone take 10% of the CPU available over them: a "
+     "run of a few long cycles never shows 6 of 10"},
+    {"min_cycles", 3, "cycles", "judged over at least 3 cycles (fewer than 10 in a short run)"},
+    {"ramp", 1.5, "x",
+     "cpu_alone is not judged on a cycle whose marked heap grew 1.5x or more over the last "
+     "one: the pacer plans from a heap far smaller, and assists catching up is its design"},
 };
 
 typedef struct assist_state {
@@ -110,13 +117,55 @@ typedef struct assist_state {
   int n, procs;
   long last_gc;
   double last_t;
+  double last_live_mb; /* the previous cycle's marked heap (0: none yet) */
   gcw_episode ep;
 } assist_state;
 
+/* What the last w (at most WINDOW) cycles show. */
+typedef struct assist_window {
+  int w, over;     /* cycles judged; those with more assist than background mark */
+  double share;    /* assists' share of all mark CPU */
+  double cpu;      /* assists' share of all CPU available over the cycles' wall time */
+} assist_window;
+
+static assist_window assist_measure(const assist_state *s, double newest_ms) {
+  assist_window m = {s->n < WINDOW ? s->n : WINDOW, 0, 0, 0};
+  double a = 0, all = 0, oldest_t = s->t[s->n > WINDOW ? s->n % WINDOW : 0];
+  for (int k = 0; k < m.w; k++) {
+    m.over += s->assist[k] > s->bg[k];
+    a += s->assist[k];
+    all += s->assist[k] + s->bg[k] + s->idle[k];
+  }
+  m.share = all > 0 ? a / all : 0;
+  /* From the oldest cycle's start to the newest one's end: with cycles seconds long, the
+  ** newest cycle's own duration is a large part of the time its assists ran in. */
+  double span_ms = (s->last_t - oldest_t) * 1000 + newest_ms;
+  m.cpu = span_ms > 0 ? a / (span_ms * s->procs) : 0;
+  return m;
+}
+
+static void assist_describe(assist_state *s, const double *thr, const assist_window *m) {
+  s->ep.f.value = m->share * 100;
+  s->ep.f.threshold = thr[A_SHARE] * 100;
+  s->ep.f.unit = "% of mark CPU";
+  snprintf(s->ep.f.message, sizeof s->ep.f.message,
+           "mark assists did %.0f%% of the mark work in the last %d cycles (%d of them with "
+           "more assist than background mark time) and took %.0f%% of all CPU: goroutines "
+           "are made to mark instead of running",
+           m->share * 100, m->w, m->over, m->cpu * 100);
+  snprintf(s->ep.f.next_step, sizeof s->ep.f.next_step,
+           "Allocation outpaces the background mark workers: allocate less on hot paths "
+           "(alloc_space profile), or raise GOGC / the GOMEMLIMIT headroom. The execution "
+           "trace (go tool trace) shows assist time inside requests.");
+}
+
 static void assist_cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycle *cy) {
   assist_state *s = sp;
+  double prev_live = s->last_live_mb;
+  s->last_live_mb = cy->heap_live_mb;
   if (cy->cpu_assist_ms < 0 || cy->cpu_bg_ms < 0 || cy->t_s < thr[A_WARMUP])
     return;
+  int ramp = prev_live > 0 && cy->heap_live_mb >= thr[A_RAMP] * prev_live;
   int i = s->n++ % WINDOW;
   s->assist[i] = cy->cpu_assist_ms;
   s->bg[i] = cy->cpu_bg_ms;
@@ -125,36 +174,22 @@ static void assist_cycle(gcw_detect_ctx *c, void *sp, const double *thr, const g
   s->procs = cy->procs > 0 ? cy->procs : 1;
   s->last_gc = cy->gc;
   s->last_t = cy->t_s;
-  if (s->n < WINDOW)
+  if (s->n < thr[A_MIN_CYCLES])
     return;
-  int over = 0;
-  double a = 0, all = 0;
-  for (int k = 0; k < WINDOW; k++) {
-    over += s->assist[k] > s->bg[k];
-    a += s->assist[k];
-    all += s->assist[k] + s->bg[k] + s->idle[k];
-  }
-  double share = all > 0 ? a / all : 0;
-  double span_ms = (cy->t_s - s->t[s->n % WINDOW]) * 1000; /* the window's wall time */
-  double cpu = span_ms > 0 ? a / (span_ms * s->procs) : 0;
-  int heavy = over >= thr[A_CYCLES] && share >= thr[A_SHARE] && cpu >= thr[A_CPU_SHARE];
-  if (heavy && (!s->ep.open || share * 100 > s->ep.f.value)) {
+  double newest_ms = (cy->sweep_term_ms > 0 ? cy->sweep_term_ms : 0) +
+                     (cy->mark_ms > 0 ? cy->mark_ms : 0) +
+                     (cy->mark_term_ms > 0 ? cy->mark_term_ms : 0);
+  assist_window m = assist_measure(s, newest_ms);
+  /* The count rule scales to a window not yet full: 6 of 10 is 60% of the cycles seen. */
+  int by_count = m.over * WINDOW >= thr[A_CYCLES] * m.w && m.cpu >= thr[A_CPU_SHARE];
+  int by_cpu = m.cpu >= thr[A_CPU_ALONE] && !ramp;
+  int heavy = m.share >= thr[A_SHARE] && (by_count || by_cpu);
+  if (heavy && (!s->ep.open || m.share * 100 > s->ep.f.value)) {
     if (!s->ep.open)
       gcw_finding_start(&s->ep.f, "assist_heavy", GCW_SEV_WARN, cy);
-    s->ep.f.value = share * 100;
-    s->ep.f.threshold = thr[A_SHARE] * 100;
-    s->ep.f.unit = "% of mark CPU";
-    snprintf(s->ep.f.message, sizeof s->ep.f.message,
-             "mark assists did %.0f%% of the mark work in the last %d cycles (%d of them with "
-             "more assist than background mark time) and took %.0f%% of the CPU: goroutines "
-             "are made to mark instead of running",
-             share * 100, WINDOW, over, cpu * 100);
-    snprintf(s->ep.f.next_step, sizeof s->ep.f.next_step,
-             "Allocation outpaces the background mark workers: allocate less on hot paths "
-             "(alloc_space profile), or raise GOGC / the GOMEMLIMIT headroom. The execution "
-             "trace (go tool trace) shows assist time inside requests.");
+    assist_describe(s, thr, &m);
     gcw_episode_report(c, &s->ep);
-  } else if (s->ep.open && over < WINDOW / 2) {
+  } else if (s->ep.open && m.over * 2 < m.w && m.cpu * 2 < thr[A_CPU_ALONE]) {
     gcw_episode_close(c, &s->ep, cy->gc, cy->t_s);
   }
 }
@@ -166,5 +201,5 @@ static void assist_end(gcw_detect_ctx *c, void *sp, const double *thr) {
 }
 
 const gcw_detector_def gcw_detect_assist_heavy = {"assist_heavy", sizeof(assist_state),
-                                                  assist_params, 4, assist_cycle, NULL,
+                                                  assist_params, 7, assist_cycle, NULL,
                                                   assist_end};

@@ -44,7 +44,7 @@ static void describe(state *s, const gcw_cycle *cy, double busy) {
            "The live heap no longer fits under GOMEMLIMIT: raise the limit (or the container's), "
            "or shrink the live heap (go tool pprof -sample_index=inuse_space "
            ".../debug/pprof/heap). With GOGC=off and a limit, nothing else bounds GC work; "
-           "since Go 1.21 the limiter caps GC CPU near 50%%.");
+           "since Go 1.19 the limiter caps GC CPU near 50%%.");
 }
 
 static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycle *cy) {
