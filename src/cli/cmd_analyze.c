@@ -54,7 +54,8 @@ static void judge_file(import *im, const char *path, const gcw_source_totals *f)
   else if (f->nul_bytes > 0 && f->events == 0)
     why = "binary data, no GC trace lines";
   else if (f->events == 0)
-    why = "no GC trace lines found";
+    why = "no GC trace lines found (the program prints them with GODEBUG=gctrace=1 in its "
+          "environment; 'gctrace-watch -- PROG' sets it)";
   if (f->bad_records > 0)
     im->status = GCW_EXIT_IO; /* each was named (the first five) as it was read */
   if (f->bad_records > 5)
