@@ -54,7 +54,7 @@ static void test_terminal_on_stdin_gets_a_hint(void **state) {
   char db[512];
   tu_tmp(db, sizeof db, "tty.db");
   char *text = watch_on_a_terminal(db);
-  fprintf(stderr, "stderr: %s", text);
+  fprintf(stderr, "stderr: %s", text ? text : "(none)");
   assert_non_null(strstr(text, "reading a program's output from the terminal"));
   assert_non_null(strstr(text, "GODEBUG=gctrace=1"));
   assert_non_null(strchr(text, '\n'));
