@@ -26,7 +26,7 @@ static void describe(state *s) {
   s->ep.f.value = s->peak;
   snprintf(s->ep.f.message, sizeof s->ep.f.message,
            "the runtime reports %.0f%% of all CPU since the process started spent in GC, at or "
-           "over %.0f%% from gc %ld (@%.1fs) on",
+           "over %.0f%% from gc %ld (@%.3fs) on",
            s->peak, s->ep.f.threshold, s->high_gc, s->high_t);
   snprintf(s->ep.f.next_step, sizeof s->ep.f.next_step,
            "Allocate less (go tool pprof -sample_index=alloc_space .../debug/pprof/heap), or "

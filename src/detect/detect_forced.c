@@ -60,7 +60,7 @@ static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycl
   s->ep.f.unit = "forced cycles/s";
   snprintf(s->ep.f.message, sizeof s->ep.f.message,
            "%d cycles forced by runtime.GC() (or debug.FreeOSMemory()) within %.1f s, %.1f a "
-           "second, from gc %ld (@%.1fs): each one is a full collection the program waits for",
+           "second, from gc %ld (@%.3fs): each one is a full collection the program waits for",
            k, span, rate, s->ep.f.gc, s->ep.f.t_s);
   snprintf(s->ep.f.next_step, sizeof s->ep.f.next_step,
            "Find the caller (grep -rn 'runtime.GC()\\|FreeOSMemory' . ; a CPU profile shows "

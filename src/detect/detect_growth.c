@@ -109,7 +109,7 @@ static void describe(state *s, double per_min, double r2) {
   int k = peak_sample(s);
   snprintf(s->ep.f.message, sizeof s->ep.f.message,
            "the live heap after GC grows steadily: %.1f MB/min (straight-line fit, R² %.2f), "
-           "from %.0f MB at gc %ld (@%.0fs) to %.0f MB at gc %ld (@%.0fs): a leak suspect",
+           "from %.0f MB at gc %ld (@%.3fs) to %.0f MB at gc %ld (@%.3fs): a leak suspect",
            per_min, r2, s->mb[0], s->vgc[0], s->vt[0], s->mb[k], s->vgc[k], s->vt[k]);
 }
 

@@ -30,13 +30,20 @@ typedef struct state {
 
 static void describe(state *s, double returned, int done) {
   double excess = s->drop_from_mb - s->drop_to_mb;
-  snprintf(s->ep.f.message, sizeof s->ep.f.message,
-           "the live heap fell from %.0f MB to %.0f MB at gc %ld (@%.1fs), but %s %.0f of those "
-           "%.0f MB %s returned to the OS %s%.0f s later: RSS stays that much above what the "
-           "program uses",
-           s->drop_from_mb, s->drop_to_mb, s->drop_gc, s->drop_t, done ? "the runtime returned" : "only",
-           returned < 0 ? 0 : returned, excess, done ? "were" : "had been",
-           done ? "only " : "", s->ep.f.value);
+  if (done)
+    snprintf(s->ep.f.message, sizeof s->ep.f.message,
+             "the live heap fell from %.0f MB to %.0f MB at gc %ld (@%.3fs), but the runtime "
+             "returned those %.0f MB to the OS only %.0f s later (%.0f MB released by then): "
+             "RSS stayed that much above what the program used all that time",
+             s->drop_from_mb, s->drop_to_mb, s->drop_gc, s->drop_t, excess, s->ep.f.value,
+             returned < 0 ? 0 : returned);
+  else
+    snprintf(s->ep.f.message, sizeof s->ep.f.message,
+             "the live heap fell from %.0f MB to %.0f MB at gc %ld (@%.3fs), but only %.0f of "
+             "those %.0f MB had been returned to the OS %.0f s later: RSS stays that much above "
+             "what the program uses",
+             s->drop_from_mb, s->drop_to_mb, s->drop_gc, s->drop_t,
+             returned < 0 ? 0 : returned, excess, s->ep.f.value);
   snprintf(s->ep.f.next_step, sizeof s->ep.f.next_step,
            "This is retained memory, not a leak. The background scavenger returns it slowly "
            "(Go 1.13+ paces it to about 1%% of one CPU; Go 1.12-1.15 used MADV_FREE, so RSS fell "

@@ -20,6 +20,7 @@ static const gcw_threshold_def params[] = {
 typedef struct slot {
   int pinned;
   double t, busy_ms, cpu_pct;
+  double gc_cpu_ms; /* the cycle's GC CPU (STW, assist, background: not idle), / GOMAXPROCS */
 } slot;
 
 typedef struct state {
@@ -34,12 +35,18 @@ typedef struct state {
   gcw_episode ep;
 } state;
 
-static void describe(state *s, const gcw_cycle *cy, double busy) {
+/* Both shares are over the same cycles (the window): the time the GC phases fill, and the
+** CPU the GC took in it — the runtime's own figure (cy->cpu_pct) counts since the process
+** started, and a long healthy past would make it read low beside the first. */
+static void describe(state *s, const gcw_cycle *cy, double busy, double cpu) {
   snprintf(s->ep.f.message, sizeof s->ep.f.message,
-           "from gc %ld (@%.1fs) the heap goal stays at the heap the previous cycle marked "
-           "(now goal %.0f MB, live %.0f MB) while the GC runs %.0f%% of the time and takes %.0f%% of the CPU: the "
-           "memory limit holds the goal down and the program collects back to back",
-           s->streak_gc, s->streak_t, cy->goal_mb, cy->heap_live_mb, busy * 100, cy->cpu_pct);
+           "from gc %ld (@%.3fs) the heap goal stays at the heap the previous cycle marked "
+           "(now goal %.0f MB, live %.0f MB); over the last %d cycles the GC phases fill "
+           "%.0f%% of the time and the GC takes %.0f%% of the CPU (%.0f%% since the process "
+           "started, as the runtime counts it): the memory limit holds the goal down and the "
+           "program collects back to back",
+           s->streak_gc, s->streak_t, cy->goal_mb, cy->heap_live_mb,
+           s->n < WINDOW ? s->n : WINDOW, busy * 100, cpu * 100, cy->cpu_pct);
   snprintf(s->ep.f.next_step, sizeof s->ep.f.next_step,
            "The live heap no longer fits under GOMEMLIMIT: raise the limit (or the container's), "
            "or shrink the live heap (go tool pprof -sample_index=inuse_space "
@@ -60,6 +67,11 @@ static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycl
   now->t = cy->t_s;
   now->busy_ms = cy->sweep_term_ms + cy->mark_ms + cy->mark_term_ms;
   now->cpu_pct = cy->cpu_pct;
+  now->gc_cpu_ms = ((cy->cpu_sweep_term_ms > 0 ? cy->cpu_sweep_term_ms : 0) +
+                    (cy->cpu_assist_ms > 0 ? cy->cpu_assist_ms : 0) +
+                    (cy->cpu_bg_ms > 0 ? cy->cpu_bg_ms : 0) +
+                    (cy->cpu_mark_term_ms > 0 ? cy->cpu_mark_term_ms : 0)) /
+                   (cy->procs > 0 ? cy->procs : 1);
   s->streak = now->pinned ? s->streak + 1 : 0;
   if (!now->pinned)
     s->streak_gc = 0;
@@ -74,14 +86,16 @@ static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycl
     return;
   const slot *oldest = &s->w[s->n < WINDOW ? 0 : s->n % WINDOW];
   int pinned = 0;
-  double busy_ms = 0;
+  double busy_ms = 0, gc_cpu_ms = 0;
   for (int i = 0; i < k; i++) {
     pinned += s->w[i].pinned;
     busy_ms += s->w[i].busy_ms;
+    gc_cpu_ms += s->w[i].gc_cpu_ms;
   }
   /* from the start of the oldest cycle to the end of this one (@t is a cycle's start) */
   double span = cy->t_s + now->busy_ms / 1000 - oldest->t;
   double busy = span > 0 ? busy_ms / 1000 / span : 0;
+  double cpu = span > 0 ? gc_cpu_ms / 1000 / span : 0;
   int rising = cy->cpu_pct >= thr[P_CPU] || cy->cpu_pct > oldest->cpu_pct;
   int held = s->streak >= thr[P_MIN_CYCLES] || (k == WINDOW && pinned >= thr[P_PINNED] * k);
   int thrash = held && busy >= thr[P_BUSY] && rising && s->streak_gc > 0;
@@ -92,11 +106,11 @@ static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycl
     s->ep.f.value = busy * 100;
     s->ep.f.threshold = thr[P_BUSY] * 100;
     s->ep.f.unit = "% of time in GC";
-    describe(s, cy, busy);
+    describe(s, cy, busy, cpu);
     gcw_episode_open(c, &s->ep);
   } else if (s->ep.open && thrash && busy * 100 > s->ep.f.value) {
     s->ep.f.value = busy * 100;
-    describe(s, cy, busy);
+    describe(s, cy, busy, cpu);
     gcw_episode_update(c, &s->ep);
   } else if (s->ep.open && pinned < k / 2) {
     gcw_episode_close(c, &s->ep, cy->gc, cy->t_s);
