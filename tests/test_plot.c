@@ -65,16 +65,19 @@ static int teardown(void **state) {
   return 0;
 }
 
-static sqlite3 *open_ro(const char *db) {
-  sqlite3 *h = NULL;
-  assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+/* The database read-only, through the store's read API (what cmd_plot.c does). */
+static gcw_db *open_ro(const char *db) {
+  gcw_db *h = NULL;
+  char msg[256] = "";
+  if (gcw_db_open(&h, db, 0, msg, sizeof msg) != GCW_OK)
+    fail_msg("gcw_db_open(%s): %s", db, msg);
   return h;
 }
 
 static long long latest_run(const char *db) {
-  sqlite3 *h = open_ro(db);
-  long long run = gcw_plot_latest_run(h);
-  sqlite3_close(h);
+  gcw_db *h = open_ro(db);
+  long long run = gcw_db_latest_run_with_cycles(h);
+  gcw_db_close(&h);
   assert_true(run > 0);
   return run;
 }
@@ -97,11 +100,11 @@ static double q_real(const char *db, const char *fmt, long long run) {
 /* Draw with gcw_plot_exec; gnuplot must exit 0 and say nothing. */
 static void draw(const char *db, long long run, const char *kind, const char *out,
                  const char *size, gcw_plot_stats *st) {
-  sqlite3 *h = open_ro(db);
+  gcw_db *h = open_ro(db);
   gcw_plot_req rq = {run, kind, out, size, 0};
   char err[8192];
   int rc = gcw_plot_exec(h, &rq, st, err, sizeof err);
-  sqlite3_close(h);
+  gcw_db_close(&h);
   if (rc || err[0])
     fprintf(stderr, "plot %s of run %lld of %s: status %d: %s\n", kind, run, db, rc, err);
   assert_int_equal(rc, 0);
@@ -207,11 +210,11 @@ static script script_of(const char *db, long long run, const char *kind, gcw_plo
   size_t n = 0;
   FILE *f = open_memstream(&s.text, &n);
   assert_non_null(f);
-  sqlite3 *h = open_ro(db);
+  gcw_db *h = open_ro(db);
   gcw_plot_req rq = {run, kind, "/tmp/never-written.png", NULL, 0};
   char err[512];
   int rc = gcw_plot_script(h, &rq, f, st, err, sizeof err);
-  sqlite3_close(h);
+  gcw_db_close(&h);
   fclose(f);
   if (rc)
     fprintf(stderr, "script: %s\n", err);
@@ -460,10 +463,10 @@ static void test_no_gnuplot(void **state) {
   const char *path = getenv("PATH");
   char *saved = path ? strdup(path) : NULL;
   setenv("PATH", "", 1);
-  sqlite3 *h = open_ro(s->db[LEAK]);
+  gcw_db *h = open_ro(s->db[LEAK]);
   char err[512];
   int rc = gcw_plot_run(h, latest_run(s->db[LEAK]), "all", out, NULL, 0, err, sizeof err);
-  sqlite3_close(h);
+  gcw_db_close(&h);
   if (saved)
     setenv("PATH", saved, 1);
   free(saved);

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "err.h"
+#include "store_read.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +39,8 @@ static const option options[] = {
      "only the run with this id (see 'gctrace-watch runs')"},
     {OPT_ALL, "--all", NULL, IN_REPORT, "every run (default: the latest run)"},
     {OPT_TABLE, "--table", "T", IN_EXPORT,
-     "gc_cycles (default), scavenger, pacer, forced_gc, runs, sources, unparsed or findings"},
+     "gc_cycles (default), scavenger, pacer, forced_gc, runs, sources, source_files, "
+     "unparsed, findings or stats"},
     {OPT_FAIL_ON, "--fail-on", "SEV", IN_REPORT | IN_ANALYZE,
      "exit 1 when a finding of severity warn or error (or worse) exists"},
     {OPT_THRESHOLD, "--threshold", "NAME=VALUE", IN_READ | IN_REPORT,
@@ -145,8 +147,6 @@ static int check_values(const gcw_config *cfg) {
   static const char *const report_formats[] = {"text", "json", NULL};
   static const char *const severities[] = {"warn", "error", NULL};
   static const char *const kinds[] = {"heap", "pause", "interval", "cpu", "scavenger", "all", NULL};
-  static const char *const tables[] = {"gc_cycles", "scavenger", "pacer", "forced_gc", "runs",
-                                       "sources", "unparsed", "findings", NULL};
   if (!one_of(cfg->input_format, inputs))
     return bad_usage("unknown --input-format", cfg->input_format);
   if (cfg->cmd == GCW_CMD_EXPORT && !one_of(cfg->format, export_formats))
@@ -163,7 +163,7 @@ static int check_values(const gcw_config *cfg) {
     fprintf(stderr, "gctrace-watch: compare needs two run ids; try 'gctrace-watch runs'\n");
     return GCW_EXIT_USAGE;
   }
-  if (!one_of(cfg->table, tables))
+  if (!gcw_store_table_known(cfg->table)) /* the store owns the list of its tables */
     return bad_usage("unknown --table", cfg->table);
   if (!*cfg->db) {
     fprintf(stderr, "gctrace-watch: --db needs a path; try 'gctrace-watch --help'\n");

@@ -21,13 +21,13 @@ int gcw_cmd_plot(const gcw_config *cfg);    /* cmd_plot.c */
 struct gcw_recog;
 struct gcw_store;
 int gcw_cmd_open(const gcw_config *cfg, struct gcw_recog **r, struct gcw_store **s);
-/* An existing database, never created: read-only (a failure is reported on stderr) or
-** read-write (NULL without a message when that is not possible). */
-typedef struct sqlite3 sqlite3;
-sqlite3 *gcw_cmd_open_db(const char *path, int writable);
+/* An existing database, never created, opened read-only; a failure is reported on
+** stderr (NULL). */
+struct gcw_db;
+struct gcw_db *gcw_cmd_open_db(const char *path);
 /* Compute (and store) the statistics of these runs for a report. Returns n, or -1 after
 ** reporting the failure. They are computed when a report needs them, not while reading. */
-int gcw_cmd_stats(sqlite3 *db, const long long *ids, int n);
+int gcw_cmd_stats(struct gcw_db *db, const long long *ids, int n);
 /* Close the store; report a failure. Returns status, or the worse of status and 3. */
 int gcw_cmd_close(struct gcw_store **s, int status);
 

@@ -124,7 +124,7 @@ static void finish_import(import *im, gcw_store *s, long long source_id) {
     return;
   }
   int n = gcw_store_run_ids(s, source_id, ids, MAX_REPORTED);
-  sqlite3 *db = gcw_store_db(s);
+  gcw_db *db = gcw_store_reader(s);
   if (!im->cfg->quiet && n > 0 &&
       (gcw_cmd_stats(db, ids, n) < 0 || gcw_report_print(db, ids, n, 0, stdout) != GCW_OK))
     im->status = GCW_EXIT_IO;

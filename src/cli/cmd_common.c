@@ -5,31 +5,17 @@
 #include "recog.h"
 #include "stats.h"
 #include "store.h"
+#include "store_read.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
-/* An existing database (never created). The probe reads the header, so a file that is
-** not a database fails here. writable=0: read-only, and a failure is reported; writable=1:
-** read-write (for statistics), silently NULL when that is not possible. */
-sqlite3 *gcw_cmd_open_db(const char *path, int writable) {
-  sqlite3 *db = NULL;
-  /* One thread uses the connection: SQLite's own mutexes would only cost time. */
-  int flags = (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(path, &db, flags, NULL);
-  if (rc == SQLITE_OK) {
-    sqlite3_busy_timeout(db, 5000);
-    rc = sqlite3_exec(db, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL, NULL);
-  }
-  if (rc == SQLITE_OK)
-    return db;
-  int sys = rc == SQLITE_CANTOPEN && db ? sqlite3_system_errno(db) : 0;
-  if (!writable)
-    fprintf(stderr, "gctrace-watch: %s: cannot open database: %s\n", path,
-            sys ? strerror(sys) : db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  sqlite3_close(db);
-  return NULL;
+gcw_db *gcw_cmd_open_db(const char *path) {
+  gcw_db *db = NULL;
+  char msg[256];
+  if (gcw_db_open(&db, path, 0, msg, sizeof msg) != GCW_OK)
+    fprintf(stderr, "gctrace-watch: %s: cannot open database: %s\n", path, msg);
+  return db;
 }
 
 int gcw_cmd_open(const gcw_config *cfg, gcw_recog **r, gcw_store **s) {
@@ -48,10 +34,10 @@ int gcw_cmd_open(const gcw_config *cfg, gcw_recog **r, gcw_store **s) {
   return -1;
 }
 
-int gcw_cmd_stats(sqlite3 *db, const long long *ids, int n) {
+int gcw_cmd_stats(gcw_db *db, const long long *ids, int n) {
   for (int i = 0; i < n; i++)
     if (gcw_stats_compute(db, ids[i]) != GCW_OK) {
-      fprintf(stderr, "gctrace-watch: statistics: %s\n", sqlite3_errmsg(db));
+      fprintf(stderr, "gctrace-watch: statistics: %s\n", gcw_db_errmsg(db));
       return -1;
     }
   return n;

@@ -1,10 +1,10 @@
 /*
 ** cmd_export.c: `gctrace-watch export`: the rows of one table as CSV or NDJSON.
 ** Input:  the database, opened read-only (a missing one is an error, never created).
-** Output: stdout, through one buffer of OUT_BUF bytes, row by row as sqlite3_step()
+** Output: stdout, through one buffer of OUT_BUF bytes, row by row as the store's cursor
 **         gives them: memory does not grow with the table.
-** Never:  puts a value into SQL (the run id is bound; the table and its clauses are
-**         picked from the fixed table below, never copied from the command line).
+** Never:  puts a value into SQL: the store binds the run id and picks the table and its
+**         clauses from its own list (gcw_store_tables[]), never from the command line.
 **
 ** CSV (RFC 4180): a header row of column names, CRLF line ends, a field quoted when it
 ** holds a comma, quote, CR or LF (inner quotes doubled); NULL is an empty field and an
@@ -16,37 +16,16 @@
 #include "cmd.h"
 
 #include "err.h"
+#include "store_read.h"
 
 #include <errno.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Bytes gathered before one fwrite() to stdout (belongs in limits.h as a ceiling). */
 enum { OUT_BUF = 256 * 1024 };
-
-/* What --table may name: its filter by run (?1 = runs.id) and its natural order. */
-typedef struct table_def {
-  const char *name;
-  const char *by_run;
-  const char *order;
-} table_def;
-
-static const table_def tables[] = {
-    {"gc_cycles", "run_id = ?1", "run_id, line, rowid"},
-    {"scavenger", "run_id = ?1", "run_id, line, rowid"},
-    {"pacer", "run_id = ?1", "run_id, line, rowid"},
-    {"forced_gc", "run_id = ?1", "run_id, line, rowid"},
-    {"runs", "id = ?1", "id"},
-    {"sources", "id = (SELECT source_id FROM runs WHERE id = ?1)", "id"},
-    {"unparsed", "source_id = (SELECT source_id FROM runs WHERE id = ?1)",
-     "source_id, line, rowid"},
-    {"findings", "run_id = ?1", "id"},
-    {"source_files", "source_id = (SELECT source_id FROM runs WHERE id = ?1)",
-     "source_id, ordinal"},
-};
 
 /* The output buffer. After the first failed write nothing more is written. */
 typedef struct sink {
@@ -79,7 +58,7 @@ static void put(sink *o, const void *p, size_t n) {
 
 static void put_str(sink *o, const char *s) { put(o, s, strlen(s)); }
 
-static void put_int(sink *o, sqlite3_int64 v) {
+static void put_int(sink *o, long long v) {
   char b[24];
   put(o, b, (size_t)snprintf(b, sizeof b, "%lld", (long long)v));
 }
@@ -119,26 +98,26 @@ static void csv_field(sink *o, const char *p, size_t n) {
   put(o, "\"", 1);
 }
 
-static void csv_value(sink *o, sqlite3_stmt *st, int i) {
-  switch (sqlite3_column_type(st, i)) {
-  case SQLITE_NULL: break;
-  case SQLITE_INTEGER: put_int(o, sqlite3_column_int64(st, i)); break;
-  case SQLITE_FLOAT: put_real(o, sqlite3_column_double(st, i)); break;
-  case SQLITE_TEXT: {
-    const char *t = (const char *)sqlite3_column_text(st, i);
-    csv_field(o, t ? t : "", (size_t)sqlite3_column_bytes(st, i));
+static void csv_value(sink *o, const gcw_rows *st, int i) {
+  switch (gcw_rows_type(st, i)) {
+  case GCW_TYPE_NULL: break;
+  case GCW_TYPE_INT: put_int(o, gcw_rows_int(st, i)); break;
+  case GCW_TYPE_REAL: put_real(o, gcw_rows_real(st, i)); break;
+  case GCW_TYPE_TEXT: {
+    const char *t = (const char *)gcw_rows_text(st, i);
+    csv_field(o, t ? t : "", gcw_rows_bytes(st, i));
     break;
   }
-  default: { /* BLOB: the bytes as they are */
-    const char *b = sqlite3_column_blob(st, i);
-    csv_field(o, b ? b : "", (size_t)sqlite3_column_bytes(st, i));
+  case GCW_TYPE_BLOB: { /* the bytes as they are */
+    const char *b = gcw_rows_blob(st, i);
+    csv_field(o, b ? b : "", gcw_rows_bytes(st, i));
   }
   }
 }
 
-static void csv_header(sink *o, sqlite3_stmt *st) {
-  for (int i = 0; i < sqlite3_column_count(st); i++) {
-    const char *name = sqlite3_column_name(st, i);
+static void csv_header(sink *o, const gcw_rows *st) {
+  for (int i = 0; i < gcw_rows_ncols(st); i++) {
+    const char *name = gcw_rows_name(st, i);
     if (i > 0)
       put(o, ",", 1);
     csv_field(o, name ? name : "", name ? strlen(name) : 0);
@@ -146,8 +125,8 @@ static void csv_header(sink *o, sqlite3_stmt *st) {
   put(o, "\r\n", 2);
 }
 
-static void csv_row(sink *o, sqlite3_stmt *st) {
-  for (int i = 0; i < sqlite3_column_count(st); i++) {
+static void csv_row(sink *o, const gcw_rows *st) {
+  for (int i = 0; i < gcw_rows_ncols(st); i++) {
     if (i > 0)
       put(o, ",", 1);
     csv_value(o, st, i);
@@ -220,34 +199,34 @@ static void json_string(sink *o, const void *p, size_t n) {
   put(o, "\"", 1);
 }
 
-static void json_value(sink *o, sqlite3_stmt *st, int i) {
-  switch (sqlite3_column_type(st, i)) {
-  case SQLITE_NULL: put(o, "null", 4); break;
-  case SQLITE_INTEGER: put_int(o, sqlite3_column_int64(st, i)); break;
-  case SQLITE_FLOAT: {
-    double v = sqlite3_column_double(st, i);
+static void json_value(sink *o, const gcw_rows *st, int i) {
+  switch (gcw_rows_type(st, i)) {
+  case GCW_TYPE_NULL: put(o, "null", 4); break;
+  case GCW_TYPE_INT: put_int(o, gcw_rows_int(st, i)); break;
+  case GCW_TYPE_REAL: {
+    double v = gcw_rows_real(st, i);
     if (isfinite(v))
       put_real(o, v);
     else
       put(o, "null", 4);
     break;
   }
-  case SQLITE_TEXT: {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    json_string(o, t ? t : (const unsigned char *)"", (size_t)sqlite3_column_bytes(st, i));
+  case GCW_TYPE_TEXT: {
+    const unsigned char *t = gcw_rows_text(st, i);
+    json_string(o, t ? t : (const unsigned char *)"", gcw_rows_bytes(st, i));
     break;
   }
-  default: { /* BLOB */
-    const void *b = sqlite3_column_blob(st, i);
-    json_string(o, b ? b : "", (size_t)sqlite3_column_bytes(st, i));
+  case GCW_TYPE_BLOB: {
+    const void *b = gcw_rows_blob(st, i);
+    json_string(o, b ? b : "", gcw_rows_bytes(st, i));
   }
   }
 }
 
-static void json_row(sink *o, sqlite3_stmt *st) {
+static void json_row(sink *o, const gcw_rows *st) {
   put(o, "{", 1);
-  for (int i = 0; i < sqlite3_column_count(st); i++) {
-    const char *name = sqlite3_column_name(st, i);
+  for (int i = 0; i < gcw_rows_ncols(st); i++) {
+    const char *name = gcw_rows_name(st, i);
     if (i > 0)
       put(o, ",", 1);
     json_string(o, name ? name : "", name ? strlen(name) : 0);
@@ -259,54 +238,30 @@ static void json_row(sink *o, sqlite3_stmt *st) {
 
 /* ---- the command ---- */
 
-static const table_def *find_table(const char *name) {
-  for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
-    if (strcmp(tables[i].name, name) == 0)
-      return &tables[i];
-  return NULL;
-}
-
-
-static int db_error(sqlite3 *db, const char *path) {
-  fprintf(stderr, "gctrace-watch: %s: cannot read database: %s\n", path, sqlite3_errmsg(db));
+static int db_error(gcw_db *db, const char *path) {
+  fprintf(stderr, "gctrace-watch: %s: cannot read database: %s\n", path, gcw_db_errmsg(db));
   return GCW_EXIT_IO;
 }
 
 /* --run N must name a run of the database. */
-static int check_run(sqlite3 *db, const gcw_config *cfg) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db, "SELECT 1 FROM runs WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
-    return db_error(db, cfg->db);
-  sqlite3_bind_int64(st, 1, cfg->run);
-  int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
-  if (rc == SQLITE_ROW)
+static int check_run(gcw_db *db, const gcw_config *cfg) {
+  int found = gcw_db_run_exists(db, cfg->run);
+  if (found > 0)
     return GCW_EXIT_OK;
-  if (rc != SQLITE_DONE)
+  if (found < 0)
     return db_error(db, cfg->db);
   fprintf(stderr, "gctrace-watch: %s: no run %ld (see 'gctrace-watch runs')\n", cfg->db,
           cfg->run);
   return GCW_EXIT_IO;
 }
 
-static sqlite3_stmt *prepare_export(sqlite3 *db, const table_def *t, long run) {
-  char sql[256];
-  sqlite3_stmt *st = NULL;
-  snprintf(sql, sizeof sql, "SELECT * FROM %s%s%s ORDER BY %s", t->name, run ? " WHERE " : "",
-           run ? t->by_run : "", t->order);
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-    return NULL;
-  if (run)
-    sqlite3_bind_int64(st, 1, run);
-  return st;
-}
-
-/* Rows until the table ends or stdout fails. Returns the last step's result. */
-static int write_rows(sink *o, sqlite3_stmt *st, int ndjson) {
-  int rc = SQLITE_DONE;
+/* Rows until the table ends or stdout fails. Returns the last step's result: 0 the end
+** (or a failed write), -1 a database error. */
+static int write_rows(sink *o, gcw_rows *st, int ndjson) {
+  int rc = 0;
   if (!ndjson)
     csv_header(o, st);
-  while (!o->err_no && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while (!o->err_no && (rc = gcw_rows_next(st)) == 1) {
     if (ndjson)
       json_row(o, st);
     else
@@ -316,7 +271,7 @@ static int write_rows(sink *o, sqlite3_stmt *st, int ndjson) {
   errno = 0;
   if (!o->err_no && fflush(o->f) != 0)
     o->err_no = errno ? errno : EIO;
-  return o->err_no ? SQLITE_DONE : rc;
+  return o->err_no ? 0 : rc;
 }
 
 /* A closed stdout (EPIPE) ends quietly: the reader has all it wanted. The error flag is
@@ -332,40 +287,38 @@ static int write_status(sink *o) {
   return GCW_EXIT_IO;
 }
 
-static int export_table(sqlite3 *db, const gcw_config *cfg, const table_def *t) {
+static int export_table(gcw_db *db, const gcw_config *cfg) {
   sink o = {stdout, malloc(OUT_BUF), 0, 0};
-  sqlite3_stmt *st = NULL;
+  gcw_rows *st = NULL;
   int status;
   if (!o.buf) {
     fprintf(stderr, "gctrace-watch: out of memory\n");
     status = GCW_EXIT_INTERNAL;
     goto out;
   }
-  st = prepare_export(db, t, cfg->run);
-  if (!st) {
+  if (gcw_rows_open_table(db, &st, cfg->table, cfg->run) != GCW_OK) {
     status = db_error(db, cfg->db);
     goto out;
   }
   int rc = write_rows(&o, st, strcmp(cfg->format, "ndjson") == 0);
-  status = rc == SQLITE_DONE ? write_status(&o) : db_error(db, cfg->db);
+  status = rc == 0 ? write_status(&o) : db_error(db, cfg->db);
 out:
-  sqlite3_finalize(st);
+  gcw_rows_close(&st);
   free(o.buf);
   return status;
 }
 
 int gcw_cmd_export(const gcw_config *cfg) {
-  const table_def *t = find_table(cfg->table);
-  if (!t) { /* cli.c accepts only the names above */
+  if (!gcw_store_table_known(cfg->table)) { /* cli.c accepts only the store's tables */
     fprintf(stderr, "gctrace-watch: internal error: no table '%s'\n", cfg->table);
     return GCW_EXIT_INTERNAL;
   }
-  sqlite3 *db = gcw_cmd_open_db(cfg->db, 0);
+  gcw_db *db = gcw_cmd_open_db(cfg->db);
   if (!db)
     return GCW_EXIT_IO;
   int status = cfg->run ? check_run(db, cfg) : GCW_EXIT_OK;
   if (status == GCW_EXIT_OK)
-    status = export_table(db, cfg, t);
-  sqlite3_close(db);
+    status = export_table(db, cfg);
+  gcw_db_close(&db);
   return status;
 }

@@ -12,20 +12,20 @@
 
 #include "err.h"
 #include "plot.h"
+#include "store_read.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
 
 /* --run N, or the latest run with cycles; 0 after reporting why there is none. */
-static long long which_run(sqlite3 *db, const gcw_config *cfg) {
+static long long which_run(gcw_db *db, const gcw_config *cfg) {
   if (cfg->run)
     return cfg->run;
-  long long run = gcw_plot_latest_run(db);
+  long long run = gcw_db_latest_run_with_cycles(db);
   if (run < 0)
     fprintf(stderr, "gctrace-watch: %s: cannot read database: %s\n", cfg->db,
-            sqlite3_errmsg(db));
+            gcw_db_errmsg(db));
   else if (run == 0)
     fprintf(stderr, "gctrace-watch: %s: no run with GC cycles to plot\n", cfg->db);
   return run > 0 ? run : 0;
@@ -38,7 +38,7 @@ int gcw_cmd_plot(const gcw_config *cfg) {
                     "--term dumb to draw in the terminal; try 'gctrace-watch --help'\n");
     return GCW_EXIT_USAGE;
   }
-  sqlite3 *db = gcw_cmd_open_db(cfg->db, 0);
+  gcw_db *db = gcw_cmd_open_db(cfg->db);
   if (!db)
     return GCW_EXIT_IO;
   char err[GCW_PLOT_STDERR_MAX + 256];
@@ -50,6 +50,6 @@ int gcw_cmd_plot(const gcw_config *cfg) {
     if (err[0]) /* the error, or gnuplot's warnings after a success */
       fprintf(stderr, "gctrace-watch: %s\n", err);
   }
-  sqlite3_close(db);
+  gcw_db_close(&db);
   return status;
 }

@@ -29,6 +29,7 @@
 #include "plot.h"
 
 #include "err.h"
+#include "store_read.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -162,7 +163,7 @@ typedef struct shape {
 
 typedef struct plot {
   /* configuration */
-  sqlite3 *db;
+  gcw_db *db;
   long long run;
   unsigned panels;       /* 1 << P_* */
   enum term term;
@@ -202,7 +203,7 @@ static int fail(plot *p, int status, const char *fmt, ...) {
 }
 
 static int db_fail(plot *p) {
-  return fail(p, GCW_EXIT_IO, "cannot read database: %s", sqlite3_errmsg(p->db));
+  return fail(p, GCW_EXIT_IO, "cannot read database: %s", gcw_db_errmsg(p->db));
 }
 
 /* ---------------------------------------------------------------- gnuplot, the child */
@@ -548,19 +549,13 @@ static int col(const plot *p, enum gcw_plot_block id, int c, int hi) {
 
 /* ---------------------------------------------------------------- reading the store */
 
-static sqlite3_stmt *prepare(plot *p, const char *sql) {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(p->db, sql, -1, &st, NULL) != SQLITE_OK) {
-    sqlite3_finalize(st);
-    return NULL;
-  }
-  sqlite3_bind_int64(st, 1, p->run);
-  return st;
+/* Open query q of the run (?2 = b); NULL on a database error. */
+static gcw_rows *query(plot *p, enum gcw_query q, long long b) {
+  gcw_rows *r = NULL;
+  return gcw_rows_open(p->db, &r, q, p->run, b) == GCW_OK ? r : NULL;
 }
 
-static double real_or_nan(sqlite3_stmt *st, int i) {
-  return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
-}
+static double real_or_nan(const gcw_rows *r, int c) { return gcw_rows_real_or_nan(r, c); }
 
 /* "2026-11-23T19:17:03.282Z" as seconds since the epoch; NAN when it is not one. */
 static double wall_seconds(const unsigned char *w) {
@@ -586,66 +581,64 @@ static double x_of(const plot *p, const unsigned char *wall, double t_s, double 
   return NAN;
 }
 
-/* One query whose single row fills some numbers. */
-static int one_row(plot *p, const char *sql, sqlite3_stmt **out) {
-  *out = prepare(p, sql);
+/* One query whose single row fills some numbers: 0, -1 when there is no row, or the
+** status of a database error. */
+static int one_row(plot *p, enum gcw_query q, gcw_rows **out) {
+  *out = query(p, q, 0);
   if (!*out)
     return db_fail(p);
-  int rc = sqlite3_step(*out);
-  if (rc == SQLITE_ROW)
+  int rc = gcw_rows_next(*out);
+  if (rc == 1)
     return 0;
-  sqlite3_finalize(*out);
-  *out = NULL;
-  return rc == SQLITE_DONE ? -1 : db_fail(p);
+  gcw_rows_close(out);
+  return rc == 0 ? -1 : db_fail(p);
 }
 
 /* The runs row: format, procs, source; a run that is not there is an error. */
 static int read_run(plot *p) {
-  sqlite3_stmt *st;
-  int rc = one_row(p, "SELECT r.format, r.procs, s.path FROM runs AS r "
-                      "LEFT JOIN sources AS s ON s.id = r.source_id WHERE r.id = ?1", &st);
+  gcw_rows *st;
+  int rc = one_row(p, GCW_Q_PLOT_RUN, &st);
   if (rc < 0)
     return fail(p, GCW_EXIT_IO, "no run %lld (see 'gctrace-watch runs')", p->run);
   if (rc)
     return rc;
-  const unsigned char *f = sqlite3_column_text(st, 0), *path = sqlite3_column_text(st, 2);
+  const unsigned char *f = gcw_rows_text(st, 0), *path = gcw_rows_text(st, 2);
   snprintf(p->s.format, sizeof p->s.format, "%s", f ? (const char *)f : "unknown");
-  p->s.procs = sqlite3_column_int64(st, 1);
+  p->s.procs = gcw_rows_int(st, 1);
   const char *src = path ? (const char *)path : "?";
   size_t n = strlen(src), room = sizeof p->s.source - 1;
   snprintf(p->s.source, sizeof p->s.source, "%s%s", n > room ? "..." : "",
            n > room ? src + n - (room - 3) : src);
-  sqlite3_finalize(st);
+  gcw_rows_close(&st);
   return 0;
 }
 
 /* Counts and x range of the cycles; the x mode follows from them. */
 static int read_cycles(plot *p) {
-  sqlite3_stmt *st;
-  int rc = one_row(p, "SELECT count(*), count(wall), count(t_s), count(heap_live_mb), "
-                      "count(pause_ms), coalesce(sum(forced), 0), count(cpu_assist_ms), "
-                      "min(t_s), max(t_s), min(wall), max(wall), min(gc), max(gc) "
-                      "FROM gc_cycles WHERE run_id = ?1", &st);
+  gcw_rows *st;
+  int rc = one_row(p, GCW_Q_PLOT_SHAPE, &st);
   if (rc)
     return rc < 0 ? db_fail(p) : rc;
   shape *s = &p->s;
-  s->cycles = sqlite3_column_int64(st, 0);
-  s->walls = sqlite3_column_int64(st, 1);
-  s->ts = sqlite3_column_int64(st, 2);
-  s->live = sqlite3_column_int64(st, 3);
-  s->pauses = sqlite3_column_int64(st, 4);
-  s->forced = sqlite3_column_int64(st, 5);
-  s->cpu = sqlite3_column_int64(st, 6);
+  s->cycles = gcw_rows_int(st, GCW_PS_CYCLES);
+  s->walls = gcw_rows_int(st, GCW_PS_WALLS);
+  s->ts = gcw_rows_int(st, GCW_PS_TS);
+  s->live = gcw_rows_int(st, GCW_PS_LIVE);
+  s->pauses = gcw_rows_int(st, GCW_PS_PAUSES);
+  s->forced = gcw_rows_int(st, GCW_PS_FORCED);
+  s->cpu = gcw_rows_int(st, GCW_PS_CPU);
   p->xmode = s->cycles && s->walls == s->cycles ? GCW_PLOT_X_WALL
              : s->ts                            ? GCW_PLOT_X_T
                                                 : GCW_PLOT_X_GC;
-  s->t0 = real_or_nan(st, 7);
-  int lo = p->xmode == GCW_PLOT_X_WALL ? 9 : p->xmode == GCW_PLOT_X_T ? 7 : 11;
-  s->xmin = p->xmode == GCW_PLOT_X_WALL ? wall_seconds(sqlite3_column_text(st, lo))
+  s->t0 = real_or_nan(st, GCW_PS_MIN_T);
+  int lo = p->xmode == GCW_PLOT_X_WALL ? GCW_PS_MIN_WALL
+           : p->xmode == GCW_PLOT_X_T  ? GCW_PS_MIN_T
+                                       : GCW_PS_MIN_GC; /* each max is the column after */
+  s->xmin = p->xmode == GCW_PLOT_X_WALL ? wall_seconds(gcw_rows_text(st, lo))
                                         : real_or_nan(st, lo);
-  s->xmax = p->xmode == GCW_PLOT_X_WALL ? wall_seconds(sqlite3_column_text(st, lo + 1))
+  s->xmax = p->xmode == GCW_PLOT_X_WALL ? wall_seconds(gcw_rows_text(st, lo + 1))
                                         : real_or_nan(st, lo + 1);
-  sqlite3_finalize(st);
+  gcw_rows_close(&st);
   if (!s->cycles)
     return fail(p, GCW_EXIT_IO, "run %lld has no GC cycles to plot", p->run);
   if (isnan(s->xmin) || isnan(s->xmax))
@@ -656,42 +649,36 @@ static int read_cycles(plot *p) {
 /* Largest pause and the nearest-rank p99 (the value at rank ceil(0.99 n)), over every
 ** cycle: sorted from the top, so SQLite keeps only the top 1% while sorting. */
 static int read_pauses(plot *p) {
-  sqlite3_stmt *st;
+  gcw_rows *st;
   p->s.max_pause_ms = p->s.p99_ms = -1;
   if (!p->s.pauses)
     return 0;
-  int rc = one_row(p, "SELECT pause_ms, gc FROM gc_cycles WHERE run_id = ?1 AND "
-                      "pause_ms IS NOT NULL ORDER BY pause_ms DESC, gc LIMIT 1", &st);
+  int rc = one_row(p, GCW_Q_PLOT_MAX_PAUSE, &st);
   if (rc)
     return rc < 0 ? db_fail(p) : rc;
-  p->s.max_pause_ms = sqlite3_column_double(st, 0);
-  p->s.max_pause_gc = sqlite3_column_int64(st, 1);
-  sqlite3_finalize(st);
+  p->s.max_pause_ms = gcw_rows_real(st, 0);
+  p->s.max_pause_gc = gcw_rows_int(st, 1);
+  gcw_rows_close(&st);
   long long n = p->s.pauses, rank = (long long)ceil(0.99 * (double)n);
-  st = prepare(p, "SELECT pause_ms FROM gc_cycles WHERE run_id = ?1 AND pause_ms IS NOT NULL "
-                  "ORDER BY pause_ms DESC LIMIT 1 OFFSET ?2");
+  st = query(p, GCW_Q_PLOT_PAUSE_AT, n - rank);
   if (!st)
     return db_fail(p);
-  sqlite3_bind_int64(st, 2, n - rank);
-  rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW)
-    p->s.p99_ms = sqlite3_column_double(st, 0);
-  sqlite3_finalize(st);
-  return rc == SQLITE_ROW ? 0 : db_fail(p);
+  rc = gcw_rows_next(st);
+  if (rc == 1)
+    p->s.p99_ms = gcw_rows_real(st, 0);
+  gcw_rows_close(&st);
+  return rc == 1 ? 0 : db_fail(p);
 }
 
 static int read_others(plot *p) {
-  sqlite3_stmt *st;
-  int rc = one_row(p, "SELECT coalesce(sum(family = 'scav'), 0), "
-                      "coalesce(sum(family = 'scvg'), 0), "
-                      "(SELECT count(*) FROM findings WHERE run_id = ?1 AND severity <> 'info') "
-                      "FROM scavenger WHERE run_id = ?1", &st);
+  gcw_rows *st;
+  int rc = one_row(p, GCW_Q_PLOT_OTHERS, &st);
   if (rc)
     return rc < 0 ? db_fail(p) : rc;
-  p->s.scav = sqlite3_column_int64(st, 0);
-  p->s.scvg = sqlite3_column_int64(st, 1);
-  p->s.findings = sqlite3_column_int64(st, 2);
-  sqlite3_finalize(st);
+  p->s.scav = gcw_rows_int(st, 0);
+  p->s.scvg = gcw_rows_int(st, 1);
+  p->s.findings = gcw_rows_int(st, 2);
+  gcw_rows_close(&st);
   return 0;
 }
 
@@ -733,16 +720,6 @@ static int measure(plot *p) {
 
 /* ---------------------------------------------------------------- $gc and $win */
 
-/* Result columns of cycles_sql. */
-enum { Q_WALL, Q_T, Q_GC, Q_LIVE, Q_START, Q_GOAL, Q_END, Q_PAUSE, Q_FORCED, Q_CPU, Q_STW1,
-       Q_ASSIST, Q_BG, Q_IDLE, Q_STW2, Q_PROCS };
-
-/* In cycle-number order, which is time order (the (run_id, gc) index serves it). */
-static const char cycles_sql[] =
-    "SELECT wall, t_s, gc, heap_live_mb, heap_start_mb, goal_mb, heap_end_mb, pause_ms, forced, "
-    "cpu_pct, cpu_sweep_term_ms, cpu_assist_ms, cpu_bg_ms, cpu_idle_ms, cpu_mark_term_ms, procs "
-    "FROM gc_cycles WHERE run_id = ?1 ORDER BY gc, line";
-
 static void grow(double *max, double v) {
   if (!isnan(v) && v > *max)
     *max = v;
@@ -753,16 +730,16 @@ typedef struct windows {
   double (*sum)[W_N];
 } windows;
 
-static void window_add(plot *p, windows *w, double x, sqlite3_stmt *st) {
+static void window_add(plot *p, windows *w, double x, gcw_rows *st) {
   if (!w->sum || isnan(x))
     return;
   long long i = (long long)floor((x - p->s.xmin) / p->window_s);
   i = i < 0 ? 0 : i >= p->nwin ? p->nwin - 1 : i;
-  double procs = sqlite3_column_double(st, Q_PROCS);
+  double procs = gcw_rows_real(st, GCW_PC_PROCS);
   procs = procs >= 1 ? procs : 1;
-  double stw = real_or_nan(st, Q_STW1) + real_or_nan(st, Q_STW2);
-  double part[W_N] = {[W_STW] = stw, [W_ASSIST] = real_or_nan(st, Q_ASSIST),
-                      [W_BG] = real_or_nan(st, Q_BG), [W_IDLE] = real_or_nan(st, Q_IDLE)};
+  double stw = real_or_nan(st, GCW_PC_STW1) + real_or_nan(st, GCW_PC_STW2);
+  double part[W_N] = {[W_STW] = stw, [W_ASSIST] = real_or_nan(st, GCW_PC_ASSIST),
+                      [W_BG] = real_or_nan(st, GCW_PC_BG), [W_IDLE] = real_or_nan(st, GCW_PC_IDLE)};
   for (int c = W_STW; c <= W_IDLE; c++)
     if (!isnan(part[c]))
       w->sum[i][c] += part[c] / procs;
@@ -786,20 +763,20 @@ static void write_windows(plot *p, windows *w) {
 }
 
 /* The time of a cycle for intervals: @t when it has one, else its x (wall). */
-static double cycle_time(const plot *p, sqlite3_stmt *st, double x) {
-  double t = real_or_nan(st, Q_T);
+static double cycle_time(const plot *p, gcw_rows *st, double x) {
+  double t = real_or_nan(st, GCW_PC_T);
   return isnan(t) && p->xmode == GCW_PLOT_X_WALL ? x : t;
 }
 
-static void cycle_row(plot *p, block *b, windows *w, sqlite3_stmt *st, double *prev_t) {
-  double x = x_of(p, sqlite3_column_text(st, Q_WALL), real_or_nan(st, Q_T),
-                  real_or_nan(st, Q_GC));
+static void cycle_row(plot *p, block *b, windows *w, gcw_rows *st, double *prev_t) {
+  double x = x_of(p, gcw_rows_text(st, GCW_PC_WALL), real_or_nan(st, GCW_PC_T),
+                  real_or_nan(st, GCW_PC_GC));
   double t = cycle_time(p, st, x);
   double v[G_N] = {
-      [G_LIVE] = real_or_nan(st, Q_LIVE),     [G_START] = real_or_nan(st, Q_START),
-      [G_GOAL] = real_or_nan(st, Q_GOAL),     [G_END] = real_or_nan(st, Q_END),
-      [G_PAUSE] = real_or_nan(st, Q_PAUSE),   [G_FORCED] = real_or_nan(st, Q_FORCED),
-      [G_CPU] = real_or_nan(st, Q_CPU),       [G_INTERVAL] = (t - *prev_t) * 1000};
+      [G_LIVE] = real_or_nan(st, GCW_PC_LIVE),     [G_START] = real_or_nan(st, GCW_PC_START),
+      [G_GOAL] = real_or_nan(st, GCW_PC_GOAL),     [G_END] = real_or_nan(st, GCW_PC_END),
+      [G_PAUSE] = real_or_nan(st, GCW_PC_PAUSE),   [G_FORCED] = real_or_nan(st, GCW_PC_FORCED),
+      [G_CPU] = real_or_nan(st, GCW_PC_CPU),       [G_INTERVAL] = (t - *prev_t) * 1000};
   if (v[G_INTERVAL] == 0)
     p->zero_intervals++;
   *prev_t = t;
@@ -815,22 +792,22 @@ static int write_cycles(plot *p) {
   block b = {.id = GCW_PLOT_GC};
   windows w = {NULL};
   double prev_t = NAN;
-  sqlite3_stmt *st = prepare(p, cycles_sql);
+  gcw_rows *st = query(p, GCW_Q_PLOT_CYCLES, 0);
   int rc = st ? block_begin(p, &b, GCW_PLOT_GC, G_N, p->s.cycles) : db_fail(p);
   if (!rc && p->nwin && (p->panels & (1u << P_INTERVAL | 1u << P_CPU))) {
     w.sum = calloc((size_t)p->nwin, sizeof *w.sum);
     rc = w.sum ? 0 : fail(p, GCW_EXIT_INTERNAL, "out of memory");
   }
-  int step = SQLITE_DONE;
-  while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+  int step = 0;
+  while (!rc && (step = gcw_rows_next(st)) == 1)
     cycle_row(p, &b, &w, st, &prev_t);
-  if (!rc && step != SQLITE_DONE)
+  if (!rc && step != 0)
     rc = db_fail(p);
   if (!rc)
     block_end(p, &b);
   if (!rc && w.sum)
     write_windows(p, &w);
-  sqlite3_finalize(st);
+  gcw_rows_close(&st);
   block_free(&b);
   free(w.sum);
   return rc;
@@ -841,7 +818,7 @@ static int write_cycles(plot *p) {
 /* A cursor over the cycles in number order, to find the x of cycle `gc` while the lines
 ** that name cycles are read in the same order: memory stays flat for any run. */
 typedef struct cursor {
-  sqlite3_stmt *st;
+  gcw_rows *st;
   int done;
   long long gc; /* the cycle under the cursor */
   double x;
@@ -850,7 +827,7 @@ typedef struct cursor {
 static int cursor_open(plot *p, cursor *c) {
   memset(c, 0, sizeof *c);
   c->gc = -1;
-  c->st = prepare(p, "SELECT gc, wall, t_s FROM gc_cycles WHERE run_id = ?1 ORDER BY gc, line");
+  c->st = query(p, GCW_Q_PLOT_CYCLE_X, 0);
   return c->st ? 0 : db_fail(p);
 }
 
@@ -858,71 +835,58 @@ static int cursor_open(plot *p, cursor *c) {
 ** (a lower one gives NAN). */
 static double cursor_x(const plot *p, cursor *c, long long gc) {
   while (!c->done && c->gc < gc) {
-    if (sqlite3_step(c->st) != SQLITE_ROW) {
+    if (gcw_rows_next(c->st) != 1) {
       c->done = 1;
       break;
     }
-    c->gc = sqlite3_column_int64(c->st, 0);
-    c->x = x_of(p, sqlite3_column_text(c->st, 1), real_or_nan(c->st, 2), (double)c->gc);
+    c->gc = gcw_rows_int(c->st, 0);
+    c->x = x_of(p, gcw_rows_text(c->st, 1), real_or_nan(c->st, 2), (double)c->gc);
   }
   return c->gc == gc ? c->x : NAN;
 }
 
 /* x of a line that names cycle `gc` (NULL: before the first cycle) and may carry its own
 ** wall: its own wall in wall mode, else its cycle's x; before any cycle: the first x. */
-static double line_x(const plot *p, cursor *c, sqlite3_stmt *st, int q_gc, int q_wall) {
-  if (p->xmode == GCW_PLOT_X_WALL && q_wall >= 0 && sqlite3_column_type(st, q_wall) != SQLITE_NULL)
-    return wall_seconds(sqlite3_column_text(st, q_wall));
-  if (sqlite3_column_type(st, q_gc) == SQLITE_NULL)
+static double line_x(const plot *p, cursor *c, gcw_rows *st, int q_gc, int q_wall) {
+  if (p->xmode == GCW_PLOT_X_WALL && q_wall >= 0 && !gcw_rows_null(st, q_wall))
+    return wall_seconds(gcw_rows_text(st, q_wall));
+  if (gcw_rows_null(st, q_gc))
     return p->s.xmin;
-  return cursor_x(p, c, sqlite3_column_int64(st, q_gc));
+  return cursor_x(p, c, gcw_rows_int(st, q_gc));
 }
 
 /* ---------------------------------------------------------------- $scav and $scvg */
 
-enum { SQ_GC, SQ_WALL, SQ_A, SQ_B, SQ_C, SQ_D, SQ_E };
-
-static const char scav_sql[] =
-    "SELECT gc, wall, released_kib / 1024.0, "
-    "(coalesce(work_kib, 0) + coalesce(work_bg_kib, 0) + coalesce(work_eager_kib, 0) "
-    "+ coalesce(released_kb, 0)) / 1024.0, util_pct, NULL, NULL "
-    "FROM scavenger WHERE run_id = ?1 AND family = 'scav' ORDER BY gc, line";
-static const char scvg_sql[] =
-    "SELECT gc, wall, sys_mb, consumed_mb, heap_released_mb, inuse_mb, released_mb "
-    "FROM scavenger WHERE run_id = ?1 AND family = 'scvg' ORDER BY gc, line";
-
-static int write_scavenger(plot *p, enum gcw_plot_block id, const char *sql, int ncols,
+static int write_scavenger(plot *p, enum gcw_plot_block id, enum gcw_query q, int ncols,
                            long long rows) {
   block b = {.id = id};
   cursor c;
-  sqlite3_stmt *st = prepare(p, sql);
-  int rc = st ? cursor_open(p, &c) : db_fail(p), step = SQLITE_DONE;
+  gcw_rows *st = query(p, q, 0);
+  int rc = st ? cursor_open(p, &c) : db_fail(p), step = 0;
   if (!st)
     return rc;
   if (!rc)
     rc = block_begin(p, &b, id, ncols, rows);
-  while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+  while (!rc && (step = gcw_rows_next(st)) == 1) {
     double v[V_N];
     for (int i = 0; i < ncols; i++) {
-      v[i] = real_or_nan(st, SQ_A + i);
+      v[i] = real_or_nan(st, GCW_PV_FIRST + i);
       if (id == GCW_PLOT_SCVG || i != S_UTIL) /* util % is on y2 */
         grow(&p->ymax[P_SCAV], v[i]);
     }
-    block_row(p, &b, line_x(p, &c, st, SQ_GC, SQ_WALL), v);
+    block_row(p, &b, line_x(p, &c, st, GCW_PV_GC, GCW_PV_WALL), v);
   }
-  if (!rc && step != SQLITE_DONE)
+  if (!rc && step != 0)
     rc = db_fail(p);
   if (!rc)
     block_end(p, &b);
   block_free(&b);
-  sqlite3_finalize(c.st);
-  sqlite3_finalize(st);
+  gcw_rows_close(&c.st);
+  gcw_rows_close(&st);
   return rc;
 }
 
 /* ---------------------------------------------------------------- $find */
-
-enum { FQ_GC, FQ_KIND, FQ_SEV, FQ_T };
 
 static int severity(const unsigned char *s) {
   if (!s)
@@ -934,10 +898,10 @@ static int severity(const unsigned char *s) {
 
 /* Where a finding goes: its cycle's x; else its t_s (in wall mode placed relative to the
 ** first cycle, both being seconds). */
-static double finding_x(const plot *p, cursor *c, sqlite3_stmt *st) {
-  double x = NAN, t = real_or_nan(st, FQ_T);
-  if (sqlite3_column_type(st, FQ_GC) != SQLITE_NULL)
-    x = cursor_x(p, c, sqlite3_column_int64(st, FQ_GC));
+static double finding_x(const plot *p, cursor *c, gcw_rows *st) {
+  double x = NAN, t = real_or_nan(st, GCW_PF_T);
+  if (!gcw_rows_null(st, GCW_PF_GC))
+    x = cursor_x(p, c, gcw_rows_int(st, GCW_PF_GC));
   if (!isnan(x) || isnan(t))
     return x;
   if (p->xmode == GCW_PLOT_X_T)
@@ -967,35 +931,34 @@ static void note_mark(plot *p, const unsigned char *kind, double x, int sev) {
 static int write_findings(plot *p) {
   block b = {.id = GCW_PLOT_FIND};
   cursor c;
-  sqlite3_stmt *st = prepare(p, "SELECT gc, kind, severity, t_s FROM findings WHERE run_id = ?1 "
-                                "AND severity <> 'info' ORDER BY gc IS NULL, gc, t_s, id");
-  int rc = st ? cursor_open(p, &c) : db_fail(p), step = SQLITE_DONE;
+  gcw_rows *st = query(p, GCW_Q_PLOT_FINDINGS, 0);
+  int rc = st ? cursor_open(p, &c) : db_fail(p), step = 0;
   if (!st)
     return rc;
   if (!rc)
     rc = block_begin(p, &b, GCW_PLOT_FIND, F_N, 0);
-  while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+  while (!rc && (step = gcw_rows_next(st)) == 1) {
     double x = finding_x(p, &c, st), v[F_N];
-    v[F_SEV] = severity(sqlite3_column_text(st, FQ_SEV));
+    v[F_SEV] = severity(gcw_rows_text(st, GCW_PF_SEVERITY));
     block_row(p, &b, x, v);
     if (!isnan(x))
-      note_mark(p, sqlite3_column_text(st, FQ_KIND), x, (int)v[F_SEV]);
+      note_mark(p, gcw_rows_text(st, GCW_PF_KIND), x, (int)v[F_SEV]);
   }
-  if (!rc && step != SQLITE_DONE)
+  if (!rc && step != 0)
     rc = db_fail(p);
   if (!rc)
     block_end(p, &b);
-  sqlite3_finalize(c.st);
-  sqlite3_finalize(st);
+  gcw_rows_close(&c.st);
+  gcw_rows_close(&st);
   return rc;
 }
 
 static int write_data(plot *p) {
   int rc = write_cycles(p);
   if (!rc && (p->panels & 1u << P_SCAV) && p->s.scav)
-    rc = write_scavenger(p, GCW_PLOT_SCAV, scav_sql, S_N, p->s.scav);
+    rc = write_scavenger(p, GCW_PLOT_SCAV, GCW_Q_PLOT_SCAV, S_N, p->s.scav);
   if (!rc && (p->panels & 1u << P_SCAV) && p->s.scvg)
-    rc = write_scavenger(p, GCW_PLOT_SCVG, scvg_sql, V_N, p->s.scvg);
+    rc = write_scavenger(p, GCW_PLOT_SCVG, GCW_Q_PLOT_SCVG, V_N, p->s.scvg);
   if (!rc && p->s.findings)
     rc = write_findings(p);
   return rc;
@@ -1474,7 +1437,7 @@ static int parse_size(plot *p, const char *size) {
   return 0;
 }
 
-static int plot_init(plot *p, sqlite3 *db, const gcw_plot_req *rq, gcw_plot_stats *st,
+static int plot_init(plot *p, gcw_db *db, const gcw_plot_req *rq, gcw_plot_stats *st,
                      char *err, size_t errlen) {
   memset(p, 0, sizeof *p);
   memset(st, 0, sizeof *st);
@@ -1583,7 +1546,7 @@ static int feed(plot *p, child *c) {
   return close_target(p, judge(p, c, status, o.err_no));
 }
 
-int gcw_plot_exec(sqlite3 *db, const gcw_plot_req *rq, gcw_plot_stats *st, char *err,
+int gcw_plot_exec(gcw_db *db, const gcw_plot_req *rq, gcw_plot_stats *st, char *err,
                   size_t errlen) {
   plot p;
   gcw_plot_stats local;
@@ -1614,13 +1577,13 @@ int gcw_plot_exec(sqlite3 *db, const gcw_plot_req *rq, gcw_plot_stats *st, char 
   return rc;
 }
 
-int gcw_plot_run(sqlite3 *db, long long run_id, const char *kind, const char *output,
+int gcw_plot_run(gcw_db *db, long long run_id, const char *kind, const char *output,
                  const char *size, int dumb, char *err, size_t errlen) {
   gcw_plot_req rq = {run_id, kind, output, size, dumb};
   return gcw_plot_exec(db, &rq, NULL, err, errlen);
 }
 
-int gcw_plot_script(sqlite3 *db, const gcw_plot_req *rq, FILE *out, gcw_plot_stats *st,
+int gcw_plot_script(gcw_db *db, const gcw_plot_req *rq, FILE *out, gcw_plot_stats *st,
                     char *err, size_t errlen) {
   plot p;
   gcw_plot_stats local;
@@ -1639,14 +1602,4 @@ int gcw_plot_script(sqlite3 *db, const gcw_plot_req *rq, FILE *out, gcw_plot_sta
   if (!rc && o.err_no)
     rc = fail(&p, GCW_EXIT_IO, "writing the script: %s", strerror(o.err_no));
   return rc;
-}
-
-long long gcw_plot_latest_run(sqlite3 *db) {
-  sqlite3_stmt *st = NULL;
-  long long id = -1;
-  if (sqlite3_prepare_v2(db, "SELECT max(run_id) FROM gc_cycles", -1, &st, NULL) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
-    id = sqlite3_column_int64(st, 0); /* NULL (no cycles at all) reads as 0 */
-  sqlite3_finalize(st);
-  return id;
 }

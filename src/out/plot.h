@@ -29,8 +29,8 @@
 #define GCW_PLOT_H
 
 #include "limits.h"
+#include "store_read.h"
 
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -72,20 +72,16 @@ typedef struct gcw_plot_stats {
 ** warnings ("gnuplot: ..."), or "" when there were none. kind NULL: all; output NULL or
 ** "-": the terminal; size NULL: 1200x900 for all, 1200x600 for one kind. Ignores SIGPIPE
 ** while it talks to gnuplot (the previous disposition is restored). */
-int gcw_plot_run(sqlite3 *db, long long run_id, const char *kind, const char *output,
+int gcw_plot_run(gcw_db *db, long long run_id, const char *kind, const char *output,
                  const char *size, int dumb, char *err, size_t errlen);
 
 /* The same with the request as a struct; st (optional) receives what was drawn. */
-int gcw_plot_exec(sqlite3 *db, const gcw_plot_req *rq, gcw_plot_stats *st, char *err,
+int gcw_plot_exec(gcw_db *db, const gcw_plot_req *rq, gcw_plot_stats *st, char *err,
                   size_t errlen);
 
 /* Write the script gcw_plot_exec would feed gnuplot to out (for tests and debugging).
 ** Same return values, without the gnuplot ones. */
-int gcw_plot_script(sqlite3 *db, const gcw_plot_req *rq, FILE *out, gcw_plot_stats *st,
+int gcw_plot_script(gcw_db *db, const gcw_plot_req *rq, FILE *out, gcw_plot_stats *st,
                     char *err, size_t errlen);
-
-/* The latest run that has at least one cycle; 0 when there is none, -1 on a database
-** error. */
-long long gcw_plot_latest_run(sqlite3 *db);
 
 #endif

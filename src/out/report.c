@@ -175,21 +175,21 @@ static void json_str(printer *p, const unsigned char *s) {
 }
 
 /* A result column as a JSON value of its own type. */
-static void json_col(printer *p, sqlite3_stmt *st, int c) {
-  switch (sqlite3_column_type(st, c)) {
-  case SQLITE_NULL: emit(p, "null"); break;
-  case SQLITE_INTEGER: emit(p, "%lld", (long long)sqlite3_column_int64(st, c)); break;
-  case SQLITE_FLOAT: json_num(p, sqlite3_column_double(st, c)); break;
-  default: json_str(p, sqlite3_column_text(st, c)); break;
+static void json_col(printer *p, gcw_rows *st, int c) {
+  switch (gcw_rows_type(st, c)) {
+  case GCW_TYPE_NULL: emit(p, "null"); break;
+  case GCW_TYPE_INT: emit(p, "%lld", (long long)gcw_rows_int(st, c)); break;
+  case GCW_TYPE_REAL: json_num(p, gcw_rows_real(st, c)); break;
+  default: json_str(p, gcw_rows_text(st, c)); break;
   }
 }
 
 /* Every column of the current row as "name": value, named by the query's aliases. */
-static void json_row(printer *p, sqlite3_stmt *st, const char *indent) {
-  int n = sqlite3_column_count(st);
+static void json_row(printer *p, gcw_rows *st, const char *indent) {
+  int n = gcw_rows_ncols(st);
   for (int c = 0; c < n; c++) {
     emit(p, "%s%s", c ? ",\n" : "", indent);
-    json_str(p, (const unsigned char *)sqlite3_column_name(st, c));
+    json_str(p, (const unsigned char *)gcw_rows_name(st, c));
     emit(p, ": ");
     json_col(p, st, c);
   }
@@ -197,71 +197,22 @@ static void json_row(printer *p, sqlite3_stmt *st, const char *indent) {
 
 /* ---- what is read ---- */
 
-/* The run and its source; the aliases are the JSON keys (docs/report-json.md). */
-enum { R_ID, R_ORDINAL, R_SOURCE_ID, R_SOURCE, R_FORMAT, R_ERA_MIN, R_ERA_MAX, R_PROCS,
-       R_CYCLES, R_FIRST_GC, R_LAST_GC, R_FIRST_T, R_LAST_T, R_MISSING, R_REPAIRED,
-       R_UNKNOWN, R_SCAV, R_PACER, R_FORCED, R_FIRST_LINE, R_LAST_LINE, R_UNPARSED,
-       R_FIRST_WALL, R_LAST_WALL };
-static const char run_sql[] =
-    "SELECT r.id AS id, r.ordinal AS ordinal, r.source_id AS source_id, s.path AS source, "
-    "r.format AS format, r.era_min AS era_min, r.era_max AS era_max, r.procs AS procs, "
-    "r.cycles AS cycles, r.first_gc AS first_gc, r.last_gc AS last_gc, "
-    "r.first_t_s AS first_t_s, r.last_t_s AS last_t_s, r.missing_cycles AS missing_cycles, "
-    "r.repaired AS repaired, r.unknown_parts AS unknown_parts, r.scav_lines AS scav_lines, "
-    "r.pacer_lines AS pacer_lines, r.forced_lines AS forced_lines, "
-    "r.first_line AS first_line, r.last_line AS last_line, "
-    "(SELECT count(*) FROM unparsed AS u WHERE u.source_id = r.source_id) AS source_unparsed, "
-    "(SELECT g.wall FROM gc_cycles AS g WHERE g.run_id = r.id AND g.gc = r.first_gc) AS first_wall, "
-    "(SELECT g.wall FROM gc_cycles AS g WHERE g.run_id = r.id AND g.gc = r.last_gc) AS last_wall "
-    "FROM runs AS r LEFT JOIN sources AS s ON s.id = r.source_id WHERE r.id = ?1";
-
-/* Findings, worst first; the aliases are the JSON keys. */
-enum { F_ID, F_KIND, F_SEVERITY, F_GC, F_T, F_WALL, F_END_GC, F_END_T, F_VALUE, F_THRESHOLD,
-       F_UNIT, F_MESSAGE, F_NEXT, F_END_WALL };
-static const char findings_sql[] =
-    "SELECT id AS id, kind AS kind, severity AS severity, gc AS gc, t_s AS t_s, "
-    "coalesce(wall, (SELECT g.wall FROM gc_cycles AS g WHERE g.run_id = f.run_id AND "
-    "g.gc = f.gc)) AS wall, "
-    "end_gc AS end_gc, end_t_s AS end_t_s, value AS value, threshold AS threshold, "
-    "unit AS unit, message AS message, next_step AS next_step, "
-    "(SELECT g.wall FROM gc_cycles AS g WHERE g.run_id = f.run_id AND g.gc = f.end_gc) "
-    "AS end_wall FROM findings AS f "
-    "WHERE run_id = ?1 ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warn' THEN 1 "
-    "WHEN 'info' THEN 2 ELSE 3 END, gc, id";
-
 typedef struct stat_row {
   double v[GCW_STAT_COUNT];
   unsigned char has[GCW_STAT_COUNT]; /* 0: no row, or NULL */
 } stat_row;
 
-static gcw_err load_stats(sqlite3 *db, long long run, stat_row *s) {
-  sqlite3_stmt *st = NULL;
-  memset(s, 0, sizeof *s);
-  int rc = sqlite3_prepare_v2(db, "SELECT name, value FROM stats WHERE run_id = ?1", -1, &st,
-                              NULL);
-  if (rc == SQLITE_OK) {
-    sqlite3_bind_int64(st, 1, run);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      const unsigned char *name = sqlite3_column_text(st, 0);
-      int id = name ? gcw_stats_lookup((const char *)name) : -1;
-      if (id >= 0 && sqlite3_column_type(st, 1) != SQLITE_NULL) {
-        s->v[id] = sqlite3_column_double(st, 1);
-        s->has[id] = 1;
-      }
-    }
-  }
-  sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? GCW_OK : GCW_EDB;
+static gcw_err load_stats(gcw_db *db, long long run, stat_row *s) {
+  return gcw_db_stats_load(db, run, s->v, s->has);
 }
 
-static sqlite3_stmt *prepare_run(sqlite3 *db, const char *sql, long long run) {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-    sqlite3_finalize(st);
-    return NULL;
-  }
-  sqlite3_bind_int64(st, 1, run);
-  return st;
+/* What gcw_rows_next() returns. */
+enum { ROW = 1, DONE = 0, FAILED = -1 };
+
+/* Open query q for one run; NULL on a database error. */
+static gcw_rows *open_run(gcw_db *db, enum gcw_query q, long long run) {
+  gcw_rows *r = NULL;
+  return gcw_rows_open(db, &r, q, run, 0) == GCW_OK ? r : NULL;
 }
 
 /* ---- text: one line of the summary ---- */
@@ -315,57 +266,57 @@ static void print_line(printer *p, const char *label, const line *l) {
   emit(p, "\n");
 }
 
-static int has_col(sqlite3_stmt *st, int c) { return sqlite3_column_type(st, c) != SQLITE_NULL; }
+static int has_col(gcw_rows *st, int c) { return !gcw_rows_null(st, c); }
 
 /* ---- text: the summary ---- */
 
-static void text_header(printer *p, sqlite3_stmt *r) {
+static void text_header(printer *p, gcw_rows *r) {
   sgr(p, 1);
-  emit(p, "run %lld (id %lld) of ", (long long)sqlite3_column_int64(r, R_ORDINAL),
-       (long long)sqlite3_column_int64(r, R_ID));
-  emit_clean(p, has_col(r, R_SOURCE) ? sqlite3_column_text(r, R_SOURCE)
+  emit(p, "run %lld (id %lld) of ", (long long)gcw_rows_int(r, GCW_R_ORDINAL),
+       (long long)gcw_rows_int(r, GCW_R_ID));
+  emit_clean(p, has_col(r, GCW_R_SOURCE) ? gcw_rows_text(r, GCW_R_SOURCE)
                                      : (const unsigned char *)"?");
   emit(p, ": ");
-  emit_clean(p, has_col(r, R_FORMAT) ? sqlite3_column_text(r, R_FORMAT)
+  emit_clean(p, has_col(r, GCW_R_FORMAT) ? gcw_rows_text(r, GCW_R_FORMAT)
                                      : (const unsigned char *)"format unknown");
-  if (has_col(r, R_PROCS))
-    emit(p, ", %lld P", (long long)sqlite3_column_int64(r, R_PROCS));
+  if (has_col(r, GCW_R_PROCS))
+    emit(p, ", %lld P", (long long)gcw_rows_int(r, GCW_R_PROCS));
   sgr(p, 0);
   emit(p, "\n");
 }
 
-static void text_cycles(printer *p, sqlite3_stmt *r, const stat_row *s) {
+static void text_cycles(printer *p, gcw_rows *r, const stat_row *s) {
   line l = {"", 0};
-  append(&l, "%lld", (long long)sqlite3_column_int64(r, R_CYCLES));
-  if (has_col(r, R_FIRST_GC))
-    append(&l, " (gc %lld..%lld)", (long long)sqlite3_column_int64(r, R_FIRST_GC),
-           (long long)sqlite3_column_int64(r, R_LAST_GC));
+  append(&l, "%lld", (long long)gcw_rows_int(r, GCW_R_CYCLES));
+  if (has_col(r, GCW_R_FIRST_GC))
+    append(&l, " (gc %lld..%lld)", (long long)gcw_rows_int(r, GCW_R_FIRST_GC),
+           (long long)gcw_rows_int(r, GCW_R_LAST_GC));
   /* wall time when the run has it, @t otherwise: never the two mixed */
-  if (has_col(r, R_FIRST_WALL) && has_col(r, R_LAST_WALL))
-    append(&l, " %s..%s", (const char *)sqlite3_column_text(r, R_FIRST_WALL),
-           (const char *)sqlite3_column_text(r, R_LAST_WALL));
-  else if (has_col(r, R_FIRST_T))
-    append(&l, " @%.3fs..@%.3fs", sqlite3_column_double(r, R_FIRST_T),
-           sqlite3_column_double(r, R_LAST_T));
+  if (has_col(r, GCW_R_FIRST_WALL) && has_col(r, GCW_R_LAST_WALL))
+    append(&l, " %s..%s", (const char *)gcw_rows_text(r, GCW_R_FIRST_WALL),
+           (const char *)gcw_rows_text(r, GCW_R_LAST_WALL));
+  else if (has_col(r, GCW_R_FIRST_T))
+    append(&l, " @%.3fs..@%.3fs", gcw_rows_real(r, GCW_R_FIRST_T),
+           gcw_rows_real(r, GCW_R_LAST_T));
   detail(&l, s, GCW_STAT_DURATION_S, EXACT, " (%s s)");
   part(&l, s, GCW_STAT_CYCLES_PER_MIN, ROUGH, "%s/min");
   print_line(p, "cycles", &l);
 }
 
 /* The counts that are not zero; the quality ones summed up when they all are. */
-static void text_lines(printer *p, sqlite3_stmt *r) {
+static void text_lines(printer *p, gcw_rows *r) {
   static const struct {
     int col;
     const char *what;
-  } counts[] = {{R_SCAV, "scavenger"}, {R_PACER, "pacer"}, {R_FORCED, "GC forced"},
-                {R_REPAIRED, "repaired"}, {R_MISSING, "missing cycles"},
-                {R_UNKNOWN, "unknown parts"}, {R_UNPARSED, "unparsed in the source"}};
+  } counts[] = {{GCW_R_SCAV, "scavenger"}, {GCW_R_PACER, "pacer"}, {GCW_R_FORCED, "GC forced"},
+                {GCW_R_REPAIRED, "repaired"}, {GCW_R_MISSING, "missing cycles"},
+                {GCW_R_UNKNOWN, "unknown parts"}, {GCW_R_UNPARSED, "unparsed in the source"}};
   line l = {"", 0};
   int quality = 0;
   for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
-    long long v = sqlite3_column_int64(r, counts[i].col);
-    quality += v != 0 && counts[i].col != R_SCAV && counts[i].col != R_PACER &&
-               counts[i].col != R_FORCED;
+    long long v = gcw_rows_int(r, counts[i].col);
+    quality += v != 0 && counts[i].col != GCW_R_SCAV && counts[i].col != GCW_R_PACER &&
+               counts[i].col != GCW_R_FORCED;
     if (v)
       append(&l, "%s%lld %s", l.n ? ", " : "", v, counts[i].what);
   }
@@ -422,13 +373,13 @@ static void text_heap(printer *p, const stat_row *s) {
 }
 
 /* Go <= 1.13 print the retained heap; for later releases stats.c estimates it. */
-static void text_scav(printer *p, sqlite3_stmt *r, const stat_row *s) {
+static void text_scav(printer *p, gcw_rows *r, const stat_row *s) {
   line l = {"", 0};
-  int exact = has_col(r, R_ERA_MAX) && sqlite3_column_int64(r, R_ERA_MAX) <= 13;
+  int exact = has_col(r, GCW_R_ERA_MAX) && gcw_rows_int(r, GCW_R_ERA_MAX) <= 13;
   part(&l, s, GCW_STAT_SCAV_RELEASED, EXACT, "released %s MB in all");
   part(&l, s, GCW_STAT_SCAV_NOW_FINAL, EXACT, "last line: %s MB released");
   part(&l, s, GCW_STAT_SCAV_RETAINED, EXACT, exact ? "%s MB retained" : "~%s MB retained");
-  if (!l.n && sqlite3_column_int64(r, R_SCAV) == 0)
+  if (!l.n && gcw_rows_int(r, GCW_R_SCAV) == 0)
     append(&l, "no scavenger lines");
   print_line(p, "scavenger", &l);
   if (!s->has[GCW_STAT_SCAV_MAX_T_S])
@@ -440,7 +391,7 @@ static void text_scav(printer *p, sqlite3_stmt *r, const stat_row *s) {
   print_line(p, "release", &l);
 }
 
-static void text_summary(printer *p, sqlite3_stmt *r, const stat_row *s) {
+static void text_summary(printer *p, gcw_rows *r, const stat_row *s) {
   text_header(p, r);
   text_cycles(p, r, s);
   text_lines(p, r);
@@ -467,95 +418,92 @@ static void severity_tag(printer *p, const unsigned char *sev) {
 }
 
 /* "gc 231 @70.012s", "gc 231 at WALL", with " to gc 240 @72.000s" when it is closed. */
-static void where(line *l, sqlite3_stmt *f) {
-  if (has_col(f, F_GC))
-    append(l, "gc %lld", (long long)sqlite3_column_int64(f, F_GC));
-  if (has_col(f, F_WALL))
-    append(l, "%sat %s", l->n ? " " : "", (const char *)sqlite3_column_text(f, F_WALL));
-  else if (has_col(f, F_T))
-    append(l, "%s@%.3fs", l->n ? " " : "", sqlite3_column_double(f, F_T));
-  int same = has_col(f, F_END_GC) && has_col(f, F_GC) &&
-             sqlite3_column_int64(f, F_END_GC) == sqlite3_column_int64(f, F_GC);
-  if (has_col(f, F_END_GC) && !same)
-    append(l, " to gc %lld", (long long)sqlite3_column_int64(f, F_END_GC));
-  if (has_col(f, F_WALL) && has_col(f, F_END_WALL) && !same)
-    append(l, " at %s", (const char *)sqlite3_column_text(f, F_END_WALL));
-  else if (!has_col(f, F_WALL) && has_col(f, F_END_T) && !same)
-    append(l, "%s@%.3fs", has_col(f, F_END_GC) ? " " : " to ", sqlite3_column_double(f, F_END_T));
+static void where(line *l, gcw_rows *f) {
+  if (has_col(f, GCW_F_GC))
+    append(l, "gc %lld", (long long)gcw_rows_int(f, GCW_F_GC));
+  if (has_col(f, GCW_F_WALL))
+    append(l, "%sat %s", l->n ? " " : "", (const char *)gcw_rows_text(f, GCW_F_WALL));
+  else if (has_col(f, GCW_F_T))
+    append(l, "%s@%.3fs", l->n ? " " : "", gcw_rows_real(f, GCW_F_T));
+  int same = has_col(f, GCW_F_END_GC) && has_col(f, GCW_F_GC) &&
+             gcw_rows_int(f, GCW_F_END_GC) == gcw_rows_int(f, GCW_F_GC);
+  if (has_col(f, GCW_F_END_GC) && !same)
+    append(l, " to gc %lld", (long long)gcw_rows_int(f, GCW_F_END_GC));
+  if (has_col(f, GCW_F_WALL) && has_col(f, GCW_F_END_WALL) && !same)
+    append(l, " at %s", (const char *)gcw_rows_text(f, GCW_F_END_WALL));
+  else if (!has_col(f, GCW_F_WALL) && has_col(f, GCW_F_END_T) && !same)
+    append(l, "%s@%.3fs", has_col(f, GCW_F_END_GC) ? " " : " to ", gcw_rows_real(f, GCW_F_END_T));
   if (!l->n)
     append(l, "whole run");
 }
 
-static void measured(line *l, sqlite3_stmt *f) {
+static void measured(line *l, gcw_rows *f) {
   char v[32];
-  const char *unit = has_col(f, F_UNIT) ? (const char *)sqlite3_column_text(f, F_UNIT) : "";
+  const char *unit = has_col(f, GCW_F_UNIT) ? (const char *)gcw_rows_text(f, GCW_F_UNIT) : "";
   const char *sp = *unit && *unit != '%' ? " " : "";
-  if (has_col(f, F_VALUE))
-    append(l, ": %s%s%s", num(v, sizeof v, sqlite3_column_double(f, F_VALUE), EXACT), sp, unit);
-  if (has_col(f, F_THRESHOLD))
+  if (has_col(f, GCW_F_VALUE))
+    append(l, ": %s%s%s", num(v, sizeof v, gcw_rows_real(f, GCW_F_VALUE), EXACT), sp, unit);
+  if (has_col(f, GCW_F_THRESHOLD))
     append(l, " (threshold %s%s%s)",
-           num(v, sizeof v, sqlite3_column_double(f, F_THRESHOLD), EXACT), sp, unit);
+           num(v, sizeof v, gcw_rows_real(f, GCW_F_THRESHOLD), EXACT), sp, unit);
 }
 
-static void text_finding(printer *p, sqlite3_stmt *f) {
+static void text_finding(printer *p, gcw_rows *f) {
   line l = {"", 0};
-  severity_tag(p, sqlite3_column_text(f, F_SEVERITY));
+  severity_tag(p, gcw_rows_text(f, GCW_F_SEVERITY));
   emit(p, " ");
-  emit_clean(p, sqlite3_column_text(f, F_KIND));
+  emit_clean(p, gcw_rows_text(f, GCW_F_KIND));
   where(&l, f);
   measured(&l, f);
   emit(p, " ");
   emit_clean(p, (const unsigned char *)l.buf);
   emit(p, "\n         ");
-  emit_wrapped(p, sqlite3_column_text(f, F_MESSAGE), 9, 9);
+  emit_wrapped(p, gcw_rows_text(f, GCW_F_MESSAGE), 9, 9);
   emit(p, "\n");
-  if (has_col(f, F_NEXT)) {
+  if (has_col(f, GCW_F_NEXT)) {
     emit(p, "         next: ");
-    emit_wrapped(p, sqlite3_column_text(f, F_NEXT), 15, 15);
+    emit_wrapped(p, gcw_rows_text(f, GCW_F_NEXT), 15, 15);
     emit(p, "\n");
   }
 }
 
-static gcw_err finding_counts(sqlite3 *db, long long run, printer *p) {
-  static const char sql[] =
-      "SELECT count(*), sum(severity = 'error'), sum(severity = 'warn'), "
-      "sum(severity = 'info') FROM findings WHERE run_id = ?1";
-  sqlite3_stmt *st = prepare_run(db, sql, run);
-  int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
-  if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) == 0)
+static gcw_err finding_counts(gcw_db *db, long long run, printer *p) {
+  gcw_rows *st = open_run(db, GCW_Q_FINDING_COUNTS, run);
+  int rc = st ? gcw_rows_next(st) : FAILED;
+  if (rc == ROW && gcw_rows_int(st, 0) == 0)
     emit(p, "  %-11snone\n", "findings");
-  else if (rc == SQLITE_ROW)
+  else if (rc == ROW)
     emit(p, "  %-11s%lld: %lld error, %lld warn, %lld info\n", "findings",
-         (long long)sqlite3_column_int64(st, 0), (long long)sqlite3_column_int64(st, 1),
-         (long long)sqlite3_column_int64(st, 2), (long long)sqlite3_column_int64(st, 3));
-  sqlite3_finalize(st);
-  return rc == SQLITE_ROW ? GCW_OK : GCW_EDB;
+         (long long)gcw_rows_int(st, 0), (long long)gcw_rows_int(st, 1),
+         (long long)gcw_rows_int(st, 2), (long long)gcw_rows_int(st, 3));
+  gcw_rows_close(&st);
+  return rc == ROW ? GCW_OK : GCW_EDB;
 }
 
-static gcw_err text_findings(sqlite3 *db, long long run, printer *p) {
+static gcw_err text_findings(gcw_db *db, long long run, printer *p) {
   gcw_err e = finding_counts(db, run, p);
-  sqlite3_stmt *st = e ? NULL : prepare_run(db, findings_sql, run);
-  int rc = st ? SQLITE_ROW : SQLITE_ERROR;
-  while (rc == SQLITE_ROW && !p->err_no && (rc = sqlite3_step(st)) == SQLITE_ROW)
+  gcw_rows *st = e ? NULL : open_run(db, GCW_Q_FINDINGS, run);
+  int rc = st ? ROW : FAILED;
+  while (rc == ROW && !p->err_no && (rc = gcw_rows_next(st)) == ROW)
     text_finding(p, st);
-  sqlite3_finalize(st);
-  return rc == SQLITE_DONE || (rc == SQLITE_ROW && p->err_no) ? GCW_OK : GCW_EDB;
+  gcw_rows_close(&st);
+  return rc == DONE || (rc == ROW && p->err_no) ? GCW_OK : GCW_EDB;
 }
 
-static gcw_err text_run(sqlite3 *db, long long run, printer *p, int first) {
+static gcw_err text_run(gcw_db *db, long long run, printer *p, int first) {
   stat_row s;
   gcw_err e = load_stats(db, run, &s);
-  sqlite3_stmt *r = e ? NULL : prepare_run(db, run_sql, run);
-  int rc = r ? sqlite3_step(r) : SQLITE_ERROR;
-  if (rc == SQLITE_ROW) {
+  gcw_rows *r = e ? NULL : open_run(db, GCW_Q_RUN, run);
+  int rc = r ? gcw_rows_next(r) : FAILED;
+  if (rc == ROW) {
     emit(p, "%s", first ? "" : "\n");
     text_summary(p, r, &s);
   }
-  sqlite3_finalize(r);
-  if (rc == SQLITE_DONE)
+  gcw_rows_close(&r);
+  if (rc == DONE)
     emit(p, "%sno run with id %lld\n", first ? "" : "\n", run);
-  if (rc != SQLITE_ROW)
-    return rc == SQLITE_DONE ? GCW_OK : GCW_EDB;
+  if (rc != ROW)
+    return rc == DONE ? GCW_OK : GCW_EDB;
   return text_findings(db, run, p);
 }
 
@@ -586,33 +534,33 @@ static void json_stats(printer *p, const stat_row *s) {
   emit(p, "\n      }");
 }
 
-static gcw_err json_findings(sqlite3 *db, long long run, printer *p) {
-  sqlite3_stmt *st = prepare_run(db, findings_sql, run);
-  int rc = st ? SQLITE_ROW : SQLITE_ERROR, n = 0;
+static gcw_err json_findings(gcw_db *db, long long run, printer *p) {
+  gcw_rows *st = open_run(db, GCW_Q_FINDINGS, run);
+  int rc = st ? ROW : FAILED, n = 0;
   emit(p, ",\n      \"findings\": [");
-  while (rc == SQLITE_ROW && !p->err_no && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while (rc == ROW && !p->err_no && (rc = gcw_rows_next(st)) == ROW) {
     emit(p, "%s\n        {\n", n++ ? "," : "");
     json_row(p, st, "          ");
     emit(p, "\n        }");
   }
   emit(p, "%s]", n ? "\n      " : "");
-  sqlite3_finalize(st);
-  return rc == SQLITE_DONE || (rc == SQLITE_ROW && p->err_no) ? GCW_OK : GCW_EDB;
+  gcw_rows_close(&st);
+  return rc == DONE || (rc == ROW && p->err_no) ? GCW_OK : GCW_EDB;
 }
 
 /* A run id with no row still gets an object: {"id": N, "missing": true}. */
-static gcw_err json_run(sqlite3 *db, long long run, printer *p, int first) {
+static gcw_err json_run(gcw_db *db, long long run, printer *p, int first) {
   stat_row s;
   gcw_err e = load_stats(db, run, &s);
-  sqlite3_stmt *r = e ? NULL : prepare_run(db, run_sql, run);
-  int rc = r ? sqlite3_step(r) : SQLITE_ERROR;
+  gcw_rows *r = e ? NULL : open_run(db, GCW_Q_RUN, run);
+  int rc = r ? gcw_rows_next(r) : FAILED;
   emit(p, "%s\n    {\n", first ? "" : ",");
-  if (rc == SQLITE_ROW)
+  if (rc == ROW)
     json_row(p, r, "      ");
-  else if (rc == SQLITE_DONE)
+  else if (rc == DONE)
     emit(p, "      \"id\": %lld,\n      \"missing\": true", run);
-  sqlite3_finalize(r);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  gcw_rows_close(&r);
+  if (rc != ROW && rc != DONE)
     return GCW_EDB;
   json_stats(p, &s);
   e = json_findings(db, run, p);
@@ -620,7 +568,7 @@ static gcw_err json_run(sqlite3 *db, long long run, printer *p, int first) {
   return e;
 }
 
-gcw_err gcw_report_print(sqlite3 *db, const long long *run_ids, int n, int json, FILE *out) {
+gcw_err gcw_report_print(gcw_db *db, const long long *run_ids, int n, int json, FILE *out) {
   printer p = printer_for(out);
   gcw_err e = GCW_OK;
   if (json) {
@@ -644,17 +592,17 @@ typedef struct side {
   stat_row s;
 } side;
 
-static gcw_err compare_header(sqlite3 *db, printer *p, const char *tag, long long run) {
-  sqlite3_stmt *r = prepare_run(db, run_sql, run);
-  int rc = r ? sqlite3_step(r) : SQLITE_ERROR;
-  if (rc == SQLITE_ROW) {
+static gcw_err compare_header(gcw_db *db, printer *p, const char *tag, long long run) {
+  gcw_rows *r = open_run(db, GCW_Q_RUN, run);
+  int rc = r ? gcw_rows_next(r) : FAILED;
+  if (rc == ROW) {
     emit(p, "%s: ", tag);
     text_header(p, r);
   }
-  sqlite3_finalize(r);
-  if (rc == SQLITE_DONE)
+  gcw_rows_close(&r);
+  if (rc == DONE)
     emit(p, "%s: no run with id %lld\n", tag, run);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? GCW_OK : GCW_EDB;
+  return rc == ROW || rc == DONE ? GCW_OK : GCW_EDB;
 }
 
 /* A position (a cycle number, an @t) rather than an amount: no relative change. */
@@ -691,31 +639,26 @@ static void compare_table(printer *p, const side *a, const side *b) {
 }
 
 /* Finding kinds with their counts in A and B; which = 0: only in A, 1: only in B, 2: both. */
-static gcw_err compare_kinds(sqlite3 *db, printer *p, long long a, long long b, int which) {
-  static const char sql[] =
-      "SELECT kind, sum(run_id = ?1), sum(run_id = ?2) FROM findings "
-      "WHERE run_id IN (?1, ?2) GROUP BY kind ORDER BY kind";
+static gcw_err compare_kinds(gcw_db *db, printer *p, long long a, long long b, int which) {
   static const char *const heads[] = {"went away (only in A)", "appeared (only in B)",
                                       "in both"};
-  sqlite3_stmt *st = prepare_run(db, sql, a);
-  int rc = st ? SQLITE_ROW : SQLITE_ERROR, n = 0;
-  if (st)
-    sqlite3_bind_int64(st, 2, b);
+  gcw_rows *st = NULL;
+  int rc = gcw_rows_open(db, &st, GCW_Q_KINDS, a, b) == GCW_OK ? ROW : FAILED, n = 0;
   emit(p, "  %s:", heads[which]);
-  while (rc == SQLITE_ROW && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-    long long na = sqlite3_column_int64(st, 1), nb = sqlite3_column_int64(st, 2);
+  while (rc == ROW && (rc = gcw_rows_next(st)) == ROW) {
+    long long na = gcw_rows_int(st, 1), nb = gcw_rows_int(st, 2);
     if ((which == 0 && nb == 0) || (which == 1 && na == 0) || (which == 2 && na && nb)) {
       emit(p, "%s ", n++ ? "," : "");
-      emit_clean(p, sqlite3_column_text(st, 0));
+      emit_clean(p, gcw_rows_text(st, 0));
       emit(p, " (A %lld, B %lld)", na, nb);
     }
   }
   emit(p, "%s\n", n ? "" : " none");
-  sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? GCW_OK : GCW_EDB;
+  gcw_rows_close(&st);
+  return rc == DONE ? GCW_OK : GCW_EDB;
 }
 
-gcw_err gcw_report_compare(sqlite3 *db, long long a, long long b, FILE *out) {
+gcw_err gcw_report_compare(gcw_db *db, long long a, long long b, FILE *out) {
   printer p = printer_for(out);
   side sa, sb;
   sa.id = a;

@@ -11,18 +11,18 @@
 #define GCW_REPORT_H
 
 #include "err.h"
+#include "store_read.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 
 /* Print the report of run_ids[0..n) (runs.id), in that order; json: 1 for JSON.
-** Returns GCW_OK, GCW_EDB (sqlite3_errmsg(db) says why), GCW_EPIPE (the reader of `out`
+** Returns GCW_OK, GCW_EDB (gcw_db_errmsg(db) says why), GCW_EPIPE (the reader of `out`
 ** went away) or GCW_EWRITE (errno says why). */
-gcw_err gcw_report_print(sqlite3 *db, const long long *run_ids, int n, int json, FILE *out);
+gcw_err gcw_report_print(gcw_db *db, const long long *run_ids, int n, int json, FILE *out);
 
 /* Print the statistics of runs a and b side by side with the change of each (B - A,
 ** absolute and relative to A), and the finding kinds only in A, only in B, and in both.
 ** Returns as gcw_report_print(). */
-gcw_err gcw_report_compare(sqlite3 *db, long long a, long long b, FILE *out);
+gcw_err gcw_report_compare(gcw_db *db, long long a, long long b, FILE *out);
 
 #endif

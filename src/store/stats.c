@@ -1,6 +1,8 @@
 /* stats.c: the statistics of one run. See stats.h; definitions in docs/stats.md. */
 #include "stats.h"
 
+#include "store_db.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -768,7 +770,8 @@ static gcw_err store(sqlite3 *db, long long run, const result *r) {
 
 /* Reads each query on its own (no transaction of ours: the caller may hold one, and a
 ** rollback would replace the error message), then one INSERT. */
-gcw_err gcw_stats_compute(sqlite3 *db, long long run_id) {
+gcw_err gcw_stats_compute(gcw_db *handle, long long run_id) {
+  sqlite3 *db = gcw_db_conn(handle);
   totals t;
   result r;
   memset(&t, 0, sizeof t);

@@ -17,7 +17,7 @@
 
 #include "err.h"
 
-#include <sqlite3.h>
+typedef struct gcw_db gcw_db; /* store_read.h */
 
 /* The statistics, in report order; the comment gives each one's unit (docs/stats.md). */
 enum gcw_stat {
@@ -71,9 +71,9 @@ int gcw_stats_lookup(const char *name);
 
 /* Compute every statistic of run_id and INSERT OR REPLACE them into `stats` with one
 ** statement, so on failure none is written. Works inside or outside the caller's
-** transaction (it opens none). Returns GCW_OK, or GCW_EDB with sqlite3_errmsg(db) saying
+** transaction (it opens none). Returns GCW_OK, or GCW_EDB with gcw_db_errmsg(db) saying
 ** why. Cost: about a dozen ordered walks over the run's cycles; call it after the
 ** gc_cycles(run_id, gc) index exists (store close) for large runs. */
-gcw_err gcw_stats_compute(sqlite3 *db, long long run_id);
+gcw_err gcw_stats_compute(gcw_db *db, long long run_id);
 
 #endif

@@ -1,6 +1,8 @@
 /* store.c: the SQLite sink. See store.h and docs/schema.md. */
 #include "store.h"
 
+#include "store_db.h"
+
 #include "detect.h"
 #include "fields.h"
 #include "limits.h"
@@ -20,6 +22,7 @@ enum { ST_GC, ST_SCAV, ST_PACER, ST_FORCED, ST_UNPARSED, ST_RUN_OPEN, ST_RUN_CLO
 
 struct gcw_store {
   sqlite3 *db;
+  gcw_db reader; /* the same connection, lent to readers (gcw_store_reader) */
   sqlite3_stmt *st[ST_COUNT];
   /* the fields.h fields each event table stores, in column order */
   int16_t cols[ST_FORCED + 1][GCW_NFIELDS];
@@ -81,8 +84,7 @@ static const char schema_fixed[] =
     "run_id INTEGER NOT NULL REFERENCES runs(id), kind TEXT NOT NULL, severity TEXT NOT NULL, "
     "gc INTEGER, t_s REAL, value REAL, threshold REAL, unit TEXT, message TEXT NOT NULL, "
     "wall TEXT, end_gc INTEGER, end_t_s REAL, next_step TEXT);"
-    "CREATE TABLE IF NOT EXISTS stats(run_id INTEGER NOT NULL REFERENCES runs(id), "
-    "name TEXT NOT NULL, value REAL, unit TEXT, PRIMARY KEY(run_id, name)) WITHOUT ROWID;";
+    "CREATE TABLE IF NOT EXISTS stats" GCW_STATS_COLUMNS ";";
 
 static const char indexes[] =
     "CREATE INDEX IF NOT EXISTS gc_cycles_run ON gc_cycles(run_id, gc);"
@@ -105,7 +107,12 @@ static gcw_err fail(gcw_store *s, const char *what) {
 }
 
 const char *gcw_store_errmsg(const gcw_store *s) { return s->errmsg; }
-sqlite3 *gcw_store_db(gcw_store *s) { return s->db; }
+
+gcw_db *gcw_store_reader(gcw_store *s) {
+  s->reader.conn = s->db;
+  s->reader.borrowed = 1;
+  return &s->reader;
+}
 
 /* "CREATE TABLE t(prefix, f1 INTEGER, ...)" or "INSERT INTO t(prefix, f1, ...) VALUES(?,...)". */
 static int event_sql(int st, int create, char *buf, size_t cap) {

@@ -16,8 +16,8 @@
 #include "err.h"
 #include "event.h"
 #include "runs.h"
+#include "store_read.h"
 
-#include <sqlite3.h>
 #include <stddef.h>
 
 typedef struct gcw_store gcw_store;
@@ -26,7 +26,10 @@ gcw_err gcw_store_open(gcw_store **out, const char *path, char *msg, size_t msgl
 /* Commit, build indexes and close. Returns the first error of the session, if any. */
 gcw_err gcw_store_close(gcw_store **pp);
 const char *gcw_store_errmsg(const gcw_store *s);
-sqlite3 *gcw_store_db(gcw_store *s);
+/* A reader over the store's own connection (it sees the rows not yet committed), for
+** analyze's report and plot of what it just read. Owned by the store: valid until
+** gcw_store_close(); never close it. */
+gcw_db *gcw_store_reader(gcw_store *s);
 
 gcw_err gcw_store_source_begin(gcw_store *s, const char *path, const char *kind,
                                long long *id);
