@@ -13,6 +13,7 @@ const char *gcw_strerror(gcw_err e) {
   case GCW_EDB: return "database error";
   case GCW_EGRAMMAR: return "grammar error";
   case GCW_ECHILD: return "cannot start program";
+  case GCW_EGNUPLOT: return "gnuplot failed";
   }
   return "unknown error";
 }

@@ -16,7 +16,8 @@ typedef enum gcw_err {
   GCW_EPIPE,    /* stdout was closed by its reader */
   GCW_EDB,      /* the database refused an operation */
   GCW_EGRAMMAR, /* a grammar pattern does not compile */
-  GCW_ECHILD    /* a child program could not be started */
+  GCW_ECHILD,   /* a child program could not be started */
+  GCW_EGNUPLOT  /* gnuplot failed on our script, or drew nothing */
 } gcw_err;
 
 const char *gcw_strerror(gcw_err e);

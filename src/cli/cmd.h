@@ -6,6 +6,7 @@
 #define GCW_CMD_H
 
 #include "cli.h"
+#include "err.h"
 
 int gcw_cmd_watch(const gcw_config *cfg);   /* cmd_watch.c */
 int gcw_cmd_child(const gcw_config *cfg);   /* cmd_child.c */
@@ -28,6 +29,10 @@ struct gcw_db *gcw_cmd_open_db(const char *path);
 /* Compute (and store) the statistics of these runs for a report. Returns n, or -1 after
 ** reporting the failure. They are computed when a report needs them, not while reading. */
 int gcw_cmd_stats(struct gcw_db *db, const long long *ids, int n);
+/* The exit status for an error of a library call (the man page's EXIT STATUS): 0 for
+** GCW_OK, 2 for a usage error, 4 for our own failure (out of memory, a grammar that does
+** not compile, gnuplot failing on our script), 3 for everything else (input, output, database, a missing program). */
+int gcw_cmd_status(gcw_err e);
 /* Close the store; report a failure. Returns status, or the worse of status and 3. */
 int gcw_cmd_close(struct gcw_store **s, int status);
 

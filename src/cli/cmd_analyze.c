@@ -130,7 +130,8 @@ static void finish_import(import *im, gcw_store *s, long long source_id) {
     im->status = GCW_EXIT_IO;
   if (im->cfg->plot_file && n > 0) {
     char err[512] = "";
-    int st = gcw_plot_run(db, ids[n - 1], "all", im->cfg->plot_file, NULL, 0, err, sizeof err);
+    int st = gcw_cmd_status(
+        gcw_plot_run(db, ids[n - 1], "all", im->cfg->plot_file, NULL, 0, err, sizeof err));
     if (err[0])
       fprintf(stderr, "gctrace-watch: %s\n", err);
     if (st && im->status == GCW_EXIT_OK)

@@ -22,13 +22,13 @@
 #include "pipeline.h"
 #include "pump.h"
 #include "recog.h"
+#include "process.h"
 #include "store.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,44 +147,23 @@ static char **child_environ(char *entry) {
   return env;
 }
 
-/* Start argv with env and its stderr on a new pipe (*fd: the reading end). 0 or an errno. */
-static int spawn_piped(char *const argv[], char *const env[], pid_t *pid, int *fd) {
-  int pp[2];
-  if (pipe2(pp, O_CLOEXEC) != 0)
-    return errno;
-  posix_spawn_file_actions_t fa;
-  posix_spawnattr_t at;
-  sigset_t dfl;
-  sigemptyset(&dfl);
-  sigaddset(&dfl, SIGPIPE); /* main() ignores it for us, not for PROG */
-  int rc = posix_spawn_file_actions_init(&fa);
-  if (!rc && !(rc = posix_spawnattr_init(&at))) {
-    if (!(rc = posix_spawn_file_actions_adddup2(&fa, pp[1], 2)) &&
-        !(rc = posix_spawnattr_setsigdefault(&at, &dfl)) &&
-        !(rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF)))
-      rc = posix_spawnp(pid, argv[0], &fa, &at, argv, env);
-    posix_spawnattr_destroy(&at);
-  }
-  posix_spawn_file_actions_destroy(&fa);
-  close(pp[1]);
-  if (rc)
-    close(pp[0]);
-  else
-    *fd = pp[0];
-  return rc;
-}
-
 /* Start PROG; on failure report it and return the status to exit with, else -1. */
 static int start(child *c) {
   char *const *argv = c->cfg->child_argv;
   const char *user = getenv("GODEBUG");
   char *entry = godebug_entry(user ? user : "");
   char **env = entry ? child_environ(entry) : NULL;
-  int rc = env ? spawn_piped(argv, env, &c->pid, &c->fd) : ENOMEM;
+  /* process.h: PROG's stderr on a pipe, SIGPIPE back to default for it (main() ignores it
+  ** for us), stdin and stdout ours */
+  gcw_proc proc = {.text = NULL, .cap = 0};
+  int rc = env ? gcw_spawn(&proc, &(gcw_spawn_opts){argv, env, 0, -1}) : ENOMEM;
   free(env);
   free(entry);
-  if (rc == 0)
+  if (rc == 0) {
+    c->pid = proc.pid;
+    c->fd = proc.err;
     return -1;
+  }
   fprintf(stderr, "gctrace-watch: %s: %s\n", argv[0], strerror(rc));
   return rc == ENOMEM ? GCW_EXIT_INTERNAL : rc == ENOENT ? 127 : 126;
 }
@@ -252,7 +231,7 @@ static int wait_child(pid_t pid) {
     forward_pending(pid);
     pid_t w = waitpid(pid, &st, WNOHANG);
     if (w == pid)
-      return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+      return gcw_proc_status(st);
     if (w < 0 && errno != EINTR)
       return GCW_EXIT_INTERNAL;
     poll(NULL, 0, WAIT_POLL_MS); /* a signal ends it early */

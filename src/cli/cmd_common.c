@@ -43,6 +43,17 @@ int gcw_cmd_stats(gcw_db *db, const long long *ids, int n) {
   return n;
 }
 
+int gcw_cmd_status(gcw_err e) {
+  switch (e) {
+  case GCW_OK: return GCW_EXIT_OK;
+  case GCW_EUSAGE: return GCW_EXIT_USAGE;
+  case GCW_ENOMEM: case GCW_EGNUPLOT: case GCW_EGRAMMAR: return GCW_EXIT_INTERNAL;
+  case GCW_EOPEN: case GCW_EREAD: case GCW_EWRITE: case GCW_EPIPE: case GCW_EDB:
+  case GCW_ECHILD: break;
+  }
+  return GCW_EXIT_IO;
+}
+
 int gcw_cmd_close(gcw_store **s, int status) {
   if (!*s)
     return status;

@@ -1,5 +1,5 @@
 /*
-** cmd_plot.c: `gctrace-watch plot`: draw one run of the store with gnuplot (plot.c).
+** cmd_plot.c: `gctrace-watch plot`: draw one run of the store with gnuplot (plot.h).
 ** Input:  the database, opened read-only (a missing one is an error, never created);
 **         --run N (default: the latest run that has cycles), --kind K (default all),
 **         -o FILE (.png, .svg or .pdf by its extension; '-': the terminal), --term dumb,
@@ -45,8 +45,8 @@ int gcw_cmd_plot(const gcw_config *cfg) {
   int status = GCW_EXIT_IO;
   long long run = which_run(db, cfg);
   if (run > 0) {
-    status = gcw_plot_run(db, run, cfg->plot_kind, cfg->output, cfg->size, dumb, err,
-                          sizeof err);
+    status = gcw_cmd_status(gcw_plot_run(db, run, cfg->plot_kind, cfg->output, cfg->size, dumb,
+                                         err, sizeof err));
     if (err[0]) /* the error, or gnuplot's warnings after a success */
       fprintf(stderr, "gctrace-watch: %s\n", err);
   }

@@ -7,7 +7,7 @@
 **         written (a read-only file) gets them in a TEMP copy of `stats` instead, for
 **         this invocation only.
 ** Output: report.c's text or JSON on stdout; messages on stderr.
-**         --plot FILE draws the dashboard of the last run reported (plot.c).
+**         --plot FILE draws the dashboard of the last run reported (plot.h).
 ** Exit:   0, 1 when a finding at or above --fail-on exists among the runs reported,
 **         3 for a missing database, an unknown run or a database error; a failed
 **         --plot gives plot's status (2, 3 or 4), which wins over 1.
@@ -113,7 +113,7 @@ static int output_status(gcw_err e, gcw_db *db, const char *path) {
   case GCW_EDB: return db_error(path, db, "cannot read database");
   case GCW_EWRITE: fprintf(stderr, "gctrace-watch: stdout: %s\n", strerror(errno)); break;
   case GCW_ENOMEM: case GCW_EUSAGE: case GCW_EOPEN: case GCW_EREAD: case GCW_EGRAMMAR:
-  case GCW_ECHILD: fprintf(stderr, "gctrace-watch: %s\n", gcw_strerror(e)); break;
+  case GCW_ECHILD: case GCW_EGNUPLOT: fprintf(stderr, "gctrace-watch: %s\n", gcw_strerror(e)); break;
   }
   return GCW_EXIT_IO;
 }
@@ -122,8 +122,8 @@ static int output_status(gcw_err e, gcw_db *db, const char *path) {
 static int plot(gcw_db *db, const gcw_config *cfg, const run_list *l) {
   char err[GCW_PLOT_STDERR_MAX + 256];
   err[0] = '\0';
-  int status = gcw_plot_run(db, l->ids[l->n - 1], "all", cfg->plot_file, NULL, 0, err,
-                            sizeof err);
+  int status = gcw_cmd_status(gcw_plot_run(db, l->ids[l->n - 1], "all", cfg->plot_file, NULL,
+                                            0, err, sizeof err));
   if (err[0]) /* the error, or gnuplot's warnings after a success */
     fprintf(stderr, "gctrace-watch: %s\n", err);
   return status;

@@ -1,15 +1,15 @@
 /*
 ** plot.h: draw one stored run with gnuplot (heap, pause, interval, cpu, scavenger, or
 **         all of them as one dashboard on a shared time axis).
-** Owns:   one gnuplot child per call: started with fork + execvp (never a shell), fed its
+** Owns:   one gnuplot child per call: started by process.h (argv, never a shell), fed its
 **         script on a pipe, its stderr captured through a second pipe, waited for.
-** Input:  an open database (read-only is enough) and a run id.
+** Input:  a read connection of the store (store_read.h) and a run id.
 ** Output: the image gnuplot writes (PNG, SVG or PDF by the output's extension; text on the
 **         dumb terminal) on gnuplot's stdout, a FILE.XXXXXX created with O_EXCL and
 **         renamed over FILE only on success. No file name reaches the script; user text
 **         reaches it only as single-quoted strings (gnuplot expands nothing in them).
 ** Never:  writes to the database, writes a script file, or lets decimation touch a
-**         statistic: p99, counts and maxima come from SQL over every row; only the
+**         statistic: p99, counts and maxima come from the store over every row; only the
 **         points handed to gnuplot are bucketed (min and max kept, so spikes survive).
 **
 ** The script carries its data inline as datablocks, one per data set:
@@ -17,7 +17,7 @@
 **          interval), or per time bucket with a min and a max column for each when the
 **          run has more than GCW_PLOT_MAX_POINTS cycles;
 **   $win   one line per window of W seconds: STW, assist, background and idle mark CPU
-**          as % of the window's CPU (the estimate, see plot.c), and cycles/s;
+**          as % of the window's CPU (the estimate, see plot_decimate.c), and cycles/s;
 **   $scav  scavtrace lines (Go 1.14+), $scvg gctrace scavenger lines (Go <= 1.13), each
 **          decimated like $gc when there are more than GCW_PLOT_MAX_POINTS;
 **   $find  one line per finding (warn or error) that can be placed on the time axis.
@@ -28,6 +28,7 @@
 #ifndef GCW_PLOT_H
 #define GCW_PLOT_H
 
+#include "err.h"
 #include "limits.h"
 #include "store_read.h"
 
@@ -63,25 +64,27 @@ typedef struct gcw_plot_stats {
   size_t gnuplot_stderr;              /* bytes gnuplot wrote on stderr */
 } gcw_plot_stats;
 
-/* Draw run_id. Returns 0 when the image was written, else an exit status (err says why,
-** without the "gctrace-watch: " prefix): 2 bad kind, size or output name; 3 the run is
-** not there or has no cycles, the database or the output cannot be read or written,
-** gnuplot is missing (err: "gnuplot not found; install it: apt-get install
-** gnuplot-nox") or lacks the terminal; 4 gnuplot failed on our script, quit before
-** reading it, or wrote nothing (err holds its stderr). On success err holds gnuplot's
+/* Draw run_id. Returns GCW_OK when the image was written, else (err says why, without
+** the "gctrace-watch: " prefix): GCW_EUSAGE a bad kind, size or output name; GCW_EDB the
+** run is not there, has no cycles, or the database cannot be read; GCW_EOPEN/GCW_EWRITE
+** the output cannot be created or put in place; GCW_ECHILD gnuplot is missing (err:
+** "gnuplot not found; install it: apt-get install gnuplot-nox"), cannot be started or
+** lacks the terminal; GCW_EGNUPLOT gnuplot failed on our script, quit before reading it,
+** or wrote nothing (err holds its stderr); GCW_ENOMEM. On success err holds gnuplot's
 ** warnings ("gnuplot: ..."), or "" when there were none. kind NULL: all; output NULL or
 ** "-": the terminal; size NULL: 1200x900 for all, 1200x600 for one kind. Ignores SIGPIPE
-** while it talks to gnuplot (the previous disposition is restored). */
-int gcw_plot_run(gcw_db *db, long long run_id, const char *kind, const char *output,
-                 const char *size, int dumb, char *err, size_t errlen);
+** while it talks to gnuplot (the previous disposition is restored). The command line
+** maps these to exit statuses (cmd.h gcw_cmd_status). */
+gcw_err gcw_plot_run(gcw_db *db, long long run_id, const char *kind, const char *output,
+                     const char *size, int dumb, char *err, size_t errlen);
 
 /* The same with the request as a struct; st (optional) receives what was drawn. */
-int gcw_plot_exec(gcw_db *db, const gcw_plot_req *rq, gcw_plot_stats *st, char *err,
-                  size_t errlen);
+gcw_err gcw_plot_exec(gcw_db *db, const gcw_plot_req *rq, gcw_plot_stats *st, char *err,
+                      size_t errlen);
 
 /* Write the script gcw_plot_exec would feed gnuplot to out (for tests and debugging).
 ** Same return values, without the gnuplot ones. */
-int gcw_plot_script(gcw_db *db, const gcw_plot_req *rq, FILE *out, gcw_plot_stats *st,
-                    char *err, size_t errlen);
+gcw_err gcw_plot_script(gcw_db *db, const gcw_plot_req *rq, FILE *out, gcw_plot_stats *st,
+                        char *err, size_t errlen);
 
 #endif

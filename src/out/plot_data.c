@@ -1,0 +1,383 @@
+/*
+** plot_data.c: a run read through the store's read API (store_read.h) into the
+** datablocks of the script: first measured over every row (counts, x range, the
+** largest pause and the nearest-rank p99: statistics are never decimated), then each
+** data set streamed row by row in time order ($gc and $win in one pass over the cycles,
+** then $scav, $scvg, $find). Memory stays flat whatever the run's length.
+*/
+#include "plot_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static gcw_err db_fail(gcw_plot *p) {
+  return pl_fail(p, GCW_EDB, "cannot read database: %s", gcw_db_errmsg(p->db));
+}
+
+/* ---------------------------------------------------------------- reading the store */
+
+/* Open query q of the run (?2 = b); NULL on a database error. */
+static gcw_rows *query(gcw_plot *p, enum gcw_query q, long long b) {
+  gcw_rows *r = NULL;
+  return gcw_rows_open(p->db, &r, q, p->run, b) == GCW_OK ? r : NULL;
+}
+
+static double real_or_nan(const gcw_rows *r, int c) { return gcw_rows_real_or_nan(r, c); }
+
+/* "2026-11-23T19:17:03.282Z" as seconds since the epoch; NAN when it is not one. */
+static double wall_seconds(const unsigned char *w) {
+  struct tm tm;
+  double sec;
+  char z;
+  memset(&tm, 0, sizeof tm);
+  if (!w || sscanf((const char *)w, "%4d-%2d-%2dT%2d:%2d:%lf%c", &tm.tm_year, &tm.tm_mon,
+                   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &sec, &z) != 7 || z != 'Z')
+    return NAN;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return (double)timegm(&tm) + sec;
+}
+
+/* x of a cycle (or of a line placed at a cycle) by the run's x mode. */
+static double x_of(const gcw_plot *p, const unsigned char *wall, double t_s, double gc) {
+  switch (p->xmode) {
+  case GCW_PLOT_X_WALL: return wall_seconds(wall);
+  case GCW_PLOT_X_T: return t_s;
+  case GCW_PLOT_X_GC: return gc;
+  }
+  return NAN;
+}
+
+/* One query whose single row fills some numbers: GCW_OK with *out on that row, or on
+** NULL when the query gave no row; or the database's error. */
+static gcw_err one_row(gcw_plot *p, enum gcw_query q, gcw_rows **out) {
+  *out = query(p, q, 0);
+  if (!*out)
+    return db_fail(p);
+  int rc = gcw_rows_next(*out);
+  if (rc == 1)
+    return GCW_OK;
+  gcw_rows_close(out);
+  return rc == 0 ? GCW_OK : db_fail(p);
+}
+
+/* The same for a query that always gives one row (an aggregate). */
+static gcw_err aggregate(gcw_plot *p, enum gcw_query q, gcw_rows **out) {
+  gcw_err rc = one_row(p, q, out);
+  return rc ? rc : *out ? GCW_OK : db_fail(p);
+}
+
+/* The runs row: format, procs, source; a run that is not there is an error. */
+static gcw_err read_run(gcw_plot *p) {
+  gcw_rows *st;
+  gcw_err rc = one_row(p, GCW_Q_PLOT_RUN, &st);
+  if (rc)
+    return rc;
+  if (!st)
+    return pl_fail(p, GCW_EDB, "no run %lld (see 'gctrace-watch runs')", p->run);
+  const unsigned char *f = gcw_rows_text(st, 0), *path = gcw_rows_text(st, 2);
+  snprintf(p->s.format, sizeof p->s.format, "%s", f ? (const char *)f : "unknown");
+  p->s.procs = gcw_rows_int(st, 1);
+  const char *src = path ? (const char *)path : "?";
+  size_t n = strlen(src), room = sizeof p->s.source - 1;
+  snprintf(p->s.source, sizeof p->s.source, "%s%s", n > room ? "..." : "",
+           n > room ? src + n - (room - 3) : src);
+  gcw_rows_close(&st);
+  return 0;
+}
+
+/* Counts and x range of the cycles; the x mode follows from them. */
+static gcw_err read_cycles(gcw_plot *p) {
+  gcw_rows *st;
+  gcw_err rc = aggregate(p, GCW_Q_PLOT_SHAPE, &st);
+  if (rc)
+    return rc;
+  pl_shape *s = &p->s;
+  s->cycles = gcw_rows_int(st, GCW_PS_CYCLES);
+  s->walls = gcw_rows_int(st, GCW_PS_WALLS);
+  s->ts = gcw_rows_int(st, GCW_PS_TS);
+  s->live = gcw_rows_int(st, GCW_PS_LIVE);
+  s->pauses = gcw_rows_int(st, GCW_PS_PAUSES);
+  s->forced = gcw_rows_int(st, GCW_PS_FORCED);
+  s->cpu = gcw_rows_int(st, GCW_PS_CPU);
+  p->xmode = s->cycles && s->walls == s->cycles ? GCW_PLOT_X_WALL
+             : s->ts                            ? GCW_PLOT_X_T
+                                                : GCW_PLOT_X_GC;
+  s->t0 = real_or_nan(st, GCW_PS_MIN_T);
+  int lo = p->xmode == GCW_PLOT_X_WALL ? GCW_PS_MIN_WALL
+           : p->xmode == GCW_PLOT_X_T  ? GCW_PS_MIN_T
+                                       : GCW_PS_MIN_GC; /* each max is the column after */
+  s->xmin = p->xmode == GCW_PLOT_X_WALL ? wall_seconds(gcw_rows_text(st, lo))
+                                        : real_or_nan(st, lo);
+  s->xmax = p->xmode == GCW_PLOT_X_WALL ? wall_seconds(gcw_rows_text(st, lo + 1))
+                                        : real_or_nan(st, lo + 1);
+  gcw_rows_close(&st);
+  if (!s->cycles)
+    return pl_fail(p, GCW_EDB, "run %lld has no GC cycles to plot", p->run);
+  if (isnan(s->xmin) || isnan(s->xmax))
+    return pl_fail(p, GCW_EDB, "run %lld: its cycles carry no usable time", p->run);
+  return 0;
+}
+
+/* Largest pause and the nearest-rank p99 (the value at rank ceil(0.99 n)), over every
+** cycle: sorted from the top, so SQLite keeps only the top 1% while sorting. */
+static gcw_err read_pauses(gcw_plot *p) {
+  gcw_rows *st;
+  p->s.max_pause_ms = p->s.p99_ms = -1;
+  if (!p->s.pauses)
+    return 0;
+  gcw_err rc = aggregate(p, GCW_Q_PLOT_MAX_PAUSE, &st); /* pauses > 0: a row */
+  if (rc)
+    return rc;
+  p->s.max_pause_ms = gcw_rows_real(st, 0);
+  p->s.max_pause_gc = gcw_rows_int(st, 1);
+  gcw_rows_close(&st);
+  long long n = p->s.pauses, rank = (long long)ceil(0.99 * (double)n);
+  st = query(p, GCW_Q_PLOT_PAUSE_AT, n - rank);
+  if (!st)
+    return db_fail(p);
+  int row = gcw_rows_next(st);
+  if (row == 1)
+    p->s.p99_ms = gcw_rows_real(st, 0);
+  gcw_rows_close(&st);
+  return row == 1 ? GCW_OK : db_fail(p);
+}
+
+static gcw_err read_others(gcw_plot *p) {
+  gcw_rows *st;
+  gcw_err rc = aggregate(p, GCW_Q_PLOT_OTHERS, &st);
+  if (rc)
+    return rc;
+  p->s.scav = gcw_rows_int(st, 0);
+  p->s.scvg = gcw_rows_int(st, 1);
+  p->s.findings = gcw_rows_int(st, 2);
+  gcw_rows_close(&st);
+  return 0;
+}
+
+
+gcw_err pl_measure(gcw_plot *p) {
+  int rc = read_run(p);
+  if (!rc)
+    rc = read_cycles(p);
+  if (!rc)
+    rc = read_pauses(p);
+  if (!rc)
+    rc = read_others(p);
+  if (rc)
+    return rc;
+  pl_choose_window(p);
+  p->st->x = p->xmode;
+  p->st->window_s = p->window_s;
+  p->st->p99_pause_ms = p->s.p99_ms;
+  return 0;
+}
+
+/* The time of a cycle for intervals: @t when it has one, else its x (wall). */
+static double cycle_time(const gcw_plot *p, gcw_rows *st, double x) {
+  double t = real_or_nan(st, GCW_PC_T);
+  return isnan(t) && p->xmode == GCW_PLOT_X_WALL ? x : t;
+}
+
+static void cycle_row(gcw_plot *p, pl_block *b, pl_windows *w, gcw_rows *st, double *prev_t) {
+  double x = x_of(p, gcw_rows_text(st, GCW_PC_WALL), real_or_nan(st, GCW_PC_T),
+                  real_or_nan(st, GCW_PC_GC));
+  double t = cycle_time(p, st, x);
+  double v[G_N] = {
+      [G_LIVE] = real_or_nan(st, GCW_PC_LIVE),     [G_START] = real_or_nan(st, GCW_PC_START),
+      [G_GOAL] = real_or_nan(st, GCW_PC_GOAL),     [G_END] = real_or_nan(st, GCW_PC_END),
+      [G_PAUSE] = real_or_nan(st, GCW_PC_PAUSE),   [G_FORCED] = real_or_nan(st, GCW_PC_FORCED),
+      [G_CPU] = real_or_nan(st, GCW_PC_CPU),       [G_INTERVAL] = (t - *prev_t) * 1000};
+  if (v[G_INTERVAL] == 0)
+    p->zero_intervals++;
+  *prev_t = t;
+  for (int c = G_LIVE; c <= G_END; c++)
+    pl_grow(&p->ymax[P_HEAP], v[c]);
+  pl_grow(&p->ymax[P_SCAV], v[p->s.live ? G_LIVE : G_END]);
+  pl_grow(&p->ymax[P_CPU], v[G_CPU]);
+  pl_block_row(p, b, x, v);
+  double cpu_ms[W_N] = {
+      [W_STW] = real_or_nan(st, GCW_PC_STW1) + real_or_nan(st, GCW_PC_STW2),
+      [W_ASSIST] = real_or_nan(st, GCW_PC_ASSIST), [W_BG] = real_or_nan(st, GCW_PC_BG),
+      [W_IDLE] = real_or_nan(st, GCW_PC_IDLE)};
+  pl_window_add(p, w, x, gcw_rows_real(st, GCW_PC_PROCS), cpu_ms);
+}
+
+static gcw_err write_cycles(gcw_plot *p) {
+  pl_block b = {.id = GCW_PLOT_GC};
+  pl_windows w = {NULL};
+  double prev_t = NAN;
+  gcw_rows *st = query(p, GCW_Q_PLOT_CYCLES, 0);
+  int rc = st ? pl_block_begin(p, &b, GCW_PLOT_GC, G_N, p->s.cycles) : db_fail(p);
+  if (!rc && p->nwin && (p->panels & (1u << P_INTERVAL | 1u << P_CPU))) {
+    w.sum = calloc((size_t)p->nwin, sizeof *w.sum);
+    rc = w.sum ? 0 : pl_fail(p, GCW_ENOMEM, "out of memory");
+  }
+  int step = 0;
+  while (!rc && (step = gcw_rows_next(st)) == 1)
+    cycle_row(p, &b, &w, st, &prev_t);
+  if (!rc && step != 0)
+    rc = db_fail(p);
+  if (!rc)
+    pl_block_end(p, &b);
+  if (!rc && w.sum)
+    pl_write_windows(p, &w);
+  gcw_rows_close(&st);
+  pl_block_free(&b);
+  free(w.sum);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- placing other lines */
+
+/* A cursor over the cycles in number order, to find the x of cycle `gc` while the lines
+** that name cycles are read in the same order: memory stays flat for any run. */
+typedef struct cursor {
+  gcw_rows *st;
+  int done;
+  long long gc; /* the cycle under the cursor */
+  double x;
+} cursor;
+
+static gcw_err cursor_open(gcw_plot *p, cursor *c) {
+  memset(c, 0, sizeof *c);
+  c->gc = -1;
+  c->st = query(p, GCW_Q_PLOT_CYCLE_X, 0);
+  return c->st ? 0 : db_fail(p);
+}
+
+/* x of cycle gc (NAN when the run has no such cycle); gc must not go down between calls
+** (a lower one gives NAN). */
+static double cursor_x(const gcw_plot *p, cursor *c, long long gc) {
+  while (!c->done && c->gc < gc) {
+    if (gcw_rows_next(c->st) != 1) {
+      c->done = 1;
+      break;
+    }
+    c->gc = gcw_rows_int(c->st, 0);
+    c->x = x_of(p, gcw_rows_text(c->st, 1), real_or_nan(c->st, 2), (double)c->gc);
+  }
+  return c->gc == gc ? c->x : NAN;
+}
+
+/* x of a line that names cycle `gc` (NULL: before the first cycle) and may carry its own
+** wall: its own wall in wall mode, else its cycle's x; before any cycle: the first x. */
+static double line_x(const gcw_plot *p, cursor *c, gcw_rows *st, int q_gc, int q_wall) {
+  if (p->xmode == GCW_PLOT_X_WALL && q_wall >= 0 && !gcw_rows_null(st, q_wall))
+    return wall_seconds(gcw_rows_text(st, q_wall));
+  if (gcw_rows_null(st, q_gc))
+    return p->s.xmin;
+  return cursor_x(p, c, gcw_rows_int(st, q_gc));
+}
+
+/* ---------------------------------------------------------------- $scav and $scvg */
+
+static gcw_err write_scavenger(gcw_plot *p, enum gcw_plot_block id, enum gcw_query q, int ncols,
+                           long long rows) {
+  pl_block b = {.id = id};
+  cursor c;
+  gcw_rows *st = query(p, q, 0);
+  int rc = st ? cursor_open(p, &c) : db_fail(p), step = 0;
+  if (!st)
+    return rc;
+  if (!rc)
+    rc = pl_block_begin(p, &b, id, ncols, rows);
+  while (!rc && (step = gcw_rows_next(st)) == 1) {
+    double v[V_N];
+    for (int i = 0; i < ncols; i++) {
+      v[i] = real_or_nan(st, GCW_PV_FIRST + i);
+      if (id == GCW_PLOT_SCVG || i != S_UTIL) /* util % is on y2 */
+        pl_grow(&p->ymax[P_SCAV], v[i]);
+    }
+    pl_block_row(p, &b, line_x(p, &c, st, GCW_PV_GC, GCW_PV_WALL), v);
+  }
+  if (!rc && step != 0)
+    rc = db_fail(p);
+  if (!rc)
+    pl_block_end(p, &b);
+  pl_block_free(&b);
+  gcw_rows_close(&c.st);
+  gcw_rows_close(&st);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- $find */
+
+static int severity(const unsigned char *s) {
+  if (!s)
+    return 0;
+  if (strcmp((const char *)s, "error") == 0 || strcmp((const char *)s, "critical") == 0)
+    return 2;
+  return strcmp((const char *)s, "warn") == 0 || strcmp((const char *)s, "warning") == 0;
+}
+
+/* Where a finding goes: its cycle's x; else its t_s (in wall mode placed relative to the
+** first cycle, both being seconds). */
+static double finding_x(const gcw_plot *p, cursor *c, gcw_rows *st) {
+  double x = NAN, t = real_or_nan(st, GCW_PF_T);
+  if (!gcw_rows_null(st, GCW_PF_GC))
+    x = cursor_x(p, c, gcw_rows_int(st, GCW_PF_GC));
+  if (!isnan(x) || isnan(t))
+    return x;
+  if (p->xmode == GCW_PLOT_X_T)
+    return t;
+  return p->xmode == GCW_PLOT_X_WALL ? p->s.xmin + (t - p->s.t0) : NAN;
+}
+
+/* Remember the first finding of each kind (rows come in time order). */
+static void note_mark(gcw_plot *p, const unsigned char *kind, double x, int sev) {
+  const char *k = kind ? (const char *)kind : "?";
+  for (int i = 0; i < p->nmarks; i++)
+    if (strncmp(p->marks[i].kind, k, sizeof p->marks[i].kind - 1) == 0) {
+      if (sev > p->marks[i].sev)
+        p->marks[i].sev = sev;
+      return;
+    }
+  if (p->nmarks == MAX_MARKS) {
+    p->more_kinds++;
+    return;
+  }
+  pl_mark *m = &p->marks[p->nmarks++];
+  snprintf(m->kind, sizeof m->kind, "%s", k);
+  m->x = x;
+  m->sev = sev;
+}
+
+static gcw_err write_findings(gcw_plot *p) {
+  pl_block b = {.id = GCW_PLOT_FIND};
+  cursor c;
+  gcw_rows *st = query(p, GCW_Q_PLOT_FINDINGS, 0);
+  int rc = st ? cursor_open(p, &c) : db_fail(p), step = 0;
+  if (!st)
+    return rc;
+  if (!rc)
+    rc = pl_block_begin(p, &b, GCW_PLOT_FIND, F_N, 0);
+  while (!rc && (step = gcw_rows_next(st)) == 1) {
+    double x = finding_x(p, &c, st), v[F_N];
+    v[F_SEV] = severity(gcw_rows_text(st, GCW_PF_SEVERITY));
+    pl_block_row(p, &b, x, v);
+    if (!isnan(x))
+      note_mark(p, gcw_rows_text(st, GCW_PF_KIND), x, (int)v[F_SEV]);
+  }
+  if (!rc && step != 0)
+    rc = db_fail(p);
+  if (!rc)
+    pl_block_end(p, &b);
+  gcw_rows_close(&c.st);
+  gcw_rows_close(&st);
+  return rc;
+}
+
+gcw_err pl_write_data(gcw_plot *p) {
+  int rc = write_cycles(p);
+  if (!rc && (p->panels & 1u << P_SCAV) && p->s.scav)
+    rc = write_scavenger(p, GCW_PLOT_SCAV, GCW_Q_PLOT_SCAV, S_N, p->s.scav);
+  if (!rc && (p->panels & 1u << P_SCAV) && p->s.scvg)
+    rc = write_scavenger(p, GCW_PLOT_SCVG, GCW_Q_PLOT_SCVG, V_N, p->s.scvg);
+  if (!rc && p->s.findings)
+    rc = write_findings(p);
+  return rc;
+}
