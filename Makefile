@@ -120,6 +120,7 @@ check-layers:
 
 check: deps
 	$(MAKE) all
+	$(MAKE) check-layers
 	$(MAKE) lint-man
 	$(MAKE) check-docs
 	$(MAKE) test

@@ -1,4 +1,10 @@
-/* cli.c: option table, parsing and --help. See cli.h. */
+/* cli.c: option table, parsing and --help. See cli.h.
+**
+** Parsing is in two passes: set_option() takes each option as it comes, whatever the
+** order, and check_values() judges the values once the whole line is read, because a
+** value's meaning can depend on the command and on other options (--format is csv or
+** ndjson for export, text or json for report). The lists of names an option accepts
+** belong to the module that owns them (the store's tables: gcw_store_table_known()). */
 #include "cli.h"
 
 #include "err.h"
@@ -117,6 +123,8 @@ static int bad_usage(const char *what, const char *arg) {
   return GCW_EXIT_USAGE;
 }
 
+/* The option named by arg: its exact name, or "--name=value" for one that takes a value
+** (a flag given "=value" is unknown rather than silently ignoring the value). */
 static const option *find_option(const char *arg, const char **value) {
   *value = NULL;
   for (int i = 0; i < NOPTIONS; i++) {
@@ -237,11 +245,15 @@ int gcw_cli_parse(gcw_config *cfg, int argc, char **argv) {
       break;
     }
   cfg->cmd = commands[c].cmd;
-  cfg->files = argv + i; /* files are gathered in place, in order */
+  /* Files are gathered in place, in order: argv has room for them (they are a subset of
+  ** what follows), so no allocation and no limit on their number. */
+  cfg->files = argv + i;
   int only_files = 0;
   for (; i < argc; i++) {
     const char *a = argv[i];
     const char *value;
+    /* "--" in watch mode starts child mode: everything after it is PROG's, untouched,
+    ** so PROG's own options are never taken for ours */
     if (strcmp(a, "--") == 0 && cfg->cmd == GCW_CMD_WATCH) {
       if (i + 1 >= argc)
         return bad_usage("missing program after", a);
@@ -256,6 +268,7 @@ int gcw_cli_parse(gcw_config *cfg, int argc, char **argv) {
       *(cfg->compare_a ? &cfg->compare_b : &cfg->compare_a) = id;
       continue;
     }
+    /* "-" is a file (stdin); after "--", so is "-name" (a file called that) */
     if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
       if (cfg->cmd != GCW_CMD_ANALYZE)
         return bad_usage("unexpected argument", a);
@@ -267,6 +280,8 @@ int gcw_cli_parse(gcw_config *cfg, int argc, char **argv) {
       continue;
     }
     const option *o = find_option(a, &value);
+    /* an option of another command is an error, not ignored: a user who gives it
+    ** expects it to do something */
     if (!o || !(o->where & commands[c].where))
       return bad_usage("unknown option", a);
     if (o->arg && !value) {
@@ -278,6 +293,7 @@ int gcw_cli_parse(gcw_config *cfg, int argc, char **argv) {
     if (st >= 0)
       return st;
   }
+  /* the default --format depends on the command, known only now */
   if (!cfg->format)
     cfg->format = cfg->cmd == GCW_CMD_REPORT ? "text" : "csv";
   return check_values(cfg);

@@ -421,16 +421,17 @@ static void title_head(const gcw_plot *p, text *t) {
 
 static void main_title(gcw_plot *p, char *buf, size_t n) {
   text t = {buf, n, 0};
-  char a[32], b[32];
   buf[0] = '\0';
   title_head(p, &t);
   add(&t, "\n%lld cycle%s", p->s.cycles, plural(p->s.cycles));
   if (p->xmode == GCW_PLOT_X_T)
     add(&t, " from @%.3f s to @%.3f s", p->s.xmin, p->s.xmax);
-  if (p->xmode == GCW_PLOT_X_WALL)
+  if (p->xmode == GCW_PLOT_X_WALL) {
+    char a[32], b[32];
     add(&t, " from %s to %s UTC", utc(p->s.xmin, "%Y-%m-%d %H:%M:%S", a, sizeof a),
         utc(p->s.xmax, p->s.xmax - p->s.xmin < 20 * 3600 ? "%H:%M:%S" : "%Y-%m-%d %H:%M:%S", b,
             sizeof b));
+  }
   if (p->s.forced)
     add(&t, ", %lld forced", p->s.forced);
   if (p->s.findings)

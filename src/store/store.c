@@ -1,4 +1,11 @@
-/* store.c: the SQLite sink. See store.h and docs/schema.md. */
+/* store.c: the SQLite sink. See store.h and docs/schema.md.
+**
+** Why it is built this way: a trace can bring hundreds of thousands of lines per second
+** (corpus 08), so every INSERT is prepared once, bound and stepped (never built as text,
+** which is also what keeps data out of the SQL), and rows are committed in batches, not
+** one transaction per line. The event tables are generated from fields.h so that a new
+** figure is one line there, not an edit here. Reading the store back is store_read.c;
+** this file only writes. */
 #include "store.h"
 
 #include "store_db.h"
@@ -15,7 +22,8 @@
 
 enum { SCHEMA_VERSION = 1 };
 
-/* Statements, one per table written while reading. */
+/* Statements, one per table written while reading; prepared once at open
+** (SQLITE_PREPARE_PERSISTENT: they live as long as the connection). */
 enum { ST_GC, ST_SCAV, ST_PACER, ST_FORCED, ST_UNPARSED, ST_RUN_OPEN, ST_RUN_CLOSE,
        ST_SOURCE_BEGIN, ST_SOURCE_END, ST_SOURCE_FILE, ST_FINDING_ADD, ST_FINDING_UPDATE,
        ST_BEGIN, ST_COMMIT, ST_COUNT };
@@ -30,12 +38,15 @@ struct gcw_store {
   int in_tx;
   long rows_in_tx;
   double last_commit_ms;
-  long long found; /* first column of the last row a once() query returned */
+  long long found; /* first column of the last row a once() query returned (once() has
+                   ** no result parameter because its callers want one number each) */
   gcw_err failed;
   char errmsg[256];
 };
 
-/* Columns every event table starts with, before the fields of fields.h. */
+/* Columns every event table starts with, before the fields of fields.h: what no trace
+** line carries as a figure (where the row came from, how it was read) and so is not a
+** field. */
 static const char *const event_prefix[] = {
     [ST_GC] = "run_id INTEGER NOT NULL REFERENCES runs(id), line INTEGER NOT NULL, "
               "wall TEXT, repaired INTEGER NOT NULL, unknown_parts INTEGER NOT NULL, "
@@ -98,6 +109,9 @@ static double now_ms(void) {
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* The first failure is the one worth reporting: later calls fail because of it (a
+** failed COMMIT leaves no transaction, the next INSERT then fails too), so their
+** messages would hide the cause. */
 static gcw_err fail(gcw_store *s, const char *what) {
   if (!s->failed) {
     s->failed = GCW_EDB;
@@ -114,7 +128,8 @@ gcw_db *gcw_store_reader(gcw_store *s) {
   return &s->reader;
 }
 
-/* "CREATE TABLE t(prefix, f1 INTEGER, ...)" or "INSERT INTO t(prefix, f1, ...) VALUES(?,...)". */
+/* "CREATE TABLE t(prefix, f1 INTEGER, ...)" or "INSERT INTO t(prefix, f1, ...) VALUES(?,...)".
+** Returns -1 when cap is too small (a fields.h grown past the buffer), never a cut SQL. */
 static int event_sql(int st, int create, char *buf, size_t cap) {
   size_t n = 0;
   int params = event_prefix_cols[st];
@@ -147,6 +162,9 @@ static gcw_err exec(gcw_store *s, const char *sql) {
   return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? GCW_OK : fail(s, "schema");
 }
 
+/* IF NOT EXISTS everywhere: opening an existing database is the normal case (watch
+** appends to the file analyze wrote). A newer user_version is refused rather than
+** written to: this program would not know the columns that version added. */
 static gcw_err create_schema(gcw_store *s) {
   char sql[8192];
   int version = 0;
@@ -264,7 +282,9 @@ static gcw_err commit(gcw_store *s) {
   return step(s, s->st[ST_COMMIT], "commit");
 }
 
-/* Every write goes through here: open a transaction, count the row. */
+/* Every write goes through here: open a transaction, count the row. The transaction is
+** what makes batch import fast (one fsync per GCW_BATCH_ROWS rows instead of per row);
+** the count bounds the WAL file and what a crash can lose. */
 static gcw_err row(gcw_store *s) {
   if (s->failed)
     return s->failed;
@@ -286,6 +306,9 @@ gcw_err gcw_store_tick(gcw_store *s, int force) {
   return GCW_OK;
 }
 
+/* Indexes are built at close, not at open: maintaining them row by row would slow the
+** import, and building them once over the finished tables is cheaper. A store that
+** failed closes without them (the next session's close builds them: IF NOT EXISTS). */
 gcw_err gcw_store_close(gcw_store **pp) {
   gcw_store *s = pp ? *pp : NULL;
   if (!s)
@@ -346,7 +369,8 @@ gcw_err gcw_store_source_file(gcw_store *s, long long source_id, int ordinal, co
   return step(s, st, "insert source file");
 }
 
-/* Run one statement with up to two integer/text parameters; for the rare paths. */
+/* Run one statement with up to two integer/text parameters; for the rare paths (once per
+** source), where preparing each time costs nothing worth a persistent statement. */
 static gcw_err once(gcw_store *s, const char *sql, long long a, const char *text) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -370,6 +394,9 @@ gcw_err gcw_store_find_duplicate(gcw_store *s, long long source_id, const char *
   return GCW_OK;
 }
 
+/* Children before parents: foreign keys are not enforced (see gcw_store_open), but a
+** reader that enables them, or joins on them, must never find a row whose parent is
+** gone. */
 gcw_err gcw_store_source_delete(gcw_store *s, long long id) {
   static const char *const sql[] = {
       "DELETE FROM gc_cycles WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
@@ -443,6 +470,8 @@ gcw_err gcw_store_run_close(gcw_store *s, const gcw_run *r) {
   return step(s, st, "update run");
 }
 
+/* The table of a family: the old and new spellings of a line go to the same table (the
+** `family` column keeps which one it was). */
 static int statement_for(gcw_family f) {
   switch (f) {
   case GCW_FAM_GC:
@@ -512,7 +541,9 @@ gcw_err gcw_store_event(gcw_store *s, long long run_id, long cycle, const gcw_ev
   return step(s, st, "insert");
 }
 
-/* Parameters 2..13 of both finding statements, in the order of ST_FINDING_ADD. */
+/* Parameters 2..13 of both finding statements, in the order of ST_FINDING_ADD. The
+** update names its parameters (?3 ...) so that one binding serves both statements; it
+** leaves kind (?2) and wall (?10) alone: they describe where the episode began. */
 static void bind_finding(sqlite3_stmt *st, const gcw_finding *f) {
   sqlite3_bind_text(st, 2, f->kind, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, gcw_severity_name(f->severity), -1, SQLITE_STATIC);

@@ -285,31 +285,35 @@ int gcw_db_run_exists(gcw_db *db, long long id) {
   return first_int(db, GCW_Q_RUN_ID, id, &v, &none) < 0 ? -1 : !none;
 }
 
-long long gcw_db_latest_run_with_cycles(gcw_db *db) {
+/* One number from sql with ?1 = a and ?2 = text, or b when text is NULL (a statement
+** with fewer parameters ignores the rest); on a database error, or no row, fallback. */
+static long long scalar(gcw_db *db, const char *sql, long long a, long long b, const char *text,
+                        long long fallback) {
   sqlite3_stmt *st = NULL;
-  long long id = -1;
-  if (sqlite3_prepare_v2(db->conn, "SELECT max(run_id) FROM gc_cycles", -1, &st, NULL) ==
-          SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
-    id = sqlite3_column_int64(st, 0); /* NULL (no cycles at all) reads as 0 */
+  long long v = fallback;
+  if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_int64(st, 1, a);
+    if (text)
+      sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+    else
+      sqlite3_bind_int64(st, 2, b);
+    if (sqlite3_step(st) == SQLITE_ROW)
+      v = sqlite3_column_int64(st, 0); /* NULL reads as 0 */
+  }
   sqlite3_finalize(st);
-  return id;
+  return v;
+}
+
+long long gcw_db_latest_run_with_cycles(gcw_db *db) {
+  /* max() of no rows is NULL: 0, "no run" */
+  return scalar(db, "SELECT max(run_id) FROM gc_cycles", 0, 0, NULL, -1);
 }
 
 int gcw_db_has_finding_at(gcw_db *db, long long run, const char *severity) {
   static const char sql[] =
       "SELECT EXISTS(SELECT 1 FROM findings WHERE run_id = ?1 AND "
       "(severity = 'error' OR (?2 = 'warn' AND severity = 'warn')))";
-  sqlite3_stmt *st = NULL;
-  int found = -1;
-  if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_int64(st, 1, run);
-    sqlite3_bind_text(st, 2, severity, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-      found = sqlite3_column_int(st, 0);
-  }
-  sqlite3_finalize(st);
-  return found;
+  return (int)scalar(db, sql, run, 0, severity, -1);
 }
 
 /* ---- statistics ---- */
@@ -344,16 +348,7 @@ static int has_stats(gcw_db *db, long long run) {
       "SELECT (SELECT count(*) FROM stats WHERE run_id = ?1) >= ?2 "
       "AND (SELECT value FROM stats WHERE run_id = ?1 AND name = 'cycles') "
       "= (SELECT count(*) FROM gc_cycles WHERE run_id = ?1)";
-  sqlite3_stmt *st = NULL;
-  int has = -1;
-  if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_int64(st, 1, run);
-    sqlite3_bind_int(st, 2, GCW_STAT_COUNT);
-    if (sqlite3_step(st) == SQLITE_ROW)
-      has = sqlite3_column_int(st, 0);
-  }
-  sqlite3_finalize(st);
-  return has;
+  return (int)scalar(db, sql, run, GCW_STAT_COUNT, NULL, -1);
 }
 
 /* A TEMP `stats` (searched before the file's own) holding a copy of the stored rows: the
