@@ -66,17 +66,8 @@ static int teardown(void **state) {
   return 0;
 }
 
-/* The database read-only, through the store's read API (what cmd_plot.c does). */
-static gcw_db *open_ro(const char *db) {
-  gcw_db *h = NULL;
-  char msg[256] = "";
-  if (gcw_db_open(&h, db, 0, msg, sizeof msg) != GCW_OK)
-    fail_msg("gcw_db_open(%s): %s", db, msg);
-  return h;
-}
-
 static long long latest_run(const char *db) {
-  gcw_db *h = open_ro(db);
+  gcw_db *h = tu_db_open_ro(db);
   long long run = gcw_db_latest_run_with_cycles(h);
   gcw_db_close(&h);
   assert_true(run > 0);
@@ -101,7 +92,7 @@ static double q_real(const char *db, const char *fmt, long long run) {
 /* Draw with gcw_plot_exec; gnuplot must exit 0 and say nothing. */
 static void draw(const char *db, long long run, const char *kind, const char *out,
                  const char *size, gcw_plot_stats *st) {
-  gcw_db *h = open_ro(db);
+  gcw_db *h = tu_db_open_ro(db);
   gcw_plot_req rq = {run, kind, out, size, 0};
   char err[8192];
   int rc = gcw_plot_exec(h, &rq, st, err, sizeof err);
@@ -211,7 +202,7 @@ static script script_of(const char *db, long long run, const char *kind, gcw_plo
   size_t n = 0;
   FILE *f = open_memstream(&s.text, &n);
   assert_non_null(f);
-  gcw_db *h = open_ro(db);
+  gcw_db *h = tu_db_open_ro(db);
   gcw_plot_req rq = {run, kind, "/tmp/never-written.png", NULL, 0};
   char err[512];
   int rc = gcw_plot_script(h, &rq, f, st, err, sizeof err);
@@ -464,7 +455,7 @@ static void test_no_gnuplot(void **state) {
   const char *path = getenv("PATH");
   char *saved = path ? strdup(path) : NULL;
   setenv("PATH", "", 1);
-  gcw_db *h = open_ro(s->db[LEAK]);
+  gcw_db *h = tu_db_open_ro(s->db[LEAK]);
   char err[512];
   int rc = gcw_plot_run(h, latest_run(s->db[LEAK]), "all", out, NULL, 0, err, sizeof err);
   gcw_db_close(&h);

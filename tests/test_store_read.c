@@ -45,14 +45,6 @@ static int teardown(void **state) {
   return 0;
 }
 
-static gcw_db *open_ro(const char *path) {
-  gcw_db *db = NULL;
-  char msg[256] = "";
-  if (gcw_db_open(&db, path, 0, msg, sizeof msg) != GCW_OK)
-    fail_msg("gcw_db_open(%s): %s", path, msg);
-  return db;
-}
-
 /* Rows of query q (?1 = a, ?2 = b), all stepped through. */
 static long long count_rows(gcw_db *db, enum gcw_query q, long long a, long long b) {
   gcw_rows *r = NULL;
@@ -67,17 +59,17 @@ static long long count_rows(gcw_db *db, enum gcw_query q, long long a, long long
   return n;
 }
 
-/* A query with %lld for the run id, run independently of the API. */
+/* A query with one %lld for the run id, run independently of the API. */
 static long long sql_int(const char *db, const char *fmt, long long run) {
   char sql[512];
-  snprintf(sql, sizeof sql, fmt, run, run);
+  snprintf(sql, sizeof sql, fmt, run);
   return tu_db_int(db, sql);
 }
 
 /* The runs listing: one row per run, in id order, each with its path and counts. */
 static void test_runs_listing(void **state) {
   fixture *f = *state;
-  gcw_db *db = open_ro(f->db);
+  gcw_db *db = tu_db_open_ro(f->db);
   gcw_rows *r = NULL;
   long long n = 0, prev = 0;
   assert_int_equal(gcw_rows_open(db, &r, GCW_Q_RUNS, 0, 0), GCW_OK);
@@ -106,7 +98,7 @@ static void test_runs_listing(void **state) {
 /* A run, its findings and their counts, the run ids queries. */
 static void test_report_queries(void **state) {
   fixture *f = *state;
-  gcw_db *db = open_ro(f->db);
+  gcw_db *db = tu_db_open_ro(f->db);
   long long runs = tu_db_int(f->db, "SELECT count(*) FROM runs");
   long long with_findings = 0;
   assert_int_equal(count_rows(db, GCW_Q_RUN_IDS_FROM, 0, 0), runs);
@@ -160,7 +152,7 @@ static void test_report_queries(void **state) {
 /* The plot's measures and data sets of every run with cycles. */
 static void test_plot_queries(void **state) {
   fixture *f = *state;
-  gcw_db *db = open_ro(f->db);
+  gcw_db *db = tu_db_open_ro(f->db);
   long long runs = tu_db_int(f->db, "SELECT count(*) FROM runs"), checked = 0;
   for (long long id = 1; id <= runs; id++) {
     long long cycles = sql_int(f->db, "SELECT count(*) FROM gc_cycles WHERE run_id = %lld", id);
@@ -212,7 +204,7 @@ static void test_plot_queries(void **state) {
 /* Every table of the schema, whole and for one run; values typed as stored. */
 static void test_tables(void **state) {
   fixture *f = *state;
-  gcw_db *db = open_ro(f->db);
+  gcw_db *db = tu_db_open_ro(f->db);
   char sql[256];
   int n = 0;
   for (const char *const *t = gcw_store_tables; *t; t++, n++) {
@@ -270,7 +262,7 @@ static void test_stats_written(void **state) {
   fixture *f = *state;
   char db_path[512];
   snprintf(db_path, sizeof db_path, "%s", f->db);
-  gcw_db *db = open_ro(db_path);
+  gcw_db *db = tu_db_open_ro(db_path);
   long long ids[2] = {1, 3};
   const char *what = NULL;
   assert_int_equal(gcw_db_stats_ensure(db, ids, 2, &what), GCW_OK);
@@ -300,7 +292,7 @@ static void test_stats_in_temp(void **state) {
   tu_corpus_db(db_path, sizeof db_path, "02_slow_leak/gctrace.log");
   snprintf(moved, sizeof moved, "%s.moved", db_path);
   assert_int_equal(tu_db_int(db_path, "SELECT count(*) FROM stats"), 0);
-  gcw_db *db = open_ro(db_path);
+  gcw_db *db = tu_db_open_ro(db_path);
   assert_int_equal(rename(db_path, moved), 0);
   long long id = 1;
   const char *what = NULL;

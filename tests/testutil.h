@@ -23,6 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "store_read.h"
+
 extern char **environ;
 
 static inline const char *env_or(const char *name, const char *dflt) {
@@ -217,6 +219,16 @@ static inline void tu_exec(const char *db, const char *sql) {
     fail();
   }
   sqlite3_close(h);
+}
+
+/* A database opened read-only through the store's read API (what the read commands do);
+** fails the test when it cannot be. */
+static inline gcw_db *tu_db_open_ro(const char *path) {
+  gcw_db *db = NULL;
+  char msg[256] = "";
+  if (gcw_db_open(&db, path, 0, msg, sizeof msg) != GCW_OK)
+    fail_msg("gcw_db_open(%s): %s", path, msg);
+  return db;
 }
 
 #endif
