@@ -15,6 +15,8 @@
 */
 #include "testutil.h"
 
+#include "cli.h"
+
 #include <ctype.h>
 
 /* The commands: "watch" is the mode without a command word (its --help is `--help`). */
@@ -341,6 +343,62 @@ static void test_man_commands_exist(void **state) {
   assert_int_equal(seen, NCMD - 1); /* every command word has its entry */
 }
 
+/* The paragraph of option opt under OPTIONS: from its .TP tag to the next .TP or .SH. */
+static int option_paragraph(const char *opt, const char **from, const char **to) {
+  const char *s, *e, *p;
+  section("OPTIONS", &s, &e);
+  p = s;
+  char line[1024], word[MAX_TOKEN];
+  while (next_line(&p, e, line, sizeof line)) {
+    if (strcmp(line, ".TP") != 0 || !next_line(&p, e, line, sizeof line))
+      continue;
+    tag_word(line, word, sizeof word);
+    if (strcmp(word, opt) != 0)
+      continue;
+    *from = p;
+    const char *next = strstr(p, "\n.TP\n");
+    *to = next && next < e ? next : e;
+    return 1;
+  }
+  return 0;
+}
+
+/* Straight from the option table (cli.c) rather than from --help: each option is
+** documented under OPTIONS, its "Commands:" line matches the commands of its records,
+** and every value it takes (an envelope, a plot kind, a severity, a table ...) is named
+** in its paragraph. "watch" stands for the watch and child modes. */
+static void test_option_table_in_man(void **state) {
+  (void)state;
+  static const enum gcw_command cmd_of[NCMD] = {GCW_CMD_WATCH,  GCW_CMD_ANALYZE, GCW_CMD_RUNS,
+                                                GCW_CMD_EXPORT, GCW_CMD_REPORT,  GCW_CMD_COMPARE,
+                                                GCW_CMD_PLOT};
+  const char *name;
+  unsigned where;
+  const char *const *values;
+  int bad = 0, records = 0;
+  for (int i = 0; gcw_cli_option_info(i, &name, &where, &values); i++, records++) {
+    const char *from, *to;
+    if (!option_paragraph(name, &from, &to)) {
+      fprintf(stderr, "option table: %s is not documented under OPTIONS\n", name);
+      bad++;
+      continue;
+    }
+    for (int c = 0; c < NCMD; c++)
+      if ((where & (1u << cmd_of[c])) && !help_has(c, name)) {
+        fprintf(stderr, "option table: %s is for %s, whose --help does not list it\n", name,
+                commands[c]);
+        bad++;
+      }
+    for (int v = 0; values && values[v]; v++)
+      if (!has_word(from, to, values[v])) {
+        fprintf(stderr, "man OPTIONS: %s does not name its value '%s'\n", name, values[v]);
+        bad++;
+      }
+  }
+  assert_true(records > 10);
+  assert_int_equal(bad, 0);
+}
+
 static void test_exit_status(void **state) {
   (void)state;
   const char *from, *to;
@@ -382,6 +440,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_help_options_in_man), cmocka_unit_test(test_commands_in_synopsis),
       cmocka_unit_test(test_man_options_exist),   cmocka_unit_test(test_man_commands_exist),
+      cmocka_unit_test(test_option_table_in_man),
       cmocka_unit_test(test_exit_status),         cmocka_unit_test(test_version),
   };
   int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -72,6 +72,35 @@ static void test_pause_spikes(void **state) {
   tu_rm_db(db);
 }
 
+/* One pause rule (pause.h) for the store and the detectors, Go <= 1.4 included. The
+** line is BUILT: the real Go 1.3 line of formats.md §4 G0c ("gc4(1): 0+0+11941+0 us,
+** ...") with its four microsecond terms changed to 100+200+0+0, whose sum in doubles is
+** 0.30000000000000004 ms. The pause is 0.3 ms in the store and in the finding alike, and
+** a budget of exactly 0.3 ms is not exceeded (the detector once summed without rounding
+** and flagged it). */
+static void test_legacy_pause_one_rounding(void **state) {
+  (void)state;
+  char path[512], db[512];
+  tu_tmp(path, sizeof path, "go13.log");
+  tu_write_file(path, "gc4(1): 100+200+0+0 us, 0 -> 30 MB, 529 (659-130) objects, 43/0/0 "
+                      "sweeps, 0(0) handoff, 0(0) steal, 0/0/0 yields\n");
+  char *at_budget[] = {"--pause-slo", "0.3", NULL};
+  tu_tmp(db, sizeof db, "go13.db");
+  char *argv[] = {(char *)tu_bin(), "analyze", "--quiet", "--db", db, at_budget[0], at_budget[1],
+                  path, NULL};
+  assert_int_equal(tu_run(argv, NULL, NULL, NULL), 0);
+  assert_int_equal(tu_db_int(db, "SELECT count(*) FROM gc_cycles WHERE pause_ms = 0.3"), 1);
+  assert_int_equal(count(db, "kind='pause_slo'"), 0);
+  tu_rm_db(db);
+  argv[6] = "0.2"; /* under the pause: the finding's value is the stored pause, exactly */
+  assert_int_equal(tu_run(argv, NULL, NULL, NULL), 0);
+  assert_int_equal(count(db, "kind='pause_slo'"), 1);
+  assert_int_equal(count(db, "kind='pause_slo' AND value = (SELECT pause_ms FROM gc_cycles)"), 1);
+  assert_int_equal(count(db, "kind='pause_slo' AND value = 0.3"), 1);
+  tu_rm_db(db);
+  unlink(path);
+}
+
 /* steady live-heap growth: 02, 09a, 07c (the 02 sequence), 04b — ~3 MB/s */
 static void test_leaks(void **state) {
   (void)state;
@@ -289,7 +318,7 @@ int main(void) {
       cmocka_unit_test(test_memlimit_thrash),        cmocka_unit_test(test_delayed_release),
       cmocka_unit_test(test_forced_gc_storm),        cmocka_unit_test(test_cpu_and_assists),
       cmocka_unit_test(test_thresholds),             cmocka_unit_test(test_live_findings),
-      cmocka_unit_test(test_thresholds_documented),
+      cmocka_unit_test(test_thresholds_documented), cmocka_unit_test(test_legacy_pause_one_rounding),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -179,63 +179,166 @@ static void check_interleaving(gcw_recog *r, char **trace, int nt, char **app, i
   free(s.text);
 }
 
-static char *traces[MAX_TRACE], *apps[MAX_APP];
+/* ---- the cases: tests/cases/splice/NAME.case (format: its README.md) ---------- */
 
-static void test_random_interleavings(void **state) {
-  (void)state;
-  gcw_recog *r;
-  char msg[256];
-  assert_int_equal(gcw_recog_open(&r, msg, sizeof msg), GCW_OK);
-  int nt = load_lines("01_steady_state_web/gctrace.log", traces, 74, is_intact_trace);
-  nt += load_lines("05a_seed_map_freeosmemory/gctrace.log", traces + nt, 21, is_intact_trace);
-  nt += load_lines("13_forced_gc_storm/gctrace.log", traces + nt, 200, is_intact_trace);
-  int na = load_lines("06_interleaved_applog/combined.log", apps, MAX_APP, is_app);
-  assert_true(nt > 250);
-  assert_int_equal(na, MAX_APP);
-  static const unsigned rates[] = {0, 2, 5, 10, 25, 50};
-  int rounds = tu_quick() ? 3 : 10;
+enum { MAX_SOURCES = 8, MAX_RATES = 16, MAX_FILES = 64 };
+
+typedef struct splice_case {
+  char name[128];
+  int interleave;                     /* 1: an interleaving, 0: real pieces */
+  char trace[MAX_SOURCES][256];       /* interleave: corpus files of trace lines */
+  int trace_max[MAX_SOURCES], ntrace;
+  char app[256];
+  int app_count;
+  unsigned rates[MAX_RATES];
+  int nrates, rounds, at_least;
+  char pieces[256];                   /* real pieces: the corpus file */
+  int lines, gc, repaired;
+} splice_case;
+
+static const char *splice_dir(char *buf, size_t n) {
+  return tu_root(buf, n, "tests/cases/splice");
+}
+
+/* One "key value..." line into c; 0 when it is not understood. */
+static int splice_line(splice_case *c, const char *key, const char *v) {
+  if (strcmp(key, "trace") == 0 && c->ntrace < MAX_SOURCES)
+    return sscanf(v, "%255s %d", c->trace[c->ntrace], &c->trace_max[c->ntrace]) == 2 &&
+           c->trace_max[c->ntrace++] > 0;
+  if (strcmp(key, "app") == 0)
+    return sscanf(v, "%255s %d", c->app, &c->app_count) == 2 && c->app_count <= MAX_APP;
+  if (strcmp(key, "rates") == 0) {
+    int used = 0;
+    for (const char *p = v;
+         c->nrates < MAX_RATES && sscanf(p, "%u%n", &c->rates[c->nrates], &used) == 1; p += used)
+      c->nrates++;
+    return c->nrates > 0;
+  }
+  if (strcmp(key, "rounds") == 0)
+    return sscanf(v, "%d", &c->rounds) == 1;
+  if (strcmp(key, "at_least") == 0)
+    return sscanf(v, "%d", &c->at_least) == 1;
+  if (strcmp(key, "lines") == 0)
+    return sscanf(v, "%d", &c->lines) == 1;
+  if (strcmp(key, "gc") == 0)
+    return sscanf(v, "%d", &c->gc) == 1;
+  if (strcmp(key, "repaired") == 0)
+    return sscanf(v, "%d", &c->repaired) == 1;
+  return 0;
+}
+
+/* Every case of one file (at most max); a line it does not understand fails the test. */
+static int load_splice_cases(const char *name, splice_case *out, int max) {
+  char dir[512], path[1024], line[1024];
+  snprintf(path, sizeof path, "%s/%s", splice_dir(dir, sizeof dir), name);
+  FILE *f = fopen(path, "r");
+  if (!f)
+    fail_msg("cannot read %s", path);
+  int n = 0;
+  for (int no = 1; fgets(line, sizeof line, f); no++) {
+    line[strcspn(line, "\n")] = '\0';
+    if (line[0] == '#' || line[0] == '\0')
+      continue;
+    char *sp = strchr(line, ' ');
+    if (sp)
+      *sp++ = '\0';
+    int starts = strcmp(line, "interleave") == 0 || strcmp(line, "pieces") == 0;
+    if (starts && sp && n < max) {
+      splice_case *c = &out[n++];
+      memset(c, 0, sizeof *c);
+      c->interleave = line[0] == 'i';
+      snprintf(c->name, sizeof c->name, "%s", sp);
+      if (!c->interleave)
+        snprintf(c->pieces, sizeof c->pieces, "%s", sp);
+      continue;
+    }
+    if (!n || !sp || !splice_line(&out[n - 1], line, sp))
+      fail_msg("%s:%d: not understood (see tests/cases/splice/README.md)", path, no);
+  }
+  fclose(f);
+  return n;
+}
+
+static void run_interleave(gcw_recog *r, const splice_case *c) {
+  static char *traces[MAX_TRACE], *apps[MAX_APP];
+  int nt = 0;
+  for (int s = 0; s < c->ntrace; s++)
+    nt += load_lines(c->trace[s], traces + nt,
+                     c->trace_max[s] < MAX_TRACE - nt ? c->trace_max[s] : MAX_TRACE - nt,
+                     is_intact_trace);
+  int na = load_lines(c->app, apps, c->app_count, is_app);
+  assert_true(nt > c->at_least);
+  assert_int_equal(na, c->app_count);
+  int rounds = tu_quick() ? 3 : c->rounds;
   for (int round = 0; round < rounds; round++)
-    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
-      rng_state = 0x9E3779B97F4A7C15ull * (uint64_t)(round * 16 + (int)i + 1);
-      check_interleaving(r, traces, nt, apps, na, rates[i]);
+    for (int i = 0; i < c->nrates; i++) {
+      rng_state = 0x9E3779B97F4A7C15ull * (uint64_t)(round * 16 + i + 1);
+      check_interleaving(r, traces, nt, apps, na, c->rates[i]);
     }
   for (int i = 0; i < nt; i++)
     free(traces[i]);
   for (int i = 0; i < na; i++)
     free(apps[i]);
-  gcw_recog_close(&r);
 }
 
-/* Real pieces from corpus 06, fed as they are in the file. */
-static void test_real_pieces_06(void **state) {
-  (void)state;
-  gcw_recog *r;
-  char msg[256], path[512];
-  assert_int_equal(gcw_recog_open(&r, msg, sizeof msg), GCW_OK);
+/* Real pieces, fed as they are in the file. */
+static void run_pieces(gcw_recog *r, const splice_case *c) {
+  char path[512];
   size_t n;
-  char *all = tu_slurp(tu_corpus(path, sizeof path, "06_interleaved_applog/combined.log"), &n);
+  char *all = tu_slurp(tu_corpus(path, sizeof path, c->pieces), &n);
   assert_non_null(all);
-  /* lines 1..1040 hold the first splits: 84-85, 92-93, 508-509, 675-679, 968-969,
-  ** 1034-1037 (a late newline alone on 1037) */
   char *end = all;
-  for (int i = 0; i < 1040; i++)
-    end = strchr(end, '\n') + 1;
+  for (int i = 0; i < c->lines && end; i++)
+    end = strchr(end, '\n') ? strchr(end, '\n') + 1 : NULL;
+  assert_non_null(end);
   *end = '\0';
-  collected *c = calloc(1, sizeof *c);
-  splice_all(r, all, c);
-  assert_int_equal(c->unparsed, 0);
+  collected *got = calloc(1, sizeof *got);
+  splice_all(r, all, got);
+  assert_int_equal(got->unparsed, 0);
   int gcs = 0, rep = 0;
-  for (int i = 0; i < c->n; i++)
-    if (c->ev[i].family == GCW_FAM_GC) {
+  for (int i = 0; i < got->n; i++)
+    if (got->ev[i].family == GCW_FAM_GC) {
       gcs++;
-      rep += c->ev[i].repaired;
-      assert_int_equal((int)c->ev[i].v[GCW_F_gc], gcs); /* 1, 2, 3, ... in order */
+      rep += got->ev[i].repaired;
+      assert_int_equal((int)got->ev[i].v[GCW_F_gc], gcs); /* 1, 2, 3, ... in order */
     }
-  assert_int_equal(gcs, 122);
-  assert_int_equal(rep, 6);
-  free(c);
+  assert_int_equal(gcs, c->gc);
+  assert_int_equal(rep, c->repaired);
+  free(got);
   free(all);
+}
+
+/* Before the cases became files (issue 13): one interleaving (3 trace sources, 6 rates)
+** and one real-pieces case: none may vanish. */
+enum { INTERLEAVINGS_AT_LEAST = 1, PIECES_AT_LEAST = 1 };
+
+static void test_case_files(void **state) {
+  (void)state;
+  char dir[512];
+  DIR *d = opendir(splice_dir(dir, sizeof dir));
+  assert_non_null(d);
+  gcw_recog *r;
+  char msg[256];
+  assert_int_equal(gcw_recog_open(&r, msg, sizeof msg), GCW_OK);
+  static splice_case cases[MAX_FILES];
+  int interleavings = 0, pieces = 0;
+  for (struct dirent *e; (e = readdir(d)) != NULL;) {
+    size_t len = strlen(e->d_name);
+    if (len < 6 || strcmp(e->d_name + len - 5, ".case") != 0)
+      continue;
+    int n = load_splice_cases(e->d_name, cases, MAX_FILES);
+    for (int i = 0; i < n; i++) {
+      print_message("%s: %s\n", e->d_name, cases[i].name);
+      if (cases[i].interleave)
+        run_interleave(r, &cases[i]), interleavings++;
+      else
+        run_pieces(r, &cases[i]), pieces++;
+    }
+  }
+  closedir(d);
   gcw_recog_close(&r);
+  assert_true(interleavings >= INTERLEAVINGS_AT_LEAST);
+  assert_true(pieces >= PIECES_AT_LEAST);
 }
 
 /* The captured alloc streams (tests/cases/alloc_streams/README.md): every gc and scav line
@@ -329,8 +432,7 @@ static void test_captured_alloc_streams(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_random_interleavings),
-      cmocka_unit_test(test_real_pieces_06),
+      cmocka_unit_test(test_case_files),
       cmocka_unit_test(test_captured_alloc_streams),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -153,6 +153,14 @@ static inline char *tu_slurp(const char *path, size_t *n) {
   return b;
 }
 
+/* A file holding text (a log a test builds); fails the test when it cannot be written. */
+static inline void tu_write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  assert_int_equal(fputs(text, f) < 0, 0);
+  assert_int_equal(fclose(f), 0);
+}
+
 /* 1 if two files hold the same bytes. */
 static inline int tu_same_file(const char *a, const char *b) {
   size_t na = 0, nb = 0;

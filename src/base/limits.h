@@ -19,15 +19,30 @@
 #define GCW_SPLICE_AGE 64
 /* Distinct line-start shapes remembered to tell an app line from a trace tail. */
 #define GCW_SHAPE_SLOTS 256
-/* Runs of one source open at once (several Go processes sharing one stderr). A build
+/* Runs of one stream open at once (several Go processes sharing one stderr). A build
 ** (`go build` relays hundreds of short compile processes around the long-lived go
-** command, corpus 07) needs room so the long run is not closed between its cycles. */
+** command, corpus 07) needs room so the long run is not closed between its cycles.
+** A tracker's table grows to this on demand (an idle stream costs a few runs' worth). */
 #define GCW_RUNS_OPEN 256
+/* Streams of one input told apart at once (syslog pids, a container's stdout and
+** stderr). A fleet's journal or `kubectl logs --prefix` interleaves hundreds of
+** processes; below this many each keeps its own rejoining and run tracking. Beyond it
+** the least recently active stream is closed (its runs end) and a notice says so. */
+#define GCW_STREAMS_OPEN 1024
+/* Runs with detector state at once, over every stream of a source: at least one per
+** open stream, and at least a whole stream's runs. Beyond it the least recently active
+** run's detectors end early (a notice says so). */
+#define GCW_RUNS_LIVE 1024
+_Static_assert(GCW_RUNS_LIVE >= GCW_STREAMS_OPEN, "every open stream's live run has detectors");
+_Static_assert(GCW_RUNS_LIVE >= GCW_RUNS_OPEN, "every open run of one stream has detectors");
 /* Bytes of an unparsed line kept in the store. */
 #define GCW_UNPARSED_MAX 4096
 /* Rows per transaction in batch mode; watch mode also commits every GCW_COMMIT_MS. */
 #define GCW_BATCH_ROWS 50000
 #define GCW_COMMIT_MS 250
+
+/* Bytes of output gathered before one write to stdout (export). */
+#define GCW_OUT_BUF (256 * 1024)
 
 /* Plots: a data set with more rows than GCW_PLOT_MAX_POINTS is drawn as GCW_PLOT_BUCKETS
 ** time buckets, each a min and a max, so spikes survive (statistics use every row). */
@@ -35,5 +50,9 @@
 #define GCW_PLOT_BUCKETS 2000
 /* Bytes of gnuplot's stderr kept for the message (the rest is counted). */
 #define GCW_PLOT_STDERR_MAX 4096
+
+/* A ceiling's value as text, for the notice that names it. */
+#define GCW_STR_(x) #x
+#define GCW_STR(x) GCW_STR_(x)
 
 #endif

@@ -2,13 +2,20 @@
 **
 ** Parsing is in two passes: set_option() takes each option as it comes, whatever the
 ** order, and check_values() judges the values once the whole line is read, because a
-** value's meaning can depend on the command and on other options (--format is csv or
-** ndjson for export, text or json for report). The lists of names an option accepts
-** belong to the module that owns them (the store's tables: gcw_store_table_known()). */
+** value's meaning can depend on the command (--format is csv or ndjson for export, text
+** or json for report: one record each). The lists of names an option accepts belong to
+** the module that owns them (envelopes, plot kinds, severities, the store's tables); the
+** option's record points at the list, so --help, the check and the man page's test
+** (tests/test_docs.c) read the same one. */
 #include "cli.h"
 
+#include "envelope.h"
 #include "err.h"
+#include "plot_kinds.h"
+#include "severity.h"
 #include "store_read.h"
+
+#include <stddef.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,52 +25,95 @@
 enum { IN_WATCH = 1, IN_CHILD = 2, IN_ANALYZE = 4, IN_RUNS = 8, IN_EXPORT = 16,
        IN_REPORT = 32, IN_COMPARE = 64, IN_PLOT = 128,
        IN_READ = IN_WATCH | IN_CHILD | IN_ANALYZE, IN_ALL = 255 };
+_Static_assert(IN_WATCH == 1u << GCW_CMD_WATCH && IN_CHILD == 1u << GCW_CMD_CHILD &&
+                   IN_ANALYZE == 1u << GCW_CMD_ANALYZE && IN_RUNS == 1u << GCW_CMD_RUNS &&
+                   IN_EXPORT == 1u << GCW_CMD_EXPORT && IN_REPORT == 1u << GCW_CMD_REPORT &&
+                   IN_COMPARE == 1u << GCW_CMD_COMPARE && IN_PLOT == 1u << GCW_CMD_PLOT,
+               "IN_* bits are 1 << enum gcw_command (gcw_cli_option_info)");
 enum opt_id { OPT_DB, OPT_STRIP, OPT_QUIET, OPT_INPUT_FORMAT, OPT_FORMAT, OPT_RUN, OPT_ALL,
               OPT_TABLE, OPT_FAIL_ON, OPT_THRESHOLD, OPT_PAUSE_SLO, OPT_KIND, OPT_OUTPUT,
               OPT_SIZE, OPT_TERM, OPT_PLOT, OPT_HELP, OPT_VERSION };
 
+/* Values that are not another module's vocabulary. */
+static const char *const export_formats[] = {"csv", "ndjson", NULL};
+static const char *const report_formats[] = {"text", "json", NULL};
+static const char *const terms[] = {"dumb", NULL};
+#define GCW_SEV_FAILS_1(name) name,
+#define GCW_SEV_FAILS_0(name)
+#define GCW_SEV_FAIL_NAME_(id, name, rank, colour, fails) GCW_SEV_FAILS_##fails(name)
+static const char *const fail_on[] = {GCW_SEVERITIES(GCW_SEV_FAIL_NAME_) NULL};
+#undef GCW_SEV_FAIL_NAME_
+
+/* One record per option: it drives parsing, checking, defaults and every --help (and so
+** the man page's test, tests/test_docs.c). An option whose meaning differs by command
+** (--format) has one record per meaning. */
 typedef struct option {
   enum opt_id id;
   const char *name;
-  const char *arg; /* NULL: a flag */
-  unsigned where;
-  const char *help;
+  const char *arg;            /* NULL: a flag */
+  unsigned where;             /* IN_*: the commands that take it */
+  const char *help;           /* "%s" stands for the list of values */
+  const char *const *values;  /* the values it takes, from their owner (NULL-terminated);
+                              ** NULL: any */
+  const char *dflt;           /* its default (one of values), or NULL */
+  const char *refusal;        /* a value not in values: "%s" is the list; NULL: "unknown" */
+  size_t field;               /* offsetof the const char * it sets in gcw_config; 0: none */
 } option;
+
+#define FIELD(f) offsetof(gcw_config, f)
 
 static const option options[] = {
     {OPT_DB, "--db", "PATH", IN_ALL,
-     "SQLite database (default $GCTRACE_WATCH_DB or ./gctrace.db; :memory: keeps nothing)"},
+     "SQLite database (default $GCTRACE_WATCH_DB or ./gctrace.db; :memory: keeps nothing)",
+     .field = FIELD(db)},
     {OPT_STRIP, "--strip", NULL, IN_WATCH | IN_CHILD,
-     "drop recognized trace lines from the output instead of passing them through"},
+     "drop recognized trace lines from the output instead of passing them through", .values = NULL},
     {OPT_QUIET, "--quiet", NULL, IN_READ,
-     "print only errors: no live findings or notices (analyze: no report either)"},
-    {OPT_INPUT_FORMAT, "--input-format", "FMT", IN_READ,
-     "auto (default), plain, docker, cri, timestamp or syslog"},
-    {OPT_FORMAT, "--format", "FMT", IN_EXPORT | IN_REPORT,
-     "export: csv (default) or ndjson; report: text (default) or json"},
+     "print only errors: no live findings or notices (analyze: no report either)", .values = NULL},
+    {OPT_INPUT_FORMAT, "--input-format", "FMT", IN_READ, "%s", gcw_envelope_kind_names,
+     "auto", .field = FIELD(input_format)},
+    {OPT_FORMAT, "--format", "FMT", IN_EXPORT, "%s", export_formats, "csv",
+     .field = FIELD(format)},
+    {OPT_FORMAT, "--format", "FMT", IN_REPORT, "%s", report_formats, "text",
+     .field = FIELD(format)},
     {OPT_RUN, "--run", "N", IN_EXPORT | IN_REPORT | IN_PLOT,
-     "only the run with this id (see 'gctrace-watch runs')"},
-    {OPT_ALL, "--all", NULL, IN_REPORT, "every run (default: the latest run)"},
-    {OPT_TABLE, "--table", "T", IN_EXPORT,
-     "gc_cycles (default), scavenger, pacer, forced_gc, runs, sources, source_files, "
-     "unparsed, findings or stats"},
+     "only the run with this id (see 'gctrace-watch runs')", .values = NULL},
+    {OPT_ALL, "--all", NULL, IN_REPORT, "every run (default: the latest run)", .values = NULL},
+    {OPT_TABLE, "--table", "T", IN_EXPORT, "%s", gcw_store_tables, "gc_cycles",
+     .field = FIELD(table)},
     {OPT_FAIL_ON, "--fail-on", "SEV", IN_REPORT | IN_ANALYZE,
-     "exit 1 when a finding of severity warn or error (or worse) exists"},
+     "exit 1 when a finding of severity %s (or worse) exists", fail_on, NULL,
+     "--fail-on takes %s, not", FIELD(fail_on)},
     {OPT_THRESHOLD, "--threshold", "NAME=VALUE", IN_READ | IN_REPORT,
-     "override a detector threshold (see docs/findings.md); repeatable"},
+     "override a detector threshold (see docs/findings.md); repeatable", .values = NULL},
     {OPT_PAUSE_SLO, "--pause-slo", "MS", IN_READ | IN_REPORT,
-     "also flag every stop-the-world pause longer than MS milliseconds"},
-    {OPT_KIND, "--kind", "K", IN_PLOT, "heap, pause, interval, cpu, scavenger or all (default)"},
+     "also flag every stop-the-world pause longer than MS milliseconds", .values = NULL},
+    {OPT_KIND, "--kind", "K", IN_PLOT, "%s", gcw_plot_kind_names, GCW_PLOT_KIND_ALL,
+     .field = FIELD(plot_kind)},
     {OPT_OUTPUT, "-o", "FILE", IN_PLOT,
-     "output file: .png, .svg or .pdf by its extension; '-' draws in the terminal"},
+     "output file: .png, .svg or .pdf by its extension; '-' draws in the terminal",
+     .field = FIELD(output)},
     {OPT_SIZE, "--size", "WxH", IN_PLOT,
-     "image size in pixels, or characters with --term dumb (default 1200x900 for --kind all)"},
-    {OPT_TERM, "--term", "dumb", IN_PLOT, "draw in the terminal (for use over ssh)"},
-    {OPT_PLOT, "--plot", "FILE", IN_ANALYZE | IN_REPORT, "also write the dashboard image"},
-    {OPT_HELP, "--help", NULL, IN_ALL, "show this help and exit"},
-    {OPT_VERSION, "--version", NULL, IN_ALL, "show the version and exit"},
+     "image size in pixels, or characters with --term dumb (default 1200x900 for --kind all)",
+     .values = NULL},
+    {OPT_TERM, "--term", "dumb", IN_PLOT, "draw in the terminal (for use over ssh)", terms, NULL,
+     "--term takes %s, not", FIELD(term)},
+    {OPT_PLOT, "--plot", "FILE", IN_ANALYZE | IN_REPORT, "also write the dashboard image",
+     .field = FIELD(plot_file)},
+    {OPT_HELP, "--help", NULL, IN_ALL, "show this help and exit", .values = NULL},
+    {OPT_VERSION, "--version", NULL, IN_ALL, "show the version and exit", .values = NULL},
 };
 enum { NOPTIONS = sizeof options / sizeof options[0] };
+
+int gcw_cli_option_info(int i, const char **name, unsigned *commands,
+                        const char *const **values) {
+  if (i < 0 || i >= NOPTIONS)
+    return 0;
+  *name = options[i].name;
+  *commands = options[i].where;
+  *values = options[i].values;
+  return 1;
+}
 
 static const struct {
   const char *name;
@@ -102,16 +152,40 @@ static const struct {
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
+/* The values of o for people: "a (default), b or c". */
+static const char *value_list(const option *o, char *buf, size_t n) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (int i = 0; o->values && o->values[i] && used < n; i++) {
+    const char *sep = i == 0 ? "" : o->values[i + 1] ? ", " : " or ";
+    int dflt = o->dflt && strcmp(o->values[i], o->dflt) == 0;
+    int k = snprintf(buf + used, n - used, "%s%s%s", sep, o->values[i], dflt ? " (default)" : "");
+    used += k > 0 ? (size_t)k : 0;
+  }
+  return buf;
+}
+
+/* The help text of o, its values put in. */
+static const char *help_text(const option *o, char *buf, size_t n) {
+  char list[256];
+  const char *at = strstr(o->help, "%s");
+  if (!at)
+    return o->help;
+  snprintf(buf, n, "%.*s%s%s", (int)(at - o->help), o->help, value_list(o, list, sizeof list),
+           at + 2);
+  return buf;
+}
+
 static void usage(FILE *f, int c) {
   fputs(commands[c].usage, f);
   fputs("\noptions:\n", f);
   for (int i = 0; i < NOPTIONS; i++) {
     if (!(options[i].where & commands[c].where))
       continue;
-    char head[40];
+    char head[40], help[400];
     snprintf(head, sizeof head, "%s%s%s", options[i].name, options[i].arg ? " " : "",
              options[i].arg ? options[i].arg : "");
-    fprintf(f, "  %-24s %s\n", head, options[i].help);
+    fprintf(f, "  %-24s %s\n", head, help_text(&options[i], help, sizeof help));
   }
   fputs("\nexit status: 0 ok, 1 findings at or above --fail-on, 2 usage error,\n"
         "3 input or output error, 4 internal error; with -- PROG: PROG's status\n",
@@ -123,22 +197,30 @@ static int bad_usage(const char *what, const char *arg) {
   return GCW_EXIT_USAGE;
 }
 
-/* The option named by arg: its exact name, or "--name=value" for one that takes a value
-** (a flag given "=value" is unknown rather than silently ignoring the value). */
-static const option *find_option(const char *arg, const char **value) {
+/* The record of arg for command c (an option of another command: its first record): its
+** exact name, or "--name=value" for one that takes a value (a flag given "=value" is
+** unknown rather than silently ignoring the value). */
+static const option *find_option(const char *arg, const char **value, int c) {
+  const option *other = NULL;
+  const char *other_value = NULL;
   *value = NULL;
   for (int i = 0; i < NOPTIONS; i++) {
     size_t n = strlen(options[i].name);
-    if (strncmp(arg, options[i].name, n) != 0)
+    if (strncmp(arg, options[i].name, n) != 0 || (arg[n] != '\0' && arg[n] != '=') ||
+        (arg[n] == '=' && !options[i].arg))
       continue;
+    if (!(options[i].where & commands[c].where)) {
+      if (!other)
+        other = &options[i], other_value = arg[n] == '=' ? arg + n + 1 : NULL;
+      continue;
+    }
     if (arg[n] == '\0')
       return &options[i];
-    if (arg[n] == '=' && options[i].arg) {
-      *value = arg + n + 1;
-      return &options[i];
-    }
+    *value = arg + n + 1;
+    return &options[i];
   }
-  return NULL;
+  *value = other_value;
+  return other;
 }
 
 static int one_of(const char *v, const char *const *allowed) {
@@ -148,31 +230,28 @@ static int one_of(const char *v, const char *const *allowed) {
   return 0;
 }
 
-static int check_values(const gcw_config *cfg) {
-  static const char *const inputs[] = {"auto", "plain", "docker", "cri", "timestamp", "syslog",
-                                       NULL};
-  static const char *const export_formats[] = {"csv", "ndjson", NULL};
-  static const char *const report_formats[] = {"text", "json", NULL};
-  static const char *const severities[] = {"warn", "error", NULL};
-  static const char *const kinds[] = {"heap", "pause", "interval", "cpu", "scavenger", "all", NULL};
-  if (!one_of(cfg->input_format, inputs))
-    return bad_usage("unknown --input-format", cfg->input_format);
-  if (cfg->cmd == GCW_CMD_EXPORT && !one_of(cfg->format, export_formats))
-    return bad_usage("unknown --format", cfg->format);
-  if (cfg->cmd == GCW_CMD_REPORT && !one_of(cfg->format, report_formats))
-    return bad_usage("unknown --format", cfg->format);
-  if (cfg->fail_on && !one_of(cfg->fail_on, severities))
-    return bad_usage("--fail-on takes warn or error, not", cfg->fail_on);
-  if (!one_of(cfg->plot_kind, kinds))
-    return bad_usage("unknown --kind", cfg->plot_kind);
-  if (cfg->term && strcmp(cfg->term, "dumb") != 0)
-    return bad_usage("--term takes dumb, not", cfg->term);
+static const char *const *field_of(const gcw_config *cfg, const option *o) {
+  return (const char *const *)(const void *)((const char *)cfg + o->field);
+}
+
+/* Every option with a list of values that the command takes holds one of them. */
+static int check_values(const gcw_config *cfg, int c) {
+  for (int i = 0; i < NOPTIONS; i++) {
+    const option *o = &options[i];
+    const char *v = o->values && o->field ? *field_of(cfg, o) : NULL;
+    if (!v || !(o->where & commands[c].where) || one_of(v, o->values))
+      continue;
+    char what[300], list[256];
+    if (o->refusal)
+      snprintf(what, sizeof what, o->refusal, value_list(o, list, sizeof list));
+    else
+      snprintf(what, sizeof what, "unknown %s", o->name);
+    return bad_usage(what, v);
+  }
   if (cfg->cmd == GCW_CMD_COMPARE && (cfg->compare_a <= 0 || cfg->compare_b <= 0)) {
     fprintf(stderr, "gctrace-watch: compare needs two run ids; try 'gctrace-watch runs'\n");
     return GCW_EXIT_USAGE;
   }
-  if (!gcw_store_table_known(cfg->table)) /* the store owns the list of its tables */
-    return bad_usage("unknown --table", cfg->table);
   if (!*cfg->db) {
     fprintf(stderr, "gctrace-watch: --db needs a path; try 'gctrace-watch --help'\n");
     return GCW_EXIT_USAGE;
@@ -187,20 +266,26 @@ static int check_values(const gcw_config *cfg) {
 static int set_option(gcw_config *cfg, const option *o, const char *value, int c) {
   char *end;
   int w, h;
+  if (o->field) /* a string option: its value as given (checked by check_values) */
+    *(const char **)(void *)((char *)cfg + o->field) = value;
   switch (o->id) {
-  case OPT_DB: cfg->db = value; break;
+  case OPT_DB:
+  case OPT_INPUT_FORMAT:
+  case OPT_FORMAT:
+  case OPT_TABLE:
+  case OPT_FAIL_ON:
+  case OPT_KIND:
+  case OPT_OUTPUT:
+  case OPT_TERM:
+  case OPT_PLOT: break; /* set above */
   case OPT_STRIP: cfg->strip = 1; break;
   case OPT_QUIET: cfg->quiet = 1; break;
-  case OPT_INPUT_FORMAT: cfg->input_format = value; break;
-  case OPT_FORMAT: cfg->format = value; break;
   case OPT_RUN:
     cfg->run = strtol(value, &end, 10);
     if (*end || cfg->run <= 0)
       return bad_usage("--run needs a run id (a positive number), not", value);
     break;
   case OPT_ALL: cfg->all = 1; break;
-  case OPT_TABLE: cfg->table = value; break;
-  case OPT_FAIL_ON: cfg->fail_on = value; break;
   case OPT_THRESHOLD:
     if (!strchr(value, '=') || cfg->nthresholds == GCW_MAX_THRESHOLDS)
       return bad_usage("--threshold takes NAME=VALUE, not", value);
@@ -211,8 +296,6 @@ static int set_option(gcw_config *cfg, const option *o, const char *value, int c
     if (*end || !(cfg->pause_slo_ms > 0))
       return bad_usage("--pause-slo needs a positive number of milliseconds, not", value);
     break;
-  case OPT_KIND: cfg->plot_kind = value; break;
-  case OPT_OUTPUT: cfg->output = value; break;
   case OPT_SIZE:
     /* pixels for images, characters for the terminal (--term dumb, -o -) */
     if (sscanf(value, "%dx%d%c", &w, &h, (char[2]){0}) != 2 || w < 20 || h < 10 || w > 10000 ||
@@ -220,12 +303,17 @@ static int set_option(gcw_config *cfg, const option *o, const char *value, int c
       return bad_usage("--size takes WxH (pixels, or characters in the terminal), not", value);
     cfg->size = value;
     break;
-  case OPT_TERM: cfg->term = value; break;
-  case OPT_PLOT: cfg->plot_file = value; break;
   case OPT_HELP: usage(stdout, c); return GCW_EXIT_OK;
   case OPT_VERSION: printf("gctrace-watch %s\n", GCW_VERSION); return GCW_EXIT_OK;
   }
   return -1;
+}
+
+/* The defaults of the options command c takes (the ones of its records). */
+static void set_defaults(gcw_config *cfg, int c) {
+  for (int i = 0; i < NOPTIONS; i++)
+    if (options[i].dflt && options[i].field && (options[i].where & commands[c].where))
+      *(const char **)(void *)((char *)cfg + options[i].field) = options[i].dflt;
 }
 
 int gcw_cli_parse(gcw_config *cfg, int argc, char **argv) {
@@ -233,9 +321,6 @@ int gcw_cli_parse(gcw_config *cfg, int argc, char **argv) {
   cfg->db = getenv("GCTRACE_WATCH_DB");
   if (!cfg->db || !*cfg->db)
     cfg->db = "gctrace.db";
-  cfg->input_format = "auto";
-  cfg->table = "gc_cycles";
-  cfg->plot_kind = "all";
   int i = 1, c = 0;
   char *end;
   for (int k = 1; k < NCOMMANDS && i < argc; k++)
@@ -245,6 +330,7 @@ int gcw_cli_parse(gcw_config *cfg, int argc, char **argv) {
       break;
     }
   cfg->cmd = commands[c].cmd;
+  set_defaults(cfg, c);
   /* Files are gathered in place, in order: argv has room for them (they are a subset of
   ** what follows), so no allocation and no limit on their number. */
   cfg->files = argv + i;
@@ -279,7 +365,7 @@ int gcw_cli_parse(gcw_config *cfg, int argc, char **argv) {
       only_files = 1;
       continue;
     }
-    const option *o = find_option(a, &value);
+    const option *o = find_option(a, &value, c);
     /* an option of another command is an error, not ignored: a user who gives it
     ** expects it to do something */
     if (!o || !(o->where & commands[c].where))
@@ -293,8 +379,5 @@ int gcw_cli_parse(gcw_config *cfg, int argc, char **argv) {
     if (st >= 0)
       return st;
   }
-  /* the default --format depends on the command, known only now */
-  if (!cfg->format)
-    cfg->format = cfg->cmd == GCW_CMD_REPORT ? "text" : "csv";
-  return check_values(cfg);
+  return check_values(cfg, c);
 }

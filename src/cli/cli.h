@@ -1,5 +1,6 @@
 /*
-** cli.h: the command line: one table of options drives parsing and --help.
+** cli.h: the command line: one table of options drives parsing, checking, defaults,
+** --help and the man page's test.
 ** Owns:   nothing (the parsed config points into argv).
 ** Never:  runs a command (cmd_*.c do).
 */
@@ -47,6 +48,12 @@ typedef struct gcw_config {
 /* Parse argv. Returns -1 to go on with *cfg, or an exit status (after --help, --version,
 ** or a usage error already reported on stderr). */
 int gcw_cli_parse(gcw_config *cfg, int argc, char **argv);
+
+/* The option table, for tests/test_docs.c: record i's name, the commands that take it
+** (bit 1u << enum gcw_command) and the values it takes (NULL-terminated; NULL: any).
+** Returns 0 past the last record. */
+int gcw_cli_option_info(int i, const char **name, unsigned *commands,
+                        const char *const **values);
 
 #define GCW_VERSION "0.1.0"
 

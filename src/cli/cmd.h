@@ -33,6 +33,11 @@ int gcw_cmd_stats(struct gcw_db *db, const long long *ids, int n);
 ** GCW_OK, 2 for a usage error, 4 for our own failure (out of memory, a grammar that does
 ** not compile, gnuplot failing on our script), 3 for everything else (input, output, database, a missing program). */
 int gcw_cmd_status(gcw_err e);
+/* The end of a command's output on stdout (writer.h): a reader that left (EPIPE) ends the
+** command quietly (the error flag cleared, so main() does not report a stale errno);
+** another failure is reported. Returns status, or 3 after a failure. */
+struct gcw_writer;
+int gcw_cmd_stdout_end(struct gcw_writer *w, int status);
 /* Close the store; report a failure. Returns status, or the worse of status and 3. */
 int gcw_cmd_close(struct gcw_store **s, int status);
 

@@ -11,6 +11,7 @@
 #include "store.h"
 #include "plot.h"
 #include "report.h"
+#include "severity.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,9 +138,9 @@ static void finish_import(import *im, gcw_store *s, long long source_id) {
     if (st && im->status == GCW_EXIT_OK)
       im->status = st;
   }
-  int worst = gcw_store_worst_finding(s, source_id); /* 1 info, 2 warn, 3 error */
+  int worst = gcw_store_worst_finding(s, source_id); /* a rank of severity.h */
   if (im->cfg->fail_on && im->status == GCW_EXIT_OK &&
-      worst >= (strcmp(im->cfg->fail_on, "error") == 0 ? 3 : 2))
+      worst >= gcw_severity_rank(im->cfg->fail_on))
     im->status = GCW_EXIT_FINDINGS;
 }
 

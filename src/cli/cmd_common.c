@@ -6,6 +6,7 @@
 #include "stats.h"
 #include "store.h"
 #include "store_read.h"
+#include "writer.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,18 @@ gcw_db *gcw_cmd_open_db(const char *path) {
   if (gcw_db_open(&db, path, 0, msg, sizeof msg) != GCW_OK)
     fprintf(stderr, "gctrace-watch: %s: cannot open database: %s\n", path, msg);
   return db;
+}
+
+int gcw_cmd_stdout_end(gcw_writer *w, int status) {
+  gcw_err e = gcw_writer_end(w);
+  if (e == GCW_OK)
+    return status;
+  if (e == GCW_EPIPE) {
+    clearerr(w->f);
+    return status;
+  }
+  fprintf(stderr, "gctrace-watch: stdout: %s\n", strerror(w->err_no));
+  return GCW_EXIT_IO;
 }
 
 int gcw_cmd_open(const gcw_config *cfg, gcw_recog **r, gcw_store **s) {

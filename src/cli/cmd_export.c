@@ -1,7 +1,7 @@
 /*
 ** cmd_export.c: `gctrace-watch export`: the rows of one table as CSV or NDJSON.
 ** Input:  the database, opened read-only (a missing one is an error, never created).
-** Output: stdout, through one buffer of OUT_BUF bytes, row by row as the store's cursor
+** Output: stdout, through one buffer of GCW_OUT_BUF bytes (limits.h), row by row as the store's cursor
 **         gives them: memory does not grow with the table.
 ** Never:  puts a value into SQL: the store binds the run id and picks the table and its
 **         clauses from its own list (gcw_store_tables[]), never from the command line.
@@ -16,47 +16,22 @@
 #include "cmd.h"
 
 #include "err.h"
+#include "json.h"
+#include "limits.h"
 #include "store_read.h"
+#include "writer.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Bytes gathered before one fwrite() to stdout (belongs in limits.h as a ceiling). */
-enum { OUT_BUF = 256 * 1024 };
+/* The output buffer (writer.h): after the first failed write nothing more is written. */
+typedef gcw_writer sink;
 
-/* The output buffer. After the first failed write nothing more is written. */
-typedef struct sink {
-  FILE *f;
-  char *buf;
-  size_t len;
-  int err_no; /* errno of the first failed write; 0 while none */
-} sink;
+static void put(sink *o, const void *p, size_t n) { gcw_write(o, p, n); }
 
-static void sink_flush(sink *o) {
-  if (!o->err_no && o->len) {
-    errno = 0;
-    if (fwrite(o->buf, 1, o->len, o->f) != o->len)
-      o->err_no = errno ? errno : EIO;
-  }
-  o->len = 0;
-}
-
-static void put(sink *o, const void *p, size_t n) {
-  while (n > 0) {
-    if (o->len == OUT_BUF)
-      sink_flush(o);
-    size_t k = OUT_BUF - o->len < n ? OUT_BUF - o->len : n;
-    memcpy(o->buf + o->len, p, k);
-    o->len += k;
-    p = (const char *)p + k;
-    n -= k;
-  }
-}
-
-static void put_str(sink *o, const char *s) { put(o, s, strlen(s)); }
+static void put_str(sink *o, const char *s) { gcw_write_str(o, s); }
 
 static void put_int(sink *o, long long v) {
   char b[24];
@@ -136,68 +111,8 @@ static void csv_row(sink *o, const gcw_rows *st) {
 
 /* ---- NDJSON ---- */
 
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlongs, surrogates or
-** code points above U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n) {
-  unsigned char lo = 0x80, hi = 0xBF;
-  size_t len;
-  if (s[0] >= 0xC2 && s[0] <= 0xDF)
-    len = 2;
-  else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-    len = 3, lo = s[0] == 0xE0 ? 0xA0 : 0x80, hi = s[0] == 0xED ? 0x9F : 0xBF;
-  else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-    len = 4, lo = s[0] == 0xF0 ? 0x90 : 0x80, hi = s[0] == 0xF4 ? 0x8F : 0xBF;
-  else
-    return 0;
-  if (n < len || s[1] < lo || s[1] > hi)
-    return 0;
-  for (size_t k = 2; k < len; k++)
-    if ((s[k] & 0xC0) != 0x80)
-      return 0;
-  return len;
-}
-
-/* One byte that JSON wants escaped, or that starts a UTF-8 sequence; returns bytes used. */
-static size_t json_special(sink *o, const unsigned char *s, size_t n) {
-  static const char hex[] = "0123456789abcdef";
-  switch (s[0]) {
-  case '"': put(o, "\\\"", 2); return 1;
-  case '\\': put(o, "\\\\", 2); return 1;
-  case '\n': put(o, "\\n", 2); return 1;
-  case '\r': put(o, "\\r", 2); return 1;
-  case '\t': put(o, "\\t", 2); return 1;
-  }
-  if (s[0] < 0x20) {
-    char u[6] = {'\\', 'u', '0', '0', hex[s[0] >> 4], hex[s[0] & 15]};
-    put(o, u, sizeof u);
-    return 1;
-  }
-  size_t len = utf8_len(s, n);
-  if (len == 0) {
-    put(o, "\xEF\xBF\xBD", 3); /* U+FFFD for a byte that is not UTF-8 */
-    return 1;
-  }
-  put(o, s, len);
-  return len;
-}
-
-static void json_string(sink *o, const void *p, size_t n) {
-  const unsigned char *s = p;
-  put(o, "\"", 1);
-  while (n > 0) {
-    size_t plain = 0; /* printable ASCII needing no escape, copied in one go */
-    while (plain < n && s[plain] >= 0x20 && s[plain] < 0x80 && s[plain] != '"' &&
-           s[plain] != '\\')
-      plain++;
-    put(o, s, plain);
-    s += plain, n -= plain;
-    if (n > 0) {
-      size_t used = json_special(o, s, n);
-      s += used, n -= used;
-    }
-  }
-  put(o, "\"", 1);
-}
+/* A JSON string by the one rule of json.h (bytes that are not UTF-8 become U+FFFD). */
+static void json_string(sink *o, const void *p, size_t n) { gcw_json_string(o, p, n); }
 
 static void json_value(sink *o, const gcw_rows *st, int i) {
   switch (gcw_rows_type(st, i)) {
@@ -267,28 +182,12 @@ static int write_rows(sink *o, gcw_rows *st, int ndjson) {
     else
       csv_row(o, st);
   }
-  sink_flush(o);
-  errno = 0;
-  if (!o->err_no && fflush(o->f) != 0)
-    o->err_no = errno ? errno : EIO;
+  gcw_writer_flush(o);
   return o->err_no ? 0 : rc;
 }
 
-/* A closed stdout (EPIPE) ends quietly: the reader has all it wanted. The error flag is
-** cleared so that main() does not report it from a stale errno. */
-static int write_status(sink *o) {
-  if (!o->err_no)
-    return GCW_EXIT_OK;
-  if (o->err_no == EPIPE) {
-    clearerr(o->f);
-    return GCW_EXIT_OK;
-  }
-  fprintf(stderr, "gctrace-watch: stdout: %s\n", strerror(o->err_no));
-  return GCW_EXIT_IO;
-}
-
 static int export_table(gcw_db *db, const gcw_config *cfg) {
-  sink o = {stdout, malloc(OUT_BUF), 0, 0};
+  sink o = gcw_writer_to_file(stdout, malloc(GCW_OUT_BUF), GCW_OUT_BUF);
   gcw_rows *st = NULL;
   int status;
   if (!o.buf) {
@@ -301,7 +200,7 @@ static int export_table(gcw_db *db, const gcw_config *cfg) {
     goto out;
   }
   int rc = write_rows(&o, st, strcmp(cfg->format, "ndjson") == 0);
-  status = rc == 0 ? write_status(&o) : db_error(db, cfg->db);
+  status = rc == 0 ? gcw_cmd_stdout_end(&o, GCW_EXIT_OK) : db_error(db, cfg->db);
 out:
   gcw_rows_close(&st);
   free(o.buf);

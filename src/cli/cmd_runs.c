@@ -9,8 +9,8 @@
 
 #include "err.h"
 #include "store_read.h"
+#include "writer.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,9 +36,8 @@ typedef struct row {
 } row;
 
 typedef struct printer {
-  FILE *out;
+  gcw_writer w; /* stdout (writer.h: the first failure stops the output) */
   int width[NCOLS];
-  int err_no; /* errno of the first failed write; 0 while none */
 } printer;
 
 static const char *text_or_dash(gcw_rows *st, int q) {
@@ -105,16 +104,15 @@ static void measure(printer *p, const char *const cell[NCOLS]) {
 
 /* One line; the last column gets no trailing blanks. */
 static void print_line(printer *p, const char *const cell[NCOLS]) {
-  for (int c = 0; c < NCOLS && !p->err_no; c++) {
+  for (int c = 0; c < NCOLS; c++) {
     const char *sep = c == 0 ? "" : "  ";
     int w = c == NCOLS - 1 && !columns[c].right ? 0 : p->width[c];
-    errno = 0;
-    if (fprintf(p->out, columns[c].right ? "%s%*s" : "%s%-*s", sep, w, cell[c]) < 0)
-      p->err_no = errno ? errno : EIO;
+    if (columns[c].right)
+      gcw_writef(&p->w, "%s%*s", sep, w, cell[c]);
+    else
+      gcw_writef(&p->w, "%s%-*s", sep, w, cell[c]);
   }
-  errno = 0;
-  if (!p->err_no && putc('\n', p->out) == EOF)
-    p->err_no = errno ? errno : EIO;
+  gcw_write(&p->w, "\n", 1);
 }
 
 /* Step through every run; print them, or only measure them. Returns the last step's
@@ -123,7 +121,7 @@ static int each_run(printer *p, gcw_rows *st, int print, long *nruns) {
   row r;
   int rc = 0;
   *nruns = 0;
-  while (!p->err_no && (rc = gcw_rows_next(st)) == 1) {
+  while (!p->w.err_no && (rc = gcw_rows_next(st)) == 1) {
     format_row(&r, st);
     if (print)
       print_line(p, r.cell);
@@ -132,14 +130,10 @@ static int each_run(printer *p, gcw_rows *st, int print, long *nruns) {
     ++*nruns;
   }
   gcw_rows_rewind(st);
-  return p->err_no ? 0 : rc;
+  return p->w.err_no ? 0 : rc;
 }
 
-static void put_text(printer *p, const char *text) {
-  errno = 0;
-  if (!p->err_no && fputs(text, p->out) == EOF)
-    p->err_no = errno ? errno : EIO;
-}
+static void put_text(printer *p, const char *text) { gcw_write_str(&p->w, text); }
 
 /* Measure every run, then print the header and every run (or "no runs"). */
 static int list_runs(gcw_db *db, const char *path, printer *p) {
@@ -166,28 +160,12 @@ static int list_runs(gcw_db *db, const char *path, printer *p) {
 }
 
 
-/* A closed stdout (EPIPE) ends quietly: the reader has all it wanted. The error flag is
-** cleared so that main() does not report it from a stale errno. */
-static int stdout_status(printer *p, int status) {
-  errno = 0;
-  if (!p->err_no && fflush(p->out) != 0)
-    p->err_no = errno ? errno : EIO;
-  if (!p->err_no)
-    return status;
-  if (p->err_no == EPIPE) {
-    clearerr(p->out);
-    return status;
-  }
-  fprintf(stderr, "gctrace-watch: stdout: %s\n", strerror(p->err_no));
-  return GCW_EXIT_IO;
-}
-
 int gcw_cmd_runs(const gcw_config *cfg) {
-  printer p = {stdout, {0}, 0};
+  printer p = {gcw_writer_to_file(stdout, NULL, 0), {0}};
   gcw_db *db = gcw_cmd_open_db(cfg->db);
   if (!db)
     return GCW_EXIT_IO;
   int status = list_runs(db, cfg->db, &p);
   gcw_db_close(&db);
-  return stdout_status(&p, status);
+  return gcw_cmd_stdout_end(&p.w, status);
 }

@@ -1,17 +1,41 @@
 /* detect.c: the registry of detectors, their thresholds and per-run state. See detect.h. */
 #include "detect.h"
 
+#include "limits.h"
+#include "pause.h"
+
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const gcw_detector_def *const registry[] = {
-    &gcw_detect_pause_spike,      &gcw_detect_pause_slo,       &gcw_detect_shrinking_interval,
-    &gcw_detect_memlimit_thrash,  &gcw_detect_delayed_release, &gcw_detect_heap_growth,
-    &gcw_detect_gc_cpu_high,      &gcw_detect_assist_heavy,    &gcw_detect_forced_gc_storm,
+#define GCW_DETECT_ROW_(kind) &gcw_detect_##kind,
+static const gcw_detector_def *const registry[] = {GCW_DETECTORS(GCW_DETECT_ROW_)};
+#undef GCW_DETECT_ROW_
+
+/* Each detector's kind string is its registry name (the name a finding is stored under
+** and --threshold's prefix): checked once, on the first gcw_detect_new. */
+static int kinds_match_registry(void) {
+#define GCW_DETECT_NAME_(kind) #kind,
+  static const char *const names[] = {GCW_DETECTORS(GCW_DETECT_NAME_)};
+#undef GCW_DETECT_NAME_
+  for (int k = 0; k < (int)(sizeof names / sizeof names[0]); k++)
+    if (strcmp(names[k], registry[k]->kind) != 0)
+      return 0;
+  return 1;
+}
+
+/* MAX_RUNS: runs with detector state at once. It must hold every run the run trackers
+** keep open, or a run still printing would be ended here and judged twice (its end-of-run
+** findings given once per eviction). */
+enum {
+  NDETECTORS = sizeof registry / sizeof registry[0],
+  MAX_PARAMS = 8,
+  MAX_RUNS = GCW_RUNS_LIVE
 };
-enum { NDETECTORS = sizeof registry / sizeof registry[0], MAX_PARAMS = 8, MAX_RUNS = 64 };
+_Static_assert(MAX_RUNS >= GCW_RUNS_OPEN && MAX_RUNS >= GCW_STREAMS_OPEN,
+               "detector state for every run the trackers keep open");
 
 typedef struct run_state {
   long long run_id; /* 0: free slot */
@@ -29,16 +53,19 @@ struct gcw_detect {
   double thr[NDETECTORS][MAX_PARAMS];
   int enabled[NDETECTORS];
   run_state runs[MAX_RUNS];
+  run_state *last;  /* the run of the latest event: consecutive events mostly share it */
   long clock;
 };
 
-const char *gcw_severity_name(gcw_severity s) {
-  switch (s) {
-  case GCW_SEV_INFO: return "info";
-  case GCW_SEV_WARN: return "warn";
-  case GCW_SEV_ERROR: return "error";
-  }
-  return "info";
+/* What every call leaves true: thresholds are numbers, the cached run is a live slot,
+** and a live slot has the state of every detector. */
+static int detect_ok(const gcw_detect *d) {
+  if (d->last && (d->last < d->runs || d->last >= d->runs + MAX_RUNS || !d->last->run_id))
+    return 0;
+  for (int k = 0; k < NDETECTORS; k++)
+    if (registry[k]->nparams > MAX_PARAMS)
+      return 0;
+  return d->last == NULL || d->last->state[NDETECTORS - 1] != NULL;
 }
 
 /* ---- thresholds ---------------------------------------------------------------- */
@@ -69,6 +96,7 @@ static int set_threshold(gcw_detect *d, const char *spec, char *msg, size_t msgl
 
 gcw_err gcw_detect_new(gcw_detect **out, gcw_detect_sink sink, const char *const *thresholds,
                        int nthresholds, double pause_slo_ms, char *msg, size_t msglen) {
+  assert(kinds_match_registry());
   gcw_detect *d = calloc(1, sizeof *d);
   *out = NULL;
   if (!d)
@@ -92,15 +120,18 @@ gcw_err gcw_detect_new(gcw_detect **out, gcw_detect_sink sink, const char *const
 
 /* ---- per-run state ------------------------------------------------------------- */
 
-static void free_run(run_state *r) {
+static void free_run(gcw_detect *d, run_state *r) {
   for (int k = 0; k < NDETECTORS; k++) {
     free(r->state[k]);
     r->state[k] = NULL;
   }
   r->run_id = 0;
+  if (d->last == r)
+    d->last = NULL;
 }
 
 void gcw_detect_run_end(gcw_detect *d, long long run_id) {
+  assert(detect_ok(d));
   for (int i = 0; i < MAX_RUNS; i++) {
     run_state *r = &d->runs[i];
     if (r->run_id != run_id)
@@ -109,8 +140,9 @@ void gcw_detect_run_end(gcw_detect *d, long long run_id) {
     for (int k = 0; k < NDETECTORS; k++)
       if (d->enabled[k] && registry[k]->end)
         registry[k]->end(&c, r->state[k], d->thr[k]);
-    free_run(r);
+    free_run(d, r);
   }
+  assert(detect_ok(d));
 }
 
 void gcw_detect_free(gcw_detect **pp) {
@@ -126,12 +158,16 @@ void gcw_detect_free(gcw_detect **pp) {
 /* The state of run_id, made on first use; the least recently used run is ended when
 ** more than MAX_RUNS are open (many short processes in one stream). */
 static run_state *run_for(gcw_detect *d, long long run_id) {
+  if (d->last && d->last->run_id == run_id) {
+    d->last->last_use = ++d->clock;
+    return d->last;
+  }
   run_state *free_slot = NULL, *lru = &d->runs[0];
   for (int i = 0; i < MAX_RUNS; i++) {
     run_state *r = &d->runs[i];
     if (r->run_id == run_id) {
       r->last_use = ++d->clock;
-      return r;
+      return d->last = r;
     }
     if (!r->run_id && !free_slot)
       free_slot = r;
@@ -139,19 +175,21 @@ static run_state *run_for(gcw_detect *d, long long run_id) {
       lru = r;
   }
   if (!free_slot) {
+    if (d->sink.full)
+      d->sink.full(d->sink.ctx);
     gcw_detect_run_end(d, lru->run_id);
     free_slot = lru;
   }
   for (int k = 0; k < NDETECTORS; k++) {
     free_slot->state[k] = calloc(1, registry[k]->state_size ? registry[k]->state_size : 1);
     if (!free_slot->state[k]) {
-      free_run(free_slot);
+      free_run(d, free_slot);
       return NULL;
     }
   }
   free_slot->run_id = run_id;
   free_slot->last_use = ++d->clock;
-  return free_slot;
+  return d->last = free_slot;
 }
 
 /* ---- events -------------------------------------------------------------------- */
@@ -165,13 +203,8 @@ static void to_cycle(const gcw_event *ev, const char *wall, gcw_cycle *c) {
   c->sweep_term_ms = field(ev, GCW_F_sweep_term_ms);
   c->mark_ms = field(ev, GCW_F_mark_ms);
   c->mark_term_ms = field(ev, GCW_F_mark_term_ms);
-  c->pause_ms = c->sweep_term_ms >= 0 && c->mark_term_ms >= 0
-                    ? round((c->sweep_term_ms + c->mark_term_ms) * 1000) / 1000
-                    : -1;
-  if (c->pause_ms < 0 && ev->present[GCW_F_legacy_a_ms]) /* Go <= 1.4: all of it is STW */
-    c->pause_ms = field(ev, GCW_F_legacy_a_ms) + field(ev, GCW_F_legacy_b_ms) +
-                  field(ev, GCW_F_legacy_c_ms) +
-                  (ev->present[GCW_F_legacy_d_ms] ? ev->v[GCW_F_legacy_d_ms] : 0);
+  if (!gcw_pause_ms(ev, &c->pause_ms)) /* the store's rule (pause.h): one number */
+    c->pause_ms = -1;
   c->cpu_sweep_term_ms = field(ev, GCW_F_cpu_sweep_term_ms);
   c->cpu_assist_ms = field(ev, GCW_F_cpu_assist_ms);
   c->cpu_bg_ms = field(ev, GCW_F_cpu_bg_ms);
@@ -199,6 +232,7 @@ static void to_scav(const gcw_event *ev, const char *wall, gcw_scav *s) {
 }
 
 void gcw_detect_event(gcw_detect *d, long long run_id, const gcw_event *ev, const char *wall) {
+  assert(detect_ok(d) && run_id > 0);
   int is_gc = ev->family == GCW_FAM_GC || ev->family == GCW_FAM_GC_LEGACY;
   int is_scav = ev->family == GCW_FAM_SCAV || ev->family == GCW_FAM_SCVG;
   if (!is_gc && !is_scav)
@@ -283,11 +317,11 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 double gcw_median(const double *v, int n) {
-  double tmp[64];
+  double tmp[GCW_MEDIAN_MAX];
   if (n <= 0)
     return 0;
-  if (n > 64)
-    n = 64;
+  if (n > GCW_MEDIAN_MAX)
+    n = GCW_MEDIAN_MAX;
   memcpy(tmp, v, (size_t)n * sizeof *v);
   qsort(tmp, (size_t)n, sizeof *tmp, cmp_double);
   return n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;

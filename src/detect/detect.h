@@ -15,6 +15,7 @@
 
 #include "err.h"
 #include "event.h"
+#include "severity.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -41,8 +42,6 @@ typedef struct gcw_scav {
   const char *wall;
 } gcw_scav;
 
-typedef enum gcw_severity { GCW_SEV_INFO, GCW_SEV_WARN, GCW_SEV_ERROR } gcw_severity;
-const char *gcw_severity_name(gcw_severity s);
 
 typedef struct gcw_finding {
   const char *kind;
@@ -65,6 +64,9 @@ typedef struct gcw_detect_sink {
   long long (*opened)(void *ctx, long long run_id, const gcw_finding *f);
   /* Its peak value or message changed, or it ended (end_gc >= 0). */
   void (*updated)(void *ctx, long long handle, const gcw_finding *f);
+  /* GCW_RUNS_LIVE runs have state and another begins: the least recently active one is
+  ** ended first (may be NULL). */
+  void (*full)(void *ctx);
 } gcw_detect_sink;
 
 typedef struct gcw_detect gcw_detect;
@@ -115,11 +117,24 @@ typedef struct gcw_detector_def {
   void (*end)(gcw_detect_ctx *c, void *state, const double *thr);
 } gcw_detector_def;
 
-/* The registry (detect.c) and the detectors (detect_<kind>.c). */
-extern const gcw_detector_def gcw_detect_pause_spike, gcw_detect_pause_slo,
-    gcw_detect_shrinking_interval, gcw_detect_memlimit_thrash, gcw_detect_delayed_release,
-    gcw_detect_heap_growth, gcw_detect_gc_cpu_high, gcw_detect_assist_heavy,
-    gcw_detect_forced_gc_storm;
+/* The registry: one row per finding kind, each the detector gcw_detect_<kind> of a file
+** detect_*.c whose kind string is "<kind>" (detect.c checks it). Its order is the order of
+** --threshold's names and of the thresholds' list (docs/findings.md). Adding a kind: a
+** row here and its file; nothing else lists the kinds. */
+#define GCW_DETECTORS(X)                                                                   \
+  X(pause_spike)                                                                           \
+  X(pause_slo)                                                                             \
+  X(shrinking_interval)                                                                    \
+  X(memlimit_thrash)                                                                       \
+  X(delayed_release)                                                                       \
+  X(heap_growth)                                                                           \
+  X(gc_cpu_high)                                                                           \
+  X(assist_heavy)                                                                          \
+  X(forced_gc_storm)
+
+#define GCW_DETECT_DECLARE_(kind) extern const gcw_detector_def gcw_detect_##kind;
+GCW_DETECTORS(GCW_DETECT_DECLARE_)
+#undef GCW_DETECT_DECLARE_
 
 /* Copy a finding's start from a cycle. */
 void gcw_finding_start(gcw_finding *f, const char *kind, gcw_severity sev, const gcw_cycle *cy);
@@ -129,6 +144,7 @@ void gcw_finding_start(gcw_finding *f, const char *kind, gcw_severity sev, const
 /* Every threshold as "kind.param<TAB>default<TAB>unit<TAB>why" lines (docs, tests). */
 void gcw_detect_list_thresholds(FILE *out);
 
-/* Median of n values (n <= 64; the input is not changed). */
+/* Median of n values (n <= GCW_MEDIAN_MAX; more are cut; the input is not changed). */
+enum { GCW_MEDIAN_MAX = 64 };
 double gcw_median(const double *v, int n);
 #endif

@@ -35,7 +35,7 @@ static void describe(state *s) {
 }
 
 static void open_now(gcw_detect_ctx *c, state *s, const double *thr, const gcw_cycle *cy) {
-  gcw_finding_start(&s->ep.f, "gc_cpu_high", GCW_SEV_WARN, cy);
+  gcw_finding_start(&s->ep.f, gcw_detect_gc_cpu_high.kind, GCW_SEV_WARN, cy);
   s->ep.f.gc = s->high_gc;
   s->ep.f.t_s = s->high_t;
   s->ep.f.threshold = thr[P_PCT];
@@ -52,6 +52,9 @@ static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycl
     s->first_t = cy->t_s;
   s->last_t = cy->t_s;
   s->last_gc = cy->gc;
+  /* cpu_pct is cumulative since the process started and so moves slowly: one value under
+  ** the threshold already means the recent rate stayed low for a while; it ends the
+  ** episode. */
   if (cy->cpu_pct < thr[P_PCT]) {
     gcw_episode_close(c, &s->ep, cy->gc, cy->t_s);
     s->high_cycles = 0;
@@ -71,6 +74,7 @@ static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycl
       gcw_episode_update(c, &s->ep);
     }
   } else if (cy->t_s - s->high_t >= thr[P_SUSTAIN] && s->high_cycles >= thr[P_MIN_CYCLES]) {
+    /* sustained in time and in cycles: start-up alone (few cycles, all early) is high */
     open_now(c, s, thr, cy);
   }
 }
@@ -186,7 +190,7 @@ static void assist_cycle(gcw_detect_ctx *c, void *sp, const double *thr, const g
   int heavy = m.share >= thr[A_SHARE] && (by_count || by_cpu);
   if (heavy && (!s->ep.open || m.share * 100 > s->ep.f.value)) {
     if (!s->ep.open)
-      gcw_finding_start(&s->ep.f, "assist_heavy", GCW_SEV_WARN, cy);
+      gcw_finding_start(&s->ep.f, gcw_detect_assist_heavy.kind, GCW_SEV_WARN, cy);
     assist_describe(s, thr, &m);
     gcw_episode_report(c, &s->ep);
   } else if (s->ep.open && m.over * 2 < m.w && m.cpu * 2 < thr[A_CPU_ALONE]) {

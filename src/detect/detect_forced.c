@@ -32,6 +32,7 @@ static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycl
     k = 2;
   if (k > RING)
     k = RING;
+  /* Heap-triggered cycles do not break a storm; a gap longer than the window does. */
   if (!cy->forced) {
     if (s->ep.open && s->n > 0 && cy->t_s - s->t[(s->n - 1) % RING] > thr[P_WINDOW])
       gcw_episode_close(c, &s->ep, s->gc[(s->n - 1) % RING], s->t[(s->n - 1) % RING]);
@@ -46,11 +47,12 @@ static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycl
   double span = cy->t_s - s->t[first];
   if (span > thr[P_WINDOW])
     return;
+  /* k cycles span k - 1 intervals; k at the same @t (millisecond resolution) count as k/s */
   double rate = span > 0 ? (k - 1) / span : k;
   if (s->ep.open && rate <= s->ep.f.value)
     return;
   if (!s->ep.open) {
-    gcw_finding_start(&s->ep.f, "forced_gc_storm", GCW_SEV_WARN, cy);
+    gcw_finding_start(&s->ep.f, gcw_detect_forced_gc_storm.kind, GCW_SEV_WARN, cy);
     s->ep.f.gc = s->gc[first];
     s->ep.f.t_s = s->t[first];
     s->ep.f.wall[0] = '\0';

@@ -120,6 +120,9 @@ static void judge(gcw_detect_ctx *c, state *s, const double *thr, const gcw_cycl
   fit(s, &slope, &icept, &r2);
   double from = icept + slope * s->t[0], to = icept + slope * s->t[s->n - 1];
   double per_min = slope * 60, growth = to - from;
+  /* Four tests, because each alone misleads: a slope alone fires on noise (R² says the
+  ** line fits), a fit alone fires on a tiny heap growing by 1 MB (absolute growth), and
+  ** absolute growth alone fires on a 10 GB heap that moved 1% (the share). */
   int leak = per_min >= thr[P_SLOPE] && r2 >= thr[P_R2] && growth >= thr[P_GROWTH] &&
              growth >= thr[P_SHARE] * (from > 1 ? from : 1);
   int r = recent_from(s, thr, slope);
@@ -132,7 +135,7 @@ static void judge(gcw_detect_ctx *c, state *s, const double *thr, const gcw_cycl
   int stopped = r >= 0 && rslope * 60 < floor_min;
   if (leak && !stopped) {
     if (!s->ep.open) {
-      gcw_finding_start(&s->ep.f, "heap_growth", GCW_SEV_WARN, cy);
+      gcw_finding_start(&s->ep.f, gcw_detect_heap_growth.kind, GCW_SEV_WARN, cy);
       s->ep.f.gc = s->vgc[0]; /* where the quoted first heap was marked */
       s->ep.f.t_s = s->vt[0];
       s->ep.f.wall[0] = '\0';

@@ -39,6 +39,8 @@ static void judge(gcw_detect_ctx *c, state *s, const double *thr, long closed_se
   if (closed_second + 1 - s->first_t < SECONDS)
     return; /* no full window yet */
   double mean = n > 0 ? SECONDS * 1000.0 / (double)n : SECONDS * 1000.0;
+  /* The reference is the longest window seen before the episode: the level the program
+  ** ran at before the allocation rate rose (it does not move while an episode is open). */
   if (!s->ep.open && mean > s->ref_ms) {
     s->ref_ms = mean;
     s->ref_gc = s->last_gc;
@@ -48,7 +50,7 @@ static void judge(gcw_detect_ctx *c, state *s, const double *thr, long closed_se
             s->cycles >= (long)thr[P_MIN_CYCLES] && s->last_t - s->first_t >= thr[P_MIN_SPAN];
   if (low && (!s->ep.open || mean < s->ep.f.value)) {
     if (!s->ep.open) {
-      gcw_finding_start(&s->ep.f, "shrinking_interval", GCW_SEV_WARN, NULL);
+      gcw_finding_start(&s->ep.f, gcw_detect_shrinking_interval.kind, GCW_SEV_WARN, NULL);
       s->ep.f.gc = s->last_gc;
       s->ep.f.t_s = s->last_t;
     }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 enum { HISTORY = 32 };
+_Static_assert((int)HISTORY <= (int)GCW_MEDIAN_MAX, "the whole history enters the median");
 enum { P_FLOOR, P_FACTOR, P_ERROR, P_MIN_HISTORY };
 
 static const gcw_threshold_def params[] = {
@@ -46,18 +47,21 @@ static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycl
     return;
   /* Under the floor no pause is a spike: the baseline (a sort) is needed only above it. */
   if (s->n >= (int)thr[P_MIN_HISTORY] && (cy->pause_ms >= thr[P_FLOOR] || s->ep.open)) {
+    /* The median, not the mean: one earlier spike in the history must not raise the
+    ** baseline enough to hide the next one. */
     double base = gcw_median(s->hist, s->n < HISTORY ? s->n : HISTORY);
     double limit = thr[P_FACTOR] * base > thr[P_FLOOR] ? thr[P_FACTOR] * base : thr[P_FLOOR];
     if (cy->pause_ms >= limit) {
       gcw_severity sev = cy->pause_ms >= thr[P_ERROR] ? GCW_SEV_ERROR : GCW_SEV_WARN;
       if (!s->ep.open) {
-        gcw_finding_start(&s->ep.f, "pause_spike", sev, cy);
+        gcw_finding_start(&s->ep.f, gcw_detect_pause_spike.kind, sev, cy);
         s->ep.f.value = cy->pause_ms;
         s->ep.f.threshold = limit;
         s->ep.f.unit = "ms";
         describe(&s->ep.f, cy, base);
         gcw_episode_open(c, &s->ep);
       } else if (cy->pause_ms > s->ep.f.value) {
+        /* one finding per episode, at its peak; the severity only goes up */
         s->ep.f.value = cy->pause_ms;
         if (sev > s->ep.f.severity)
           s->ep.f.severity = sev;
@@ -68,6 +72,8 @@ static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycl
       gcw_episode_close(c, &s->ep, s->last_gc, s->last_t);
     }
   }
+  /* Spikes enter the history too: a pause that keeps recurring becomes the run's normal
+  ** and stops being reported as a spike (pause_slo still reports it against a budget). */
   s->hist[s->n++ % HISTORY] = cy->pause_ms;
   s->last_gc = cy->gc;
   s->last_t = cy->t_s;
@@ -94,7 +100,7 @@ static void slo_cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_
     return;
   if (cy->pause_ms > thr[0]) {
     if (!s->ep.open) {
-      gcw_finding_start(&s->ep.f, "pause_slo", GCW_SEV_ERROR, cy);
+      gcw_finding_start(&s->ep.f, gcw_detect_pause_slo.kind, GCW_SEV_ERROR, cy);
       s->ep.f.threshold = thr[0];
       s->ep.f.unit = "ms";
       s->ep.f.value = 0;

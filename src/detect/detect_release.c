@@ -71,7 +71,7 @@ static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycl
     s->drop_from_mb = s->peak_mb;
     s->drop_to_mb = cy->heap_live_mb;
     s->released0_mb = s->released_mb > 0 ? s->released_mb : 0;
-    gcw_finding_start(&s->ep.f, "delayed_release", GCW_SEV_WARN, cy);
+    gcw_finding_start(&s->ep.f, gcw_detect_delayed_release.kind, GCW_SEV_WARN, cy);
     return;
   }
   if (!s->dropped)
@@ -83,6 +83,8 @@ static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycl
     gcw_episode_close(c, &s->ep, cy->gc, cy->t_s);
     return;
   }
+  /* Still not returned: report while waiting, but only for runs that print scavenger
+  ** lines at all (without scavtrace=1 a return could never be seen). */
   double waited = cy->t_s - s->drop_t;
   if (waited > thr[P_DELAY] && s->saw_scav) {
     s->ep.f.value = waited;
@@ -130,7 +132,7 @@ static void end(gcw_detect_ctx *c, void *sp, const double *thr) {
   }
   if (!s->saw_scav && s->cycles >= 2) {
     gcw_finding f;
-    gcw_finding_start(&f, "delayed_release", GCW_SEV_INFO, NULL);
+    gcw_finding_start(&f, gcw_detect_delayed_release.kind, GCW_SEV_INFO, NULL);
     f.gc = s->last_gc;
     f.t_s = s->last_t;
     f.unit = "";

@@ -96,11 +96,15 @@ static void cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_cycl
   double span = cy->t_s + now->busy_ms / 1000 - oldest->t;
   double busy = span > 0 ? busy_ms / 1000 / span : 0;
   double cpu = span > 0 ? gc_cpu_ms / 1000 / span : 0;
+  /* cpu_pct is the runtime's cumulative figure since the start: in a thrash it climbs
+  ** while a healthy run's stays flat, so "higher than 20 cycles ago" is the rise. */
   int rising = cy->cpu_pct >= thr[P_CPU] || cy->cpu_pct > oldest->cpu_pct;
   int held = s->streak >= thr[P_MIN_CYCLES] || (k == WINDOW && pinned >= thr[P_PINNED] * k);
+  /* All three: a pinned goal alone is also a tiny GOGC, back-to-back cycles alone are a
+  ** fast allocator. streak_gc > 0: the finding is dated from the current pinned stretch. */
   int thrash = held && busy >= thr[P_BUSY] && rising && s->streak_gc > 0;
   if (thrash && !s->ep.open) {
-    gcw_finding_start(&s->ep.f, "memlimit_thrash", GCW_SEV_ERROR, cy);
+    gcw_finding_start(&s->ep.f, gcw_detect_memlimit_thrash.kind, GCW_SEV_ERROR, cy);
     s->ep.f.gc = s->streak_gc;
     s->ep.f.t_s = s->streak_t;
     s->ep.f.value = busy * 100;

@@ -15,6 +15,7 @@
 #include "runs.h"
 #include "sha256.h"
 #include "splice.h"
+#include "walltime.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -39,7 +40,7 @@ struct gcw_pipeline {
   gcw_envelope *env;
   gcw_detect *detect;
   int colour;         /* live findings in colour */
-  stream streams[GCW_ENVELOPE_STREAMS];
+  stream streams[GCW_STREAMS_OPEN];
   stream *cur;        /* the stream whose lines are being spliced */
   const char *wall;   /* wall time of the text being spliced (NULL: none) */
   char wall_copy[40]; /* the envelope's time outlives its callback here */
@@ -55,9 +56,13 @@ struct gcw_pipeline {
   gcw_err out_err;    /* output failed (EPIPE: its reader left): output stops, the input
                       ** already read is still parsed and stored */
   char errmsg[320];
-  char arrival[40];   /* arrival time of the current chunk (watch mode) */
+  char arrival[GCW_WALL_MAX]; /* arrival time of the current chunk (watch mode) */
   gcw_spans spans;
+  int told_full;      /* CEILING_* bits: the ceilings this source has passed (one notice each) */
 };
+
+/* The ceilings of limits.h an input can pass; each is told once per source. */
+enum { CEILING_STREAMS = 1, CEILING_RUNS = 2, CEILING_DETECT = 4 };
 
 enum { NOTICES_PER_SOURCE = 5 };
 
@@ -116,6 +121,29 @@ static void on_unparsed(void *ctx, long line, const char *text, size_t len, cons
   check_store(p, gcw_store_unparsed(p->store, p->source_id, line, text, len, why));
 }
 
+/* An input passed a ceiling of limits.h: say so once per source (even with --quiet, like
+** a record that does not decode: the analysis of this input is not what it would be). */
+static void ceiling_passed(gcw_pipeline *p, int which, const char *what) {
+  if (p->told_full & which)
+    return;
+  p->told_full |= which;
+  fprintf(stderr, "gctrace-watch: %s: %s\n", p->path, what);
+}
+
+static void on_runs_full(void *ctx) {
+  gcw_pipeline *p = ctx;
+  ceiling_passed(p, CEILING_RUNS,
+                 "more than " GCW_STR(GCW_RUNS_OPEN) " processes open in one stream: the least "
+                 "recently active run is closed (limits.h GCW_RUNS_OPEN)");
+}
+
+static void on_detect_full(void *ctx) {
+  gcw_pipeline *p = ctx;
+  ceiling_passed(p, CEILING_DETECT,
+                 "more than " GCW_STR(GCW_RUNS_LIVE) " runs live at once: the least recently "
+                 "active run's detectors end early (limits.h GCW_RUNS_LIVE)");
+}
+
 static void on_run_opened(void *ctx, gcw_run *run) {
   gcw_pipeline *p = ctx;
   p->totals.runs++;
@@ -161,10 +189,13 @@ static void stream_close(gcw_pipeline *p, stream *s) {
 }
 
 /* The stream with this key, opened on first use; the least recently used one is closed
-** when all GCW_ENVELOPE_STREAMS are taken. */
+** when all GCW_STREAMS_OPEN are taken. Consecutive lines of one stream are the common
+** case: the current stream is tried first. */
 static stream *stream_for(gcw_pipeline *p, long key) {
+  if (p->cur && p->cur->used && p->cur->key == key)
+    return p->cur;
   stream *free_slot = NULL, *lru = &p->streams[0];
-  for (int i = 0; i < GCW_ENVELOPE_STREAMS; i++) {
+  for (int i = 0; i < GCW_STREAMS_OPEN; i++) {
     stream *s = &p->streams[i];
     if (s->used && s->key == key)
       return s;
@@ -174,11 +205,14 @@ static stream *stream_for(gcw_pipeline *p, long key) {
       lru = s;
   }
   if (!free_slot) {
+    ceiling_passed(p, CEILING_STREAMS,
+                   "more than " GCW_STR(GCW_STREAMS_OPEN) " streams interleaved: the least "
+                   "recently active one is closed and its runs end (limits.h GCW_STREAMS_OPEN)");
     stream_close(p, lru);
     free_slot = lru;
   }
   gcw_splice_sink ss = {p, on_event, on_unparsed};
-  gcw_runs_sink rs = {p, on_run_opened, on_run_closed};
+  gcw_runs_sink rs = {p, on_run_opened, on_run_closed, on_runs_full};
   if (gcw_splice_new(&free_slot->splice, p->recog, ss) ||
       gcw_runs_new(&free_slot->runs, rs, &p->ordinals)) {
     gcw_splice_free(&free_slot->splice);
@@ -325,7 +359,7 @@ gcw_err gcw_pipeline_new(gcw_pipeline **out, gcw_recog *r, gcw_store *s, gcw_pip
   p->recog = r;
   p->store = s;
   p->colour = gcw_live_colour(stderr);
-  gcw_detect_sink ds = {p, on_finding, on_finding_update};
+  gcw_detect_sink ds = {p, on_finding, on_finding_update, on_detect_full};
   gcw_err e = gcw_detect_new(&p->detect, ds, o.detect.thresholds, o.detect.nthresholds,
                              o.detect.pause_slo_ms, p->errmsg, sizeof p->errmsg);
   if (e)
@@ -334,7 +368,7 @@ gcw_err gcw_pipeline_new(gcw_pipeline **out, gcw_recog *r, gcw_store *s, gcw_pip
 }
 
 static void free_stages(gcw_pipeline *p) {
-  for (int i = 0; i < GCW_ENVELOPE_STREAMS; i++) {
+  for (int i = 0; i < GCW_STREAMS_OPEN; i++) {
     gcw_splice_free(&p->streams[i].splice);
     gcw_runs_free(&p->streams[i].runs);
     p->streams[i].used = 0;
@@ -357,6 +391,8 @@ gcw_err gcw_pipeline_source_begin(gcw_pipeline *p, const char *path, const char 
   free_stages(p);
   memset(&p->totals, 0, sizeof p->totals);
   p->ordinals = 0;
+  p->told_full = 0;
+  p->cur = NULL;
   p->out_err = GCW_OK;
   snprintf(p->path, sizeof p->path, "%s", path);
   gcw_sha256_init(&p->sha);
@@ -377,14 +413,7 @@ gcw_err gcw_pipeline_source_begin(gcw_pipeline *p, const char *path, const char 
   return GCW_OK;
 }
 
-static void stamp_now(gcw_pipeline *p) {
-  struct timespec ts;
-  struct tm tm;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  gmtime_r(&ts.tv_sec, &tm);
-  size_t n = strftime(p->arrival, sizeof p->arrival, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(p->arrival + n, sizeof p->arrival - n, ".%03ldZ", ts.tv_nsec / 1000000);
-}
+static void stamp_now(gcw_pipeline *p) { gcw_wall_now(p->arrival); }
 
 static void count_nul(gcw_pipeline *p, const char *bytes, size_t n) {
   for (const char *z = memchr(bytes, '\0', n); z;
@@ -456,7 +485,7 @@ gcw_err gcw_pipeline_source_end(gcw_pipeline *p, gcw_source_totals *totals) {
     gcw_lines_finish(p->lines);
     gcw_envelope_finish(p->env);
     /* close streams in the order they opened, so runs close in a natural order */
-    for (int i = 0; i < GCW_ENVELOPE_STREAMS; i++)
+    for (int i = 0; i < GCW_STREAMS_OPEN; i++)
       stream_close(p, &p->streams[i]);
     p->totals.lines = gcw_lines_count(p->lines);
     p->totals.envelope = gcw_envelope_kind_of(p->env);

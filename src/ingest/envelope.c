@@ -19,17 +19,18 @@
 #include "envelope.h"
 
 #include "limits.h"
+#include "utf8.h"
+#include "walltime.h"
 
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum {
-  WALL_MAX = 32, /* "YYYY-MM-DDThh:mm:ss.mmmZ" (24 bytes) and its NUL, with room */
-  JOIN_KEYS = 2, /* stream keys that join: 1 stdout, 2 stderr */
-  MINUTES_PER_DAY = 1440
+  WALL_MAX = GCW_WALL_MAX,
+  JOIN_KEYS = 2 /* stream keys that join: 1 stdout, 2 stderr */
 };
-_Static_assert((int)JOIN_KEYS <= (int)GCW_ENVELOPE_STREAMS, "joining streams exceed the contract");
+_Static_assert((int)JOIN_KEYS <= (int)GCW_STREAMS_OPEN, "the pipeline keeps every joining stream apart");
 
 #define DECODE_BAD ((size_t)-1)
 
@@ -54,10 +55,7 @@ struct gcw_envelope {
   pending slot[JOIN_KEYS];   /* slot[key - 1] */
 };
 
-typedef struct civil {
-  int year, mon, day, hour, min, sec, ms;
-  int off_min; /* minutes east of UTC */
-} civil;
+typedef gcw_civil civil;
 
 typedef struct span {
   const char *p; /* NULL: absent */
@@ -83,162 +81,10 @@ static void pass_bad(gcw_envelope *e, const char *t, size_t n, long line_no, con
   emit(e, t, n, line_no, NULL, 0);
 }
 
-/* ---- small scanners --------------------------------------------------------- */
-
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
-
-/* The k-digit decimal number at p (the caller checked the bytes exist), or -1. */
-static int num(const char *p, int k) {
-  int v = 0;
-  for (int i = 0; i < k; i++) {
-    if (!is_digit(p[i]))
-      return -1;
-    v = v * 10 + (p[i] - '0');
-  }
-  return v;
-}
-
-/* p matches shape, where 'd' is any digit and other characters stand for themselves. */
-static int fits_shape(const char *p, size_t n, const char *shape) {
-  size_t k = strlen(shape);
-  if (n < k)
-    return 0;
-  for (size_t i = 0; i < k; i++)
-    if (shape[i] == 'd' ? !is_digit(p[i]) : p[i] != shape[i])
-      return 0;
-  return 1;
-}
-
-/* ---- calendar (proleptic Gregorian; H. Hinnant's days_from_civil) --------------- */
-
-static long days_from_civil(long y, int m, int d) {
-  y -= m <= 2;
-  long era = (y >= 0 ? y : y - 399) / 400;
-  long yoe = y - era * 400;
-  long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, civil *c) {
-  z += 719468;
-  long era = (z >= 0 ? z : z - 146096) / 146097;
-  long doe = z - era * 146097;
-  long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  long mp = (5 * doy + 2) / 153;
-  c->day = (int)(doy - (153 * mp + 2) / 5 + 1);
-  c->mon = (int)(mp < 10 ? mp + 3 : mp - 9);
-  c->year = (int)(yoe + era * 400 + (c->mon <= 2));
-}
-
-static int days_in_month(int y, int m) {
-  static const unsigned char days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : days[m - 1];
-}
-
-/* Apply the offset: the same instant in UTC. */
-static void to_utc(civil *c) {
-  if (c->off_min == 0)
-    return;
-  long long m = (long long)days_from_civil(c->year, c->mon, c->day) * MINUTES_PER_DAY +
-                c->hour * 60 + c->min - c->off_min;
-  long long d = m >= 0 ? m / MINUTES_PER_DAY : -((-m + MINUTES_PER_DAY - 1) / MINUTES_PER_DAY);
-  m -= d * MINUTES_PER_DAY;
-  civil_from_days((long)d, c);
-  c->hour = (int)(m / 60);
-  c->min = (int)(m % 60);
-  c->off_min = 0;
-}
-
-/* ---- wall times ------------------------------------------------------------- */
-
-static char *put_num(char *o, int v, int width) {
-  for (int i = width - 1; i >= 0; i--, v /= 10)
-    o[i] = (char)('0' + v % 10);
-  return o + width;
-}
-
-/* "YYYY-MM-DDThh:mm:ss.mmmZ" in UTC; 0 if the year leaves 0000-9999 on the way. */
-static int format_wall(civil c, char wall[WALL_MAX]) {
-  to_utc(&c);
-  if (c.year < 0 || c.year > 9999)
-    return 0;
-  char *o = put_num(wall, c.year, 4);
-  *o++ = '-';
-  o = put_num(o, c.mon, 2);
-  *o++ = '-';
-  o = put_num(o, c.day, 2);
-  *o++ = 'T';
-  o = put_num(o, c.hour, 2);
-  *o++ = ':';
-  o = put_num(o, c.min, 2);
-  *o++ = ':';
-  o = put_num(o, c.sec, 2);
-  *o++ = '.';
-  o = put_num(o, c.ms, 3);
-  memcpy(o, "Z", 2);
-  return 1;
-}
-
-/* ".ddd…": milliseconds (sub-millisecond digits are cut off); bytes used, 0 if malformed. */
-static size_t parse_fraction(const char *p, size_t n, int *ms) {
-  size_t i = 1;
-  int v = 0;
-  for (; i < n && is_digit(p[i]); i++)
-    if (i <= 3)
-      v = v * 10 + (p[i] - '0');
-  for (size_t k = i; k <= 3; k++)
-    v *= 10;
-  *ms = v;
-  return i > 1 ? i : 0;
-}
-
-/* "Z" or "+hh:mm" / "-hh:mm"; bytes used, 0 if malformed. */
-static size_t parse_zone(const char *p, size_t n, int *off_min) {
-  if (n >= 1 && p[0] == 'Z') {
-    *off_min = 0;
-    return 1;
-  }
-  if (n < 6 || (p[0] != '+' && p[0] != '-') || !fits_shape(p + 1, n - 1, "dd:dd"))
-    return 0;
-  int h = num(p + 1, 2), m = num(p + 4, 2);
-  if (h > 23 || m > 59)
-    return 0;
-  *off_min = (p[0] == '-' ? -1 : 1) * (h * 60 + m);
-  return 6;
-}
-
-/* An RFC 3339 time (optional fraction) at p; bytes used, 0 if there is none. */
-static size_t parse_rfc3339(const char *p, size_t n, civil *c) {
-  if (!fits_shape(p, n, "dddd-dd-ddTdd:dd:dd"))
-    return 0;
-  c->year = num(p, 4);
-  c->mon = num(p + 5, 2);
-  c->day = num(p + 8, 2);
-  c->hour = num(p + 11, 2);
-  c->min = num(p + 14, 2);
-  c->sec = num(p + 17, 2);
-  c->ms = 0;
-  if (c->mon < 1 || c->mon > 12 || c->day < 1 || c->day > days_in_month(c->year, c->mon) ||
-      c->hour > 23 || c->min > 59 || c->sec > 60)
-    return 0;
-  size_t i = 19;
-  if (i < n && p[i] == '.') {
-    size_t f = parse_fraction(p + i, n - i, &c->ms);
-    if (!f)
-      return 0;
-    i += f;
-  }
-  size_t z = parse_zone(p + i, n - i, &c->off_min);
-  return z ? i + z : 0;
-}
-
 /* The whole of p is an RFC 3339 time: its normalized wall time. */
 static int wall_of(span s, char wall[WALL_MAX]) {
   civil c;
-  return parse_rfc3339(s.p, s.n, &c) == s.n && format_wall(c, wall);
+  return gcw_rfc3339_parse(s.p, s.n, &c) == s.n && gcw_wall_format(c, wall);
 }
 
 /* ---- joining ---------------------------------------------------------------- */
@@ -420,36 +266,13 @@ static long hex4(const char *p, const char *end) {
     return -1;
   for (int i = 0; i < 4; i++) {
     char c = p[i];
-    int d = is_digit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+    int d = gcw_is_digit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10
           : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
     if (d < 0)
       return -1;
     v = v * 16 + d;
   }
   return v;
-}
-
-static size_t utf8_put(char *o, long cp) {
-  if (cp < 0x80) {
-    o[0] = (char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    o[0] = (char)(0xC0 | (cp >> 6));
-    o[1] = (char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    o[0] = (char)(0xE0 | (cp >> 12));
-    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  o[0] = (char)(0xF0 | (cp >> 18));
-  o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-  o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-  o[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
 }
 
 /* "\uXXXX" at p, with the low half of a surrogate pair after it; a lone surrogate becomes
@@ -467,7 +290,7 @@ static const char *unicode_escape(const char *p, const char *end, char **o) {
   } else if (cp >= 0xD800 && cp <= 0xDFFF) {
     cp = 0xFFFD;
   }
-  *o += utf8_put(*o, cp);
+  *o += gcw_utf8_put(*o, cp);
   return p;
 }
 
@@ -535,7 +358,7 @@ static void docker_line(gcw_envelope *e, const char *text, size_t len, long line
 /* "<time> <stdout|stderr> <P|F> <text>": offset of the text, or 0. A record of an empty
 ** line may lack the space before its (empty) text. */
 static size_t parse_cri(const char *p, size_t n, civil *c, long *key, int *partial) {
-  size_t i = parse_rfc3339(p, n, c);
+  size_t i = gcw_rfc3339_parse(p, n, c);
   if (!i || n - i < 9 || p[i] != ' ' || p[i + 7] != ' ')
     return 0;
   if (memcmp(p + i + 1, "stdout", 6) == 0)
@@ -556,7 +379,7 @@ static size_t parse_cri(const char *p, size_t n, civil *c, long *key, int *parti
 
 /* "<time> <text>": offset of the text, or 0 (a bare time is an empty line). */
 static size_t parse_timestamp(const char *p, size_t n, civil *c) {
-  size_t i = parse_rfc3339(p, n, c);
+  size_t i = gcw_rfc3339_parse(p, n, c);
   if (!i || i == n)
     return i;
   return p[i] == ' ' ? i + 1 : 0;
@@ -568,7 +391,7 @@ static void cri_line(gcw_envelope *e, const char *text, size_t len, long line_no
   int partial = 0;
   char wall[WALL_MAX];
   size_t at = len <= GCW_LINE_MAX ? parse_cri(text, len, &c, &key, &partial) : 0;
-  if (!at || !format_wall(c, wall))
+  if (!at || !gcw_wall_format(c, wall))
     pass_bad(e, text, len, line_no, "not a CRI record (<time> <stdout|stderr> <P|F> <text>)");
   else
     take_piece(e, key, text + at, len - at, !partial, line_no, wall);
@@ -578,7 +401,7 @@ static void timestamp_line(gcw_envelope *e, const char *text, size_t len, long l
   civil c;
   char wall[WALL_MAX];
   size_t at = parse_timestamp(text, len, &c);
-  if (!at || !format_wall(c, wall))
+  if (!at || !gcw_wall_format(c, wall))
     pass_bad(e, text, len, line_no, "line without an RFC 3339 time in front");
   else
     emit(e, text + at, len - at, line_no, wall, 0);
@@ -589,7 +412,7 @@ static long tag_pid(const char *t, size_t n) {
   size_t i;
   if (n < 3 || t[n - 1] != ']')
     return 0;
-  for (i = n - 1; i > 0 && is_digit(t[i - 1]); i--)
+  for (i = n - 1; i > 0 && gcw_is_digit(t[i - 1]); i--)
     ;
   if (i == 0 || t[i - 1] != '[' || i == n - 1 || n - 1 - i > 18)
     return 0;
@@ -605,17 +428,17 @@ static int syslog_time(const char *p, size_t n, char wall[WALL_MAX]) {
   int mon = 0;
   while (n >= 15 && mon < 12 && memcmp(months + 3 * mon, p, 3) != 0)
     mon++;
-  if (n < 15 || mon == 12 || p[3] != ' ' || (p[4] != ' ' && !is_digit(p[4])) ||
-      !fits_shape(p + 5, n - 5, "d dd:dd:dd"))
+  if (n < 15 || mon == 12 || p[3] != ' ' || (p[4] != ' ' && !gcw_is_digit(p[4])) ||
+      !gcw_fits_shape(p + 5, n - 5, "d dd:dd:dd"))
     return 0;
   int day = (p[4] == ' ' ? 0 : p[4] - '0') * 10 + (p[5] - '0');
-  int h = num(p + 7, 2), m = num(p + 10, 2), s = num(p + 13, 2);
+  int h = gcw_digits(p + 7, 2), m = gcw_digits(p + 10, 2), s = gcw_digits(p + 13, 2);
   if (day < 1 || day > 31 || h > 23 || m > 59 || s > 60)
     return 0;
   memcpy(wall, "--", 2);
-  char *o = put_num(wall + 2, mon + 1, 2);
+  char *o = gcw_put_digits(wall + 2, mon + 1, 2);
   *o++ = '-';
-  o = put_num(o, day, 2);
+  o = gcw_put_digits(o, day, 2);
   *o++ = 'T';
   memcpy(o, p + 7, 8);
   o[8] = '\0';
@@ -752,6 +575,7 @@ void gcw_envelope_line(gcw_envelope *e, const char *text, size_t len, long line_
   switch (len > 0 ? k : GCW_ENV_PLAIN) {
   case GCW_ENV_AUTO:
   case GCW_ENV_PLAIN:
+  case GCW_ENV_NKINDS: /* not a kind: gcw_envelope_new takes only kinds */
     emit(e, text, len, line_no, NULL, 0);
     break;
   case GCW_ENV_DOCKER:
@@ -793,27 +617,17 @@ gcw_envelope_kind gcw_envelope_kind_of(const gcw_envelope *e) {
   return e->kind == GCW_ENV_AUTO && e->candidate != GCW_ENV_AUTO ? GCW_ENV_PLAIN : e->kind;
 }
 
+#define GCW_ENV_NAME_(id, name) [GCW_ENV_##id] = name,
+const char *const gcw_envelope_kind_names[GCW_ENV_NKINDS + 1] = {GCW_ENVELOPE_KINDS(GCW_ENV_NAME_)};
+#undef GCW_ENV_NAME_
+
 int gcw_envelope_kind_parse(const char *name) {
-  for (int k = GCW_ENV_AUTO; name && k <= GCW_ENV_SYSLOG; k++)
-    if (strcmp(name, gcw_envelope_kind_name((gcw_envelope_kind)k)) == 0)
+  for (int k = 0; name && k < GCW_ENV_NKINDS; k++)
+    if (strcmp(name, gcw_envelope_kind_names[k]) == 0)
       return k;
   return -1;
 }
 
 const char *gcw_envelope_kind_name(gcw_envelope_kind k) {
-  switch (k) {
-  case GCW_ENV_AUTO:
-    return "auto";
-  case GCW_ENV_PLAIN:
-    return "plain";
-  case GCW_ENV_DOCKER:
-    return "docker";
-  case GCW_ENV_CRI:
-    return "cri";
-  case GCW_ENV_TIMESTAMP:
-    return "timestamp";
-  case GCW_ENV_SYSLOG:
-    return "syslog";
-  }
-  return "?";
+  return k >= 0 && k < GCW_ENV_NKINDS ? gcw_envelope_kind_names[k] : "?";
 }

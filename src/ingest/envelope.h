@@ -1,7 +1,8 @@
 /*
 ** envelope.h: take the text of each log record out of its container envelope.
-** Owns:   the detected kind, and per stream one partial record awaiting its end
-**         (at most GCW_LINE_MAX bytes each, at most GCW_ENVELOPE_STREAMS streams).
+** Owns:   the detected kind, and per joining stream (stdout, stderr) one partial record
+**         awaiting its end (at most GCW_LINE_MAX bytes each). Stream keys are not
+**         limited here: the pipeline keeps up to GCW_STREAMS_OPEN of them apart (limits.h).
 ** Input:  physical lines (lines.c), in order, with their 1-based numbers.
 ** Output: logical lines of the application's output, each with the line number where it
 **         began, its wall time (ISO 8601 UTC, or NULL) and its stream key.
@@ -44,16 +45,22 @@
 
 #include <stddef.h>
 
-typedef enum gcw_envelope_kind {
-  GCW_ENV_AUTO,
-  GCW_ENV_PLAIN,
-  GCW_ENV_DOCKER,
-  GCW_ENV_CRI,
-  GCW_ENV_TIMESTAMP,
-  GCW_ENV_SYSLOG
-} gcw_envelope_kind;
+/* The kinds, one row each: the enum and the name --input-format takes (cli.c reads this
+** list; the first row is the default). */
+#define GCW_ENVELOPE_KINDS(X)                                                            \
+  X(AUTO, "auto")                                                                        \
+  X(PLAIN, "plain")                                                                      \
+  X(DOCKER, "docker")                                                                    \
+  X(CRI, "cri")                                                                          \
+  X(TIMESTAMP, "timestamp")                                                              \
+  X(SYSLOG, "syslog")
 
-enum { GCW_ENVELOPE_STREAMS = 8 };
+#define GCW_ENV_ENUM_(id, name) GCW_ENV_##id,
+typedef enum gcw_envelope_kind { GCW_ENVELOPE_KINDS(GCW_ENV_ENUM_) GCW_ENV_NKINDS } gcw_envelope_kind;
+#undef GCW_ENV_ENUM_
+
+/* The names in enum order, NULL-terminated. */
+extern const char *const gcw_envelope_kind_names[GCW_ENV_NKINDS + 1];
 
 typedef struct gcw_envelope_sink {
   void *ctx;

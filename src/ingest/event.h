@@ -12,16 +12,20 @@
 
 enum { GCW_EVENT_EXCL = 2 };
 
-typedef enum gcw_family {
-  GCW_FAM_GC,         /* gc N @t ... (Go 1.5+) */
-  GCW_FAM_GC_LEGACY,  /* gcN(M): ... (Go 1.0-1.4) */
-  GCW_FAM_SCVG,       /* scvgN: / scvg: / forced scvg: (Go 1.0-1.13) */
-  GCW_FAM_SCAV,       /* scav ... (Go 1.14+, scavtrace=1) */
-  GCW_FAM_PACER,      /* pacer: ... (gcpacertrace=1) */
-  GCW_FAM_FORCED,     /* GC forced (Go 1.4+) */
-  GCW_FAM_FORCED_OLD, /* scvgN: GC forced (Go 1.0-1.3) */
-  GCW_NFAMILIES
-} gcw_family;
+/* The families of trace lines: one row each, the enum and the name the grammar
+** (the "family" fields of the grammar files), the store (events' kind) and the docs use. */
+#define GCW_FAMILIES(X)                                                    \
+  X(GC, "gc")                 /* gc N @t ... (Go 1.5+) */                  \
+  X(GC_LEGACY, "gc_legacy")   /* gcN(M): ... (Go 1.0-1.4) */               \
+  X(SCVG, "scvg")             /* scvgN: / scvg: / forced scvg: (1.0-1.13) */ \
+  X(SCAV, "scav")             /* scav ... (Go 1.14+, scavtrace=1) */       \
+  X(PACER, "pacer")           /* pacer: ... (gcpacertrace=1) */            \
+  X(FORCED, "forced")         /* GC forced (Go 1.4+) */                    \
+  X(FORCED_OLD, "forced_old") /* scvgN: GC forced (Go 1.0-1.3) */
+
+#define GCW_FAMILY_ENUM_(id, name) GCW_FAM_##id,
+typedef enum gcw_family { GCW_FAMILIES(GCW_FAMILY_ENUM_) GCW_NFAMILIES } gcw_family;
+#undef GCW_FAMILY_ENUM_
 
 const char *gcw_family_name(gcw_family f);
 

@@ -68,8 +68,9 @@ struct gcw_recog {
   int use_body; /* 0: parts one by one only (tests compare both paths) */
 };
 
-static const char *const family_names[GCW_NFAMILIES] = {
-    "gc", "gc_legacy", "scvg", "scav", "pacer", "forced", "forced_old"};
+#define GCW_FAMILY_NAME_(id, name) [GCW_FAM_##id] = name,
+static const char *const family_names[GCW_NFAMILIES] = {GCW_FAMILIES(GCW_FAMILY_NAME_)};
+#undef GCW_FAMILY_NAME_
 
 const char *gcw_family_name(gcw_family f) { return family_names[f]; }
 

@@ -3,13 +3,19 @@
 
 #include "limits.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+/* Room for this many runs at first; the table doubles up to GCW_RUNS_OPEN, so a stream
+** with one process (the usual case, and most streams of a fleet's journal) stays small. */
+enum { RUNS_FIRST = 4 };
+_Static_assert(RUNS_FIRST <= GCW_RUNS_OPEN, "the first table fits the ceiling");
+
 struct gcw_runs {
   gcw_runs_sink sink;
-  gcw_run open[GCW_RUNS_OPEN];
-  int nopen;
+  gcw_run *open;     /* cap slots, nopen in use */
+  int nopen, cap;
   int *ordinals;     /* runs started in this source (shared by its streams' trackers) */
   gcw_run *current;  /* run of the latest gc line */
   long clock;        /* events seen, for least-recently-used */
@@ -22,12 +28,19 @@ gcw_err gcw_runs_new(gcw_runs **out, gcw_runs_sink sink, int *ordinals) {
     return GCW_ENOMEM;
   rs->sink = sink;
   rs->ordinals = ordinals;
+  rs->open = malloc(RUNS_FIRST * sizeof *rs->open);
+  rs->cap = RUNS_FIRST;
+  if (!rs->open) {
+    gcw_runs_free(out);
+    return GCW_ENOMEM;
+  }
   return GCW_OK;
 }
 
 void gcw_runs_free(gcw_runs **pp) {
   if (!pp || !*pp)
     return;
+  free((*pp)->open);
   free(*pp);
   *pp = NULL;
 }
@@ -46,6 +59,20 @@ const char *gcw_era_text(int lo, int hi, int conflict, char *buf, size_t n) {
   return buf;
 }
 
+/* What every call leaves true: the table within its ceiling, `current` one of the open
+** runs, and each open run's figures consistent with one another. */
+static int run_ok(const gcw_run *r) {
+  return r->cycles >= 0 && r->missing >= 0 && r->first_line <= r->last_line &&
+         r->era_min <= r->era_max && r->nexcl >= 0 && r->nexcl <= 4 &&
+         (r->cycles == 0 || r->first_gc <= r->last_gc);
+}
+
+static int runs_ok(const gcw_runs *rs) {
+  return rs->nopen >= 0 && rs->nopen <= rs->cap && rs->cap <= GCW_RUNS_OPEN &&
+         (!rs->current || (rs->current >= rs->open && rs->current < rs->open + rs->nopen &&
+                           run_ok(rs->current)));
+}
+
 static void close_run(gcw_runs *rs, int i) {
   if (rs->sink.closed)
     rs->sink.closed(rs->sink.ctx, &rs->open[i]);
@@ -56,8 +83,28 @@ static void close_run(gcw_runs *rs, int i) {
     rs->current = &rs->open[i];
 }
 
+/* Room for one more run: a larger table while below GCW_RUNS_OPEN; 0 when full (or
+** when memory is short: then, as at the ceiling, the least recently used run makes room). */
+static int grow(gcw_runs *rs) {
+  if (rs->nopen < rs->cap)
+    return 1;
+  int cap = rs->cap * 2 < GCW_RUNS_OPEN ? rs->cap * 2 : GCW_RUNS_OPEN;
+  if (cap <= rs->cap)
+    return 0;
+  gcw_run *bigger = realloc(rs->open, (size_t)cap * sizeof *bigger);
+  if (!bigger)
+    return 0;
+  if (rs->current)
+    rs->current = bigger + (rs->current - rs->open);
+  rs->open = bigger;
+  rs->cap = cap;
+  return 1;
+}
+
 static gcw_run *start_run(gcw_runs *rs, long line) {
-  if (rs->nopen == GCW_RUNS_OPEN) {
+  if (!grow(rs)) {
+    if (rs->sink.full)
+      rs->sink.full(rs->sink.ctx);
     int lru = 0;
     for (int i = 1; i < rs->nopen; i++)
       if (rs->open[i].last_use < rs->open[lru].last_use)
@@ -157,6 +204,7 @@ static void add_cycle(gcw_run *r, const gcw_event *ev) {
 }
 
 gcw_run *gcw_runs_assign(gcw_runs *rs, const gcw_event *ev, long *cycle) {
+  assert(runs_ok(rs));
   gcw_run *r;
   int is_gc = ev->family == GCW_FAM_GC || ev->family == GCW_FAM_GC_LEGACY;
   if (is_gc) {
@@ -180,10 +228,12 @@ gcw_run *gcw_runs_assign(gcw_runs *rs, const gcw_event *ev, long *cycle) {
     r->last_line = ev->line;
   r->last_use = ++rs->clock;
   *cycle = r->last_gc;
+  assert(runs_ok(rs) && run_ok(r));
   return r;
 }
 
 void gcw_runs_finish(gcw_runs *rs) {
+  assert(runs_ok(rs));
   while (rs->nopen > 0) {
     /* close in ordinal order so the store's rows are final in a natural order */
     int first = 0;

@@ -1,6 +1,6 @@
 /*
 ** runs.h: which process (run) each trace line belongs to.
-** Owns:   at most GCW_RUNS_OPEN open runs of the current source.
+** Owns:   at most GCW_RUNS_OPEN open runs of one stream (limits.h), the table grown on demand.
 ** Input:  events in input order.
 ** Output: for each event its run and the cycle it belongs to; run open/close calls to
 **         the sink (which stores them).
@@ -45,6 +45,9 @@ typedef struct gcw_runs_sink {
   void *ctx;
   void (*opened)(void *ctx, gcw_run *run);       /* sets run->id */
   void (*closed)(void *ctx, const gcw_run *run); /* final figures */
+  /* GCW_RUNS_OPEN runs are open and a new one starts: the least recently active is
+  ** closed first (may be NULL). */
+  void (*full)(void *ctx);
 } gcw_runs_sink;
 
 typedef struct gcw_runs gcw_runs;

@@ -7,6 +7,10 @@
 */
 #include "plot_int.h"
 
+#include "percentile.h"
+#include "severity.h"
+#include "walltime.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,18 +32,7 @@ static gcw_rows *query(gcw_plot *p, enum gcw_query q, long long b) {
 static double real_or_nan(const gcw_rows *r, int c) { return gcw_rows_real_or_nan(r, c); }
 
 /* "2026-11-23T19:17:03.282Z" as seconds since the epoch; NAN when it is not one. */
-static double wall_seconds(const unsigned char *w) {
-  struct tm tm;
-  double sec;
-  char z;
-  memset(&tm, 0, sizeof tm);
-  if (!w || sscanf((const char *)w, "%4d-%2d-%2dT%2d:%2d:%lf%c", &tm.tm_year, &tm.tm_mon,
-                   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &sec, &z) != 7 || z != 'Z')
-    return NAN;
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return (double)timegm(&tm) + sec;
-}
+static double wall_seconds(const unsigned char *w) { return gcw_wall_seconds((const char *)w); }
 
 /* x of a cycle (or of a line placed at a cycle) by the run's x mode. */
 static double x_of(const gcw_plot *p, const unsigned char *wall, double t_s, double gc) {
@@ -122,7 +115,7 @@ static gcw_err read_cycles(gcw_plot *p) {
   return 0;
 }
 
-/* Largest pause and the nearest-rank p99 (the value at rank ceil(0.99 n)), over every
+/* Largest pause and the nearest-rank p99 (percentile.h), over every
 ** cycle: sorted from the top, so SQLite keeps only the top 1% while sorting. */
 static gcw_err read_pauses(gcw_plot *p) {
   gcw_rows *st;
@@ -135,7 +128,7 @@ static gcw_err read_pauses(gcw_plot *p) {
   p->s.max_pause_ms = gcw_rows_real(st, 0);
   p->s.max_pause_gc = gcw_rows_int(st, 1);
   gcw_rows_close(&st);
-  long long n = p->s.pauses, rank = (long long)ceil(0.99 * (double)n);
+  long long n = p->s.pauses, rank = gcw_nearest_rank(990, n); /* p99 */
   st = query(p, GCW_Q_PLOT_PAUSE_AT, n - rank);
   if (!st)
     return db_fail(p);
@@ -306,12 +299,10 @@ static gcw_err write_scavenger(gcw_plot *p, enum gcw_plot_block id, enum gcw_que
 
 /* ---------------------------------------------------------------- $find */
 
+/* 2 error, 1 warn, 0 other (severity.h's rank, less one, at least 0). */
 static int severity(const unsigned char *s) {
-  if (!s)
-    return 0;
-  if (strcmp((const char *)s, "error") == 0 || strcmp((const char *)s, "critical") == 0)
-    return 2;
-  return strcmp((const char *)s, "warn") == 0 || strcmp((const char *)s, "warning") == 0;
+  int rank = gcw_severity_rank((const char *)s);
+  return rank > 1 ? rank - 1 : 0;
 }
 
 /* Where a finding goes: its cycle's x; else its t_s (in wall mode placed relative to the

@@ -85,7 +85,7 @@ static gcw_err close_target(gcw_plot *p, gcw_err rc) {
 
 /* Feed the script to a running gnuplot and wait for it. */
 static gcw_err feed(gcw_plot *p, gcw_proc *c) {
-  pl_sink o = {NULL, c, malloc(SINK_BUF), 0, 0};
+  pl_sink o = gcw_writer_to_fn(pl_to_proc, c, malloc(SINK_BUF), SINK_BUF);
   if (!o.buf) {
     gcw_proc_finish(c);
     return pl_fail(p, GCW_ENOMEM, "out of memory");
@@ -147,7 +147,7 @@ gcw_err gcw_plot_script(gcw_db *db, const gcw_plot_req *rq, FILE *out, gcw_plot_
   gcw_err rc = pl_init(&p, db, rq, st ? st : &local, err, errlen);
   if (rc)
     return rc;
-  pl_sink o = {out, NULL, malloc(SINK_BUF), 0, 0};
+  pl_sink o = gcw_writer_to_file(out, malloc(SINK_BUF), SINK_BUF);
   if (!o.buf)
     return pl_fail(&p, GCW_ENOMEM, "out of memory");
   p.out = &o;

@@ -13,8 +13,10 @@
 #define GCW_PLOT_INT_H
 
 #include "plot.h"
+#include "plot_kinds.h"
 #include "process.h"
 #include "store_read.h"
+#include "writer.h"
 
 #include <stdio.h>
 
@@ -28,7 +30,10 @@ enum { MAX_WINDOWS = 60 };
 
 /* ---------------------------------------------------------------- what can be drawn */
 
-enum panel { P_HEAP, P_PAUSE, P_INTERVAL, P_CPU, P_SCAV, NPANELS };
+/* The panels: one per kind of plot_kinds.h, in its order. */
+#define PANEL_ID_(id, name) P_##id,
+enum panel { GCW_PLOT_KINDS(PANEL_ID_) NPANELS };
+#undef PANEL_ID_
 
 /* The kinds a request may name (plot_req.c): a panel each, in panel order, then "all". */
 typedef struct pl_kind {
@@ -51,14 +56,9 @@ enum { MAX_COLS = G_N }; /* the widest block */
 
 /* ---------------------------------------------------------------- state */
 
-/* Where the script goes: the child's stdin, or a stream (gcw_plot_script). */
-typedef struct pl_sink {
-  FILE *f;     /* the stream; NULL: the child */
-  gcw_proc *gp;
-  char *buf;   /* SINK_BUF bytes */
-  size_t len;
-  int err_no;  /* errno of the first failed write; 0 while none */
-} pl_sink;
+/* Where the script goes: the child's stdin (pl_to_proc), or a stream (gcw_plot_script);
+** writer.h's buffer and first-failure rule. */
+typedef gcw_writer pl_sink;
 
 /* One datablock being written: rows as they come, or time buckets. */
 typedef struct pl_block {
@@ -164,6 +164,8 @@ void pl_write_windows(gcw_plot *p, pl_windows *w);
 
 /* plot_sink.c */
 void pl_sink_flush(pl_sink *o);
+/* The writer's way out to gnuplot's stdin (ctx: the gcw_proc). */
+int pl_to_proc(void *proc, const char *buf, size_t n);
 void pl_put(pl_sink *o, const char *s, size_t n);
 void pl_say(gcw_plot *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* text as a gnuplot single-quoted string; raw: bytes that are not UTF-8 kept as they are */

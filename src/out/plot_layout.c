@@ -6,6 +6,8 @@
 */
 #include "plot_int.h"
 
+#include "walltime.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -62,11 +64,7 @@ static void add(text *t, const char *fmt, ...) {
 
 /* Seconds since the epoch as "2026-11-23 19:17:03" (UTC); fmt picks the parts. */
 static const char *utc(double x, const char *fmt, char *buf, size_t n) {
-  time_t t = (time_t)floor(x);
-  struct tm tm;
-  if (!gmtime_r(&t, &tm) || !strftime(buf, n, fmt, &tm))
-    snprintf(buf, n, "?");
-  return buf;
+  return gcw_utc_text(x, fmt, buf, n);
 }
 
 static const char *plural(long long n) { return n == 1 ? "" : "s"; }

@@ -12,11 +12,14 @@
 #include <unistd.h>
 
 /* A panel each, in panel order (plot_layout.c names its panels by them), then "all". */
-const pl_kind pl_kinds[NKINDS] = {
-    {"heap", 1u << P_HEAP},          {"pause", 1u << P_PAUSE},
-    {"interval", 1u << P_INTERVAL}, {"cpu", 1u << P_CPU},
-    {"scavenger", 1u << P_SCAV},     {"all", (1u << NPANELS) - 1},
-};
+#define KIND_ROW_(id, name) {name, 1u << P_##id},
+const pl_kind pl_kinds[NKINDS] = {GCW_PLOT_KINDS(KIND_ROW_){GCW_PLOT_KIND_ALL, (1u << NPANELS) - 1}};
+#undef KIND_ROW_
+
+/* The --kind names for cli.c, from the same rows (plot_kinds.h). */
+#define KIND_NAME_(id, name) name,
+const char *const gcw_plot_kind_names[] = {GCW_PLOT_KINDS(KIND_NAME_) GCW_PLOT_KIND_ALL, NULL};
+#undef KIND_NAME_
 
 gcw_err pl_fail(gcw_plot *p, gcw_err e, const char *fmt, ...) {
   va_list ap;
@@ -31,7 +34,7 @@ gcw_err pl_fail(gcw_plot *p, gcw_err e, const char *fmt, ...) {
 
 static gcw_err parse_kind(gcw_plot *p, const char *kind) {
   for (int i = 0; i < NKINDS; i++)
-    if (strcmp(kind ? kind : "all", pl_kinds[i].name) == 0) {
+    if (strcmp(kind ? kind : GCW_PLOT_KIND_ALL, pl_kinds[i].name) == 0) {
       p->panels = pl_kinds[i].panels;
       return 0;
     }

@@ -5,33 +5,18 @@
 */
 #include "plot_int.h"
 
+#include "utf8.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
 
-void pl_sink_flush(pl_sink *o) {
-  if (!o->err_no && o->len) {
-    errno = 0;
-    if (o->f)
-      o->err_no = fwrite(o->buf, 1, o->len, o->f) == o->len ? 0 : errno ? errno : EIO;
-    else
-      o->err_no = gcw_proc_write(o->gp, o->buf, o->len);
-  }
-  o->len = 0;
-}
+void pl_sink_flush(pl_sink *o) { gcw_writer_flush(o); }
 
-void pl_put(pl_sink *o, const char *s, size_t n) {
-  while (n > 0) {
-    if (o->len == SINK_BUF)
-      pl_sink_flush(o);
-    size_t k = SINK_BUF - o->len < n ? SINK_BUF - o->len : n;
-    memcpy(o->buf + o->len, s, k);
-    o->len += k;
-    s += k;
-    n -= k;
-  }
-}
+void pl_put(pl_sink *o, const char *s, size_t n) { gcw_write(o, s, n); }
+
+int pl_to_proc(void *proc, const char *buf, size_t n) { return gcw_proc_write(proc, buf, n); }
 
 void pl_say(gcw_plot *p, const char *fmt, ...) {
   char line[1024];
@@ -41,18 +26,6 @@ void pl_say(gcw_plot *p, const char *fmt, ...) {
   va_end(ap);
   if (n > 0)
     pl_put(p->out, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
-}
-
-/* Bytes of the valid UTF-8 sequence at c (overlong forms and surrogates refused), or 0. */
-static int utf8_len(const unsigned char *c) {
-  int n = *c >= 0xf0 && *c <= 0xf4 ? 4 : *c >= 0xe0 && *c <= 0xef ? 3 : *c >= 0xc2 && *c < 0xe0 ? 2 : 0;
-  for (int i = 1; i < n; i++)
-    if ((c[i] & 0xc0) != 0x80)
-      return 0;
-  if ((n == 3 && *c == 0xe0 && c[1] < 0xa0) || (n == 3 && *c == 0xed && c[1] >= 0xa0) ||
-      (n == 4 && *c == 0xf0 && c[1] < 0x90) || (n == 4 && *c == 0xf4 && c[1] >= 0x90))
-    return 0;
-  return n;
 }
 
 /* text as a gnuplot single-quoted string. Why single quotes: gnuplot expands backquotes
@@ -65,7 +38,7 @@ static int utf8_len(const unsigned char *c) {
 void pl_put_quoted(pl_sink *o, const char *text, int raw) {
   pl_put(o, "'", 1);
   for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
-    int n = *c >= 0x80 && !raw ? utf8_len(c) : 1;
+    int n = *c >= 0x80 && !raw ? (int)gcw_utf8_len(c, 4) : 1; /* NUL-terminated */
     if (*c == '\n')
       pl_put(o, "'.\"\\n\".'", 8);
     else if (*c == '\'')

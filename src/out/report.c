@@ -2,7 +2,10 @@
 ** schema is docs/report-json.md, the statistics docs/stats.md. */
 #include "report.h"
 
+#include "json.h"
+#include "severity.h"
 #include "stats.h"
+#include "writer.h"
 
 #include <errno.h>
 #include <math.h>
@@ -19,45 +22,32 @@
 
 /* ---- output ---- */
 
-typedef struct printer {
-  FILE *out;
-  int color;  /* ANSI colours: a terminal, and NO_COLOR unset or empty */
-  int err_no; /* errno of the first failed write; 0 while none (later writes are skipped) */
-} printer;
+/* Output through writer.h: colours on terminals without NO_COLOR, the first failed write
+** remembered and later ones skipped. */
+typedef gcw_writer printer;
 
 static void emit(printer *p, const char *fmt, ...) PRINTF_LIKE(2, 3);
 static void emit(printer *p, const char *fmt, ...) {
-  if (p->err_no)
-    return;
   va_list ap;
   va_start(ap, fmt);
-  errno = 0;
-  if (vfprintf(p->out, fmt, ap) < 0)
-    p->err_no = errno ? errno : EIO;
+  gcw_vwritef(p, fmt, ap);
   va_end(ap);
 }
 
-/* An ANSI attribute (1 bold, 31 red, 33 yellow, 36 cyan, 0 reset), on terminals only. */
+/* An ANSI attribute (1 bold, 0 reset), on terminals only. */
 static void sgr(printer *p, int code) {
-  if (p->color)
-    emit(p, "\033[%dm", code);
+  char attr[8];
+  snprintf(attr, sizeof attr, "%d", code);
+  gcw_sgr(p, attr);
 }
 
 static printer printer_for(FILE *out) {
-  const char *no = getenv("NO_COLOR");
-  printer p = {out, isatty(fileno(out)) && !(no && *no), 0};
+  printer p = gcw_writer_to_file(out, NULL, 0);
+  p.colour = gcw_colour_wanted(out);
   return p;
 }
 
-static gcw_err printer_end(printer *p) {
-  errno = 0;
-  if (!p->err_no && fflush(p->out) != 0)
-    p->err_no = errno ? errno : EIO;
-  if (!p->err_no)
-    return GCW_OK;
-  errno = p->err_no;
-  return p->err_no == EPIPE ? GCW_EPIPE : GCW_EWRITE;
-}
+static gcw_err printer_end(printer *p) { return gcw_writer_end(p); }
 
 /* Text from the store (a path may hold anything): control characters shown as '?'. */
 static void emit_clean_n(printer *p, const unsigned char *s, size_t len) {
@@ -137,41 +127,9 @@ static void json_num(printer *p, double v) {
   emit(p, "%s", buf);
 }
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one. */
-static int utf8_len(const unsigned char *s) {
-  if (s[0] < 0x80)
-    return 1;
-  int n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
-  for (int i = 1; i < n; i++)
-    if ((s[i] & 0xc0) != 0x80)
-      return 0;
-  if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) || (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
-      (n == 4 && s[0] == 0xf0 && s[1] < 0x90) || (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
-    return 0; /* overlong, a surrogate, or above U+10FFFF */
-  return n;
-}
-
-/* A JSON string; bytes that are not UTF-8 become U+FFFD. */
+/* A JSON string by the one rule of json.h (bytes that are not UTF-8 become U+FFFD). */
 static void json_str(printer *p, const unsigned char *s) {
-  emit(p, "\"");
-  while (s && *s && !p->err_no) {
-    int n = utf8_len(s);
-    if (n == 0) {
-      emit(p, "\\ufffd");
-      s++;
-    } else if (*s == '"' || *s == '\\') {
-      emit(p, "\\%c", *s++);
-    } else if (*s == '\n' || *s == '\t' || *s == '\r') {
-      emit(p, "\\%c", *s == '\n' ? 'n' : *s == '\t' ? 't' : 'r');
-      s++;
-    } else if (*s < 0x20) {
-      emit(p, "\\u%04x", *s++);
-    } else {
-      emit(p, "%.*s", n, (const char *)s);
-      s += n;
-    }
-  }
-  emit(p, "\"");
+  gcw_json_string(p, s ? s : (const unsigned char *)"", s ? strlen((const char *)s) : 0);
 }
 
 /* A result column as a JSON value of its own type. */
@@ -405,14 +363,13 @@ static void text_summary(printer *p, gcw_rows *r, const stat_row *s) {
 
 static void severity_tag(printer *p, const unsigned char *sev) {
   const char *s = sev ? (const char *)sev : "?";
-  int code = strcmp(s, "error") == 0 ? 31 : strcmp(s, "warn") == 0 ? 33 : 36;
   char up[8];
   size_t i = 0;
   for (; i < sizeof up - 1 && s[i]; i++)
     up[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 'a' + 'A') : s[i];
   up[i] = '\0';
   emit(p, "  ");
-  sgr(p, code);
+  gcw_sgr(p, gcw_severity_colour(s));
   emit(p, "%-5s", up);
   sgr(p, 0);
 }
@@ -572,7 +529,7 @@ gcw_err gcw_report_print(gcw_db *db, const long long *run_ids, int n, int json, 
   printer p = printer_for(out);
   gcw_err e = GCW_OK;
   if (json) {
-    p.color = 0;
+    p.colour = 0;
     emit(&p, "{\n  \"version\": 1,\n");
     json_units(&p);
     emit(&p, "  \"runs\": [");

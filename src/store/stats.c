@@ -2,6 +2,7 @@
 #include "stats.h"
 
 #include "store_db.h"
+#include "percentile.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -297,8 +298,7 @@ typedef struct pct_want {
 } pct_want;
 
 /* Walk the series in ascending order (SQLite sorts, spilling to disk when large) and take
-** the value at rank ceil(permille/1000 * n), at least 1, for each wanted percentile. The
-** ranks are computed in integers, so that p90 of 10 values is exactly the 9th. n comes
+** the value at the nearest rank (percentile.h) for each wanted percentile. n comes
 ** with the first row (count(*) OVER ()), saving a second evaluation of the series. */
 static gcw_err percentiles(sqlite3 *db, const char *series, long long run,
                            const pct_want *want, int nwant, result *r) {
@@ -313,8 +313,7 @@ static gcw_err percentiles(sqlite3 *db, const char *series, long long run,
     long long n = sqlite3_column_int64(st, 1);
     k++;
     for (; i < nwant; i++) {
-      long long rank = ((long long)want[i].permille * n + 999) / 1000;
-      if ((rank < 1 ? 1 : rank) != k)
+      if (gcw_nearest_rank(want[i].permille, n) != k)
         break;
       put(r, want[i].id, col(st, 0));
     }

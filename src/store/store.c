@@ -13,7 +13,10 @@
 #include "detect.h"
 #include "fields.h"
 #include "limits.h"
+#include "pause.h"
+#include "severity.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,19 +276,32 @@ static gcw_err step(gcw_store *s, sqlite3_stmt *st, const char *what) {
   return rc == SQLITE_DONE || rc == SQLITE_ROW ? GCW_OK : fail(s, what);
 }
 
+/* The batching's invariant: rows are counted only inside a transaction, never more than
+** GCW_BATCH_ROWS of them, and SQLite agrees whether one is open (after a failure SQLite
+** may have rolled back on its own: then nothing more is written anyway). */
+static int batch_ok(const gcw_store *s) {
+  return (s->in_tx == 0 || s->in_tx == 1) && s->rows_in_tx >= 0 &&
+         s->rows_in_tx < GCW_BATCH_ROWS && (s->in_tx || s->rows_in_tx == 0) &&
+         (s->failed || !s->db || s->in_tx == !sqlite3_get_autocommit(s->db));
+}
+
 static gcw_err commit(gcw_store *s) {
+  assert(batch_ok(s) || s->rows_in_tx == GCW_BATCH_ROWS);
   if (!s->in_tx)
     return GCW_OK;
   s->in_tx = 0;
   s->rows_in_tx = 0;
   s->last_commit_ms = now_ms();
-  return step(s, s->st[ST_COMMIT], "commit");
+  gcw_err e = step(s, s->st[ST_COMMIT], "commit");
+  assert(batch_ok(s));
+  return e;
 }
 
 /* Every write goes through here: open a transaction, count the row. The transaction is
 ** what makes batch import fast (one fsync per GCW_BATCH_ROWS rows instead of per row);
 ** the count bounds the WAL file and what a crash can lose. */
 static gcw_err row(gcw_store *s) {
+  assert(batch_ok(s));
   if (s->failed)
     return s->failed;
   if (!s->in_tx) {
@@ -295,10 +311,12 @@ static gcw_err row(gcw_store *s) {
   }
   if (++s->rows_in_tx >= GCW_BATCH_ROWS)
     return commit(s) ? GCW_EDB : row(s);
+  assert(batch_ok(s));
   return GCW_OK;
 }
 
 gcw_err gcw_store_tick(gcw_store *s, int force) {
+  assert(batch_ok(s));
   if (s->failed)
     return s->failed;
   if (force || now_ms() - s->last_commit_ms >= GCW_COMMIT_MS)
@@ -486,24 +504,6 @@ static int statement_for(gcw_family f) {
   return ST_GC;
 }
 
-/* Total stop-the-world time of a cycle: the STW phases (Go 1.5+), or the whole
-** collection (Go <= 1.4, fully stop-the-world). */
-static int pause_ms(const gcw_event *ev, double *out) {
-  const uint8_t *p = ev->present;
-  double sum;
-  if (p[GCW_F_sweep_term_ms] && p[GCW_F_mark_term_ms])
-    sum = ev->v[GCW_F_sweep_term_ms] + ev->v[GCW_F_mark_term_ms];
-  else if (p[GCW_F_legacy_a_ms])
-    sum = ev->v[GCW_F_legacy_a_ms] + ev->v[GCW_F_legacy_b_ms] + ev->v[GCW_F_legacy_c_ms] +
-          (p[GCW_F_legacy_d_ms] ? ev->v[GCW_F_legacy_d_ms] : 0);
-  else
-    return 0;
-  /* Every term has at most 3 decimals (microseconds): round away the binary noise of the
-  ** sum, so 0.1 + 0.004 is stored as 0.104. */
-  *out = round(sum * 1000.0) / 1000.0;
-  return 1;
-}
-
 gcw_err gcw_store_event(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
                         const char *wall) {
   if (row(s))
@@ -526,7 +526,7 @@ gcw_err gcw_store_event(gcw_store *s, long long run_id, long cycle, const gcw_ev
   sqlite3_bind_int(st, i++, ev->repaired);
   sqlite3_bind_int(st, i++, ev->unknown_parts);
   if (stn == ST_GC) {
-    int has = pause_ms(ev, &pause);
+    int has = gcw_pause_ms(ev, &pause);
     bind_opt_real(st, i++, pause, has);
   }
   for (int c = 0; c < s->ncols[stn]; c++, i++) {
@@ -592,7 +592,7 @@ gcw_err gcw_store_finding_update(gcw_store *s, long long id, const gcw_finding *
 int gcw_store_worst_finding(gcw_store *s, long long source_id) {
   s->found = 0;
   if (once(s,
-           "SELECT coalesce(max(CASE severity WHEN 'error' THEN 3 WHEN 'warn' THEN 2 ELSE 1 END), 0) "
+           "SELECT coalesce(max(" GCW_SEVERITY_RANK_SQL("severity") "), 0) "
            "FROM findings WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
            source_id, NULL))
     return 0;

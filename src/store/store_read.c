@@ -1,6 +1,8 @@
 /* store_read.c: reading the store back. See store_read.h; the tables are docs/schema.md. */
 #include "store_db.h"
 
+#include "severity.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -51,8 +53,7 @@ static const char *const queries[GCW_NQUERIES] = {
         "unit AS unit, message AS message, next_step AS next_step, "
         "(SELECT g.wall FROM gc_cycles AS g WHERE g.run_id = f.run_id AND g.gc = f.end_gc) "
         "AS end_wall FROM findings AS f "
-        "WHERE run_id = ?1 ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warn' THEN 1 "
-        "WHEN 'info' THEN 2 ELSE 3 END, gc, id",
+        "WHERE run_id = ?1 ORDER BY " GCW_SEVERITY_RANK_SQL("severity") " DESC, gc, id",
     [GCW_Q_FINDING_COUNTS] =
         "SELECT count(*), sum(severity = 'error'), sum(severity = 'warn'), "
         "sum(severity = 'info') FROM findings WHERE run_id = ?1",
@@ -312,7 +313,7 @@ long long gcw_db_latest_run_with_cycles(gcw_db *db) {
 int gcw_db_has_finding_at(gcw_db *db, long long run, const char *severity) {
   static const char sql[] =
       "SELECT EXISTS(SELECT 1 FROM findings WHERE run_id = ?1 AND "
-      "(severity = 'error' OR (?2 = 'warn' AND severity = 'warn')))";
+      GCW_SEVERITY_RANK_SQL("severity") " >= " GCW_SEVERITY_RANK_SQL("?2") ")";
   return (int)scalar(db, sql, run, 0, severity, -1);
 }
 
