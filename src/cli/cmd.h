@@ -26,6 +26,9 @@ int gcw_cmd_open(const gcw_config *cfg, struct gcw_recog **r, struct gcw_store *
 ** stderr (NULL). */
 struct gcw_db;
 struct gcw_db *gcw_cmd_open_db(const char *path);
+/* --threshold / --pause-slo given: judge runs ids[0..n) again with them; db then shows
+** those findings (cmd_judge.c). Returns -1, or an exit status after reporting. */
+int gcw_cmd_judge_again(struct gcw_db *db, const gcw_config *cfg, const long long *ids, int n);
 /* Compute (and store) the statistics of these runs for a report. Returns n, or -1 after
 ** reporting the failure. They are computed when a report needs them, not while reading. */
 int gcw_cmd_stats(struct gcw_db *db, const long long *ids, int n);

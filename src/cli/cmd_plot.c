@@ -3,7 +3,8 @@
 ** Input:  the database, opened read-only (a missing one is an error, never created);
 **         --run N (default: the latest run that has cycles), --kind K (default all),
 **         -o FILE (.png, .svg or .pdf by its extension; '-': the terminal), --term dumb,
-**         --size WxH (pixels; characters on the terminal).
+**         --size WxH (pixels; characters on the terminal); --threshold and --pause-slo
+**         mark the findings of the run judged again with them (cmd_judge.c).
 ** Output: the image, or the drawing on stdout; gnuplot's warnings on stderr.
 ** Never:  writes to the database, or invents an output name: -o is required unless the
 **         drawing goes to the terminal (--term dumb alone draws on stdout).
@@ -44,7 +45,10 @@ int gcw_cmd_plot(const gcw_config *cfg) {
   char err[GCW_PLOT_STDERR_MAX + 256];
   int status = GCW_EXIT_IO;
   long long run = which_run(db, cfg);
-  if (run > 0) {
+  int judged = run > 0 ? gcw_cmd_judge_again(db, cfg, &run, 1) : -1;
+  if (judged >= 0)
+    status = judged;
+  else if (run > 0) {
     status = gcw_cmd_status(gcw_plot_run(db, run, cfg->plot_kind, cfg->output, cfg->size, dumb,
                                          err, sizeof err));
     if (err[0]) /* the error, or gnuplot's warnings after a success */

@@ -133,6 +133,8 @@ static int report(gcw_db *db, const gcw_config *cfg, run_list *l) {
   int status = pick_runs(db, cfg, l);
   if (status < 0)
     status = ensure_stats(db, cfg->db, l);
+  if (status < 0)
+    status = gcw_cmd_judge_again(db, cfg, l->ids, l->n);
   if (status >= 0)
     return status;
   gcw_err e = gcw_report_print(db, l->ids, l->n, strcmp(cfg->format, "json") == 0, stdout);

@@ -70,19 +70,45 @@ static int detect_ok(const gcw_detect *d) {
 
 /* ---- thresholds ---------------------------------------------------------------- */
 
+/* A plain decimal: digits with at most one point, nothing else ("", "0x10", "1e3", "inf"
+** and "-1" are refused: a threshold is written as docs/findings.md lists it). */
+static int plain_decimal(const char *t) {
+  int digits = 0, points = 0;
+  for (; *t; t++) {
+    if (*t >= '0' && *t <= '9')
+      digits++;
+    else if (*t == '.' && points++ == 0)
+      continue;
+    else
+      return 0;
+  }
+  return digits > 0;
+}
+
+/* "unknown ...; KIND takes: a, b, c" or "; kinds: ..." (msg is at least 256 bytes). */
+static void say_known(char *msg, size_t msglen, const gcw_detector_def *def) {
+  size_t n = strlen(msg);
+  n += (size_t)snprintf(msg + n, n < msglen ? msglen - n : 0, def ? "; %s takes:" : "; kinds:",
+                        def ? def->kind : "");
+  for (int i = 0; i < (def ? def->nparams : NDETECTORS) && n < msglen; i++)
+    n += (size_t)snprintf(msg + n, msglen - n, "%s %s", i ? "," : "",
+                          def ? def->params[i].name : registry[i]->kind);
+}
+
 static int set_threshold(gcw_detect *d, const char *spec, char *msg, size_t msglen) {
   const char *eq = strchr(spec, '='), *dot = strchr(spec, '.');
-  char *end;
-  double v = eq ? strtod(eq + 1, &end) : 0;
-  if (!eq || !dot || dot > eq || *end || !isfinite(v) || v < 0) {
-    snprintf(msg, msglen, "--threshold takes KIND.PARAM=NUMBER (see docs/findings.md), not '%s'",
-             spec);
+  if (!eq || !dot || dot > eq || !plain_decimal(eq + 1)) {
+    snprintf(msg, msglen, "--threshold takes KIND.PARAM=NUMBER, a plain decimal number "
+             "(docs/findings.md lists them), not '%s'", spec);
     return -1;
   }
+  double v = strtod(eq + 1, NULL);
+  const gcw_detector_def *kind = NULL;
   for (int k = 0; k < NDETECTORS; k++) {
     const gcw_detector_def *def = registry[k];
     if (strlen(def->kind) != (size_t)(dot - spec) || strncmp(def->kind, spec, (size_t)(dot - spec)))
       continue;
+    kind = def;
     for (int p = 0; p < def->nparams; p++)
       if (strlen(def->params[p].name) == (size_t)(eq - dot - 1) &&
           strncmp(def->params[p].name, dot + 1, (size_t)(eq - dot - 1)) == 0) {
@@ -90,7 +116,8 @@ static int set_threshold(gcw_detect *d, const char *spec, char *msg, size_t msgl
         return 0;
       }
   }
-  snprintf(msg, msglen, "unknown threshold '%.*s' (see docs/findings.md)", (int)(eq - spec), spec);
+  snprintf(msg, msglen, "unknown threshold '%.*s'", (int)(eq - spec), spec);
+  say_known(msg, msglen, kind);
   return -1;
 }
 

@@ -544,7 +544,7 @@ gcw_err gcw_store_event(gcw_store *s, long long run_id, long cycle, const gcw_ev
 /* Parameters 2..13 of both finding statements, in the order of ST_FINDING_ADD. The
 ** update names its parameters (?3 ...) so that one binding serves both statements; it
 ** leaves kind (?2) and wall (?10) alone: they describe where the episode began. */
-static void bind_finding(sqlite3_stmt *st, const gcw_finding *f) {
+void gcw_store_bind_finding(sqlite3_stmt *st, const gcw_finding *f) {
   sqlite3_bind_text(st, 2, f->kind, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, gcw_severity_name(f->severity), -1, SQLITE_STATIC);
   bind_opt_int(st, 4, f->gc, f->gc >= 0);
@@ -573,7 +573,7 @@ gcw_err gcw_store_finding_add(gcw_store *s, long long run_id, const gcw_finding 
     return GCW_EDB;
   sqlite3_stmt *st = s->st[ST_FINDING_ADD];
   sqlite3_bind_int64(st, 1, run_id);
-  bind_finding(st, f);
+  gcw_store_bind_finding(st, f);
   if (step(s, st, "insert finding"))
     return GCW_EDB;
   *id = sqlite3_last_insert_rowid(s->db);
@@ -585,7 +585,7 @@ gcw_err gcw_store_finding_update(gcw_store *s, long long id, const gcw_finding *
     return GCW_EDB;
   sqlite3_stmt *st = s->st[ST_FINDING_UPDATE];
   sqlite3_bind_int64(st, 1, id);
-  bind_finding(st, f);
+  gcw_store_bind_finding(st, f);
   return step(s, st, "update finding");
 }
 

@@ -26,4 +26,10 @@ struct gcw_db {
 
 static inline sqlite3 *gcw_db_conn(gcw_db *db) { return db->conn; }
 
+struct gcw_finding;
+/* Parameters 2..13 of an INSERT INTO findings(run_id, kind, severity, gc, t_s, value,
+** threshold, unit, message, wall, end_gc, end_t_s, next_step): how a finding is stored,
+** in one place for the writer (store.c) and the judged-again copy (store_replay.c). */
+void gcw_store_bind_finding(sqlite3_stmt *st, const struct gcw_finding *f);
+
 #endif
