@@ -74,7 +74,7 @@ static const option options[] = {
      "auto", .field = FIELD(input_format)},
     {OPT_FORMAT, "--format", "FMT", IN_EXPORT, "%s", export_formats, "csv",
      .field = FIELD(format)},
-    {OPT_FORMAT, "--format", "FMT", IN_REPORT, "%s", report_formats, "text",
+    {OPT_FORMAT, "--format", "FMT", IN_REPORT | IN_COMPARE, "%s", report_formats, "text",
      .field = FIELD(format)},
     {OPT_RUN, "--run", "N", IN_EXPORT | IN_REPORT | IN_PLOT,
      "only the run with this id (see 'gctrace-watch runs')", .values = NULL},

@@ -56,7 +56,7 @@ static void judged_event(void *ctx, const gcw_event *ev, const char *wall) {
 static int judge_run(gcw_db *db, const gcw_config *cfg, long long run) {
   char msg[512];
   judged j = {NULL, run, NULL, 0, 0, 0};
-  gcw_detect_sink sink = {&j, judged_open, judged_update};
+  gcw_detect_sink sink = {&j, judged_open, judged_update, NULL};
   gcw_err e = gcw_detect_new(&j.d, sink, cfg->thresholds, cfg->nthresholds, cfg->pause_slo_ms,
                              msg, sizeof msg);
   if (e == GCW_EUSAGE) {

@@ -175,7 +175,8 @@ static int compare(gcw_db *db, const gcw_config *cfg, run_list *l) {
   int status = ensure_stats(db, cfg->db, l);
   if (status >= 0)
     return status;
-  status = output_status(gcw_report_compare(db, l->ids[0], l->ids[1], stdout), db, cfg->db);
+  status = output_status(gcw_report_compare(db, l->ids[0], l->ids[1],
+                                                   strcmp(cfg->format, "json") == 0, stdout), db, cfg->db);
   return status < 0 ? GCW_EXIT_OK : status;
 }
 

@@ -235,8 +235,11 @@ static void text_header(printer *p, gcw_rows *r) {
   emit_clean(p, has_col(r, GCW_R_SOURCE) ? gcw_rows_text(r, GCW_R_SOURCE)
                                      : (const unsigned char *)"?");
   emit(p, ": ");
-  emit_clean(p, has_col(r, GCW_R_FORMAT) ? gcw_rows_text(r, GCW_R_FORMAT)
-                                     : (const unsigned char *)"format unknown");
+  if (gcw_rows_int(r, GCW_R_OPEN))
+    emit(p, "open: still being written, or its writer stopped before closing it");
+  else
+    emit_clean(p, has_col(r, GCW_R_FORMAT) ? gcw_rows_text(r, GCW_R_FORMAT)
+                                       : (const unsigned char *)"format unknown");
   if (has_col(r, GCW_R_PROCS))
     emit(p, ", %lld P", (long long)gcw_rows_int(r, GCW_R_PROCS));
   sgr(p, 0);
@@ -542,13 +545,152 @@ gcw_err gcw_report_print(gcw_db *db, const long long *run_ids, int n, int json, 
   return e ? e : w;
 }
 
-/* ---- compare ---- */
+/* ---- compare ----
+** What a GOGC (or GOMEMLIMIT, or release) decision weighs, side by side: the memory a run
+** needed against the CPU and latency it paid. Each figure says whether B is better or
+** worse than A; a change within the figure's resolution or 5% of A is "same". */
+
+enum { C_PEAK, C_GOAL, C_LIVE_P50, C_LIVE_MAX, C_CPU, C_CYCLES_MIN, C_INTERVAL_P50, C_PAUSE_P50,
+       C_PAUSE_P99, C_PAUSE_MAX, C_FINDINGS, C_CYCLES, C_DURATION, C_ALLOC, NKEYS };
+
+typedef struct key_def {
+  const char *label, *name, *unit;
+  int group;         /* 0 memory, 1 CPU, 2 latency, 3 workload (no verdict) */
+  int better;        /* -1 lower is better, +1 higher is better, 0 neither */
+  double resolution; /* changes within this are "same": the figure's own precision */
+} key_def;
+
+static const key_def keys[NKEYS] = {
+    [C_PEAK] = {"peak heap", "peak_heap_mb", "MB", 0, -1, 1},
+    [C_GOAL] = {"max heap goal", "goal_max_mb", "MB", 0, -1, 1},
+    [C_LIVE_P50] = {"live heap p50", "live_p50_mb", "MB", 0, -1, 1},
+    [C_LIVE_MAX] = {"live heap max", "live_max_mb", "MB", 0, -1, 1},
+    [C_CPU] = {"GC CPU", "gc_cpu_pct", "%", 1, -1, 0.1},
+    [C_CYCLES_MIN] = {"cycles/min", "cycles_per_min", "/min", 1, -1, 0},
+    [C_PAUSE_P50] = {"pause p50", "pause_p50_ms", "ms", 2, -1, 0.001},
+    [C_PAUSE_P99] = {"pause p99", "pause_p99_ms", "ms", 2, -1, 0.001},
+    [C_PAUSE_MAX] = {"pause max", "pause_max_ms", "ms", 2, -1, 0.001},
+    [C_INTERVAL_P50] = {"interval p50", "interval_p50_ms", "ms", 1, +1, 1},
+    [C_FINDINGS] = {"findings (warn, error)", "findings", "count", 2, -1, 0},
+    [C_CYCLES] = {"cycles", "cycles", "count", 3, 0, 0},
+    [C_DURATION] = {"duration", "duration_s", "s", 3, 0, 0},
+    [C_ALLOC] = {"alloc rate", "alloc_rate_mb_s", "MB/s", 3, 0, 0},
+};
+static const char *const groups[] = {"memory", "CPU", "latency", "workload"};
 
 typedef struct side {
   long long id;
   stat_row s;
+  double v[NKEYS];
+  unsigned char has[NKEYS];
 } side;
 
+static void key_from_stat(side *x, int k, enum gcw_stat st) {
+  x->v[k] = x->s.v[st];
+  x->has[k] = x->s.has[st];
+}
+
+/* The figures of one run: its statistics and three read here (peak, goal, live p50). */
+static gcw_err load_side(gcw_db *db, side *x) {
+  gcw_err e = load_stats(db, x->id, &x->s);
+  if (e)
+    return e;
+  static const struct { int key; enum gcw_stat st; } from_stats[] = {
+      {C_LIVE_MAX, GCW_STAT_LIVE_MAX_MB},     {C_CPU, GCW_STAT_GC_CPU_PCT_FINAL},
+      {C_CYCLES_MIN, GCW_STAT_CYCLES_PER_MIN}, {C_PAUSE_P50, GCW_STAT_PAUSE_P50_MS},
+      {C_PAUSE_P99, GCW_STAT_PAUSE_P99_MS},   {C_PAUSE_MAX, GCW_STAT_PAUSE_MAX_MS},
+      {C_INTERVAL_P50, GCW_STAT_INTERVAL_P50_MS}, {C_ALLOC, GCW_STAT_ALLOC_RATE},
+      {C_CYCLES, GCW_STAT_CYCLES},            {C_DURATION, GCW_STAT_DURATION_S}};
+  for (size_t i = 0; i < sizeof from_stats / sizeof *from_stats; i++)
+    key_from_stat(x, from_stats[i].key, from_stats[i].st);
+  /* GC CPU as a share of all CPU over the run, from the cycles' own CPU figures: the
+  ** runtime's cumulative percentage is whole numbers (0% for both of two light runs) */
+  gcw_rows *r = open_run(db, GCW_Q_RUN, x->id);
+  int rc = r ? gcw_rows_next(r) : FAILED;
+  double procs = rc == ROW && !gcw_rows_null(r, GCW_R_PROCS) ? gcw_rows_real(r, GCW_R_PROCS) : 0;
+  gcw_rows_close(&r);
+  if (rc == FAILED)
+    return GCW_EDB;
+  const double *v = x->s.v;
+  if (procs > 0 && x->s.has[GCW_STAT_GC_CPU_MS_TOTAL] && x->s.has[GCW_STAT_DURATION_S] &&
+      v[GCW_STAT_DURATION_S] > 0)
+    x->v[C_CPU] = 100 * v[GCW_STAT_GC_CPU_MS_TOTAL] / (v[GCW_STAT_DURATION_S] * 1000 * procs);
+  r = open_run(db, GCW_Q_HEAP_PEAK, x->id);
+  rc = r ? gcw_rows_next(r) : FAILED;
+  long long lives = 0;
+  if (rc == ROW) {
+    x->has[C_PEAK] = !gcw_rows_null(r, 0) && gcw_rows_int(r, 2) > 0;
+    x->v[C_PEAK] = gcw_rows_real(r, 0);
+    x->has[C_GOAL] = !gcw_rows_null(r, 1);
+    x->v[C_GOAL] = gcw_rows_real(r, 1);
+    lives = gcw_rows_int(r, 2);
+  }
+  gcw_rows_close(&r);
+  if (rc == FAILED)
+    return GCW_EDB;
+  if (lives > 0) { /* nearest-rank median, as docs/stats.md's percentiles */
+    if (gcw_rows_open(db, &r, GCW_Q_LIVE_AT_RANK, x->id, (lives + 1) / 2 - 1))
+      return GCW_EDB;
+    rc = gcw_rows_next(r);
+    x->has[C_LIVE_P50] = rc == ROW;
+    x->v[C_LIVE_P50] = rc == ROW ? gcw_rows_real(r, 0) : 0;
+    gcw_rows_close(&r);
+    if (rc == FAILED)
+      return GCW_EDB;
+  }
+  if (!(r = open_run(db, GCW_Q_FINDING_COUNTS, x->id)))
+    return GCW_EDB;
+  rc = gcw_rows_next(r);
+  x->has[C_FINDINGS] = rc == ROW;
+  x->v[C_FINDINGS] = rc == ROW ? (double)(gcw_rows_int(r, 1) + gcw_rows_int(r, 2)) : 0;
+  gcw_rows_close(&r);
+  return rc == FAILED ? GCW_EDB : GCW_OK;
+}
+
+/* -1 worse, 0 same, 1 better, 2 no verdict (no value, or a figure of the workload). */
+static int verdict(const side *a, const side *b, int k) {
+  if (!a->has[k] || !b->has[k] || keys[k].better == 0)
+    return 2;
+  double diff = b->v[k] - a->v[k], same = fmax(keys[k].resolution, 0.05 * fabs(a->v[k]));
+  if (fabs(diff) <= same)
+    return 0;
+  return (diff > 0) == (keys[k].better > 0) ? 1 : -1;
+}
+
+static const char *verdict_word(int v) {
+  return v == 1 ? "better" : v == -1 ? "worse" : v == 0 ? "same" : "-";
+}
+
+/* A group's verdict: better or worse when its figures agree (or are the same), mixed when
+** they disagree, same when nothing moved; "-" when it has no figure on both sides. */
+static const char *group_verdict(const side *a, const side *b, int g) {
+  int better = 0, worse = 0, same = 0;
+  for (int k = 0; k < NKEYS; k++) {
+    if (keys[k].group != g)
+      continue;
+    int v = verdict(a, b, k);
+    better += v == 1;
+    worse += v == -1;
+    same += v == 0;
+  }
+  return better && worse ? "mixed" : better ? "better" : worse ? "worse" : same ? "same" : "-";
+}
+
+static const char *change_text(char *buf, size_t n, const side *a, const side *b, int k) {
+  char d[32];
+  if (!a->has[k] || !b->has[k])
+    return "-";
+  double diff = b->v[k] - a->v[k];
+  num(d, sizeof d, diff, EXACT);
+  if (a->v[k] != 0 && diff != 0)
+    snprintf(buf, n, "%s%s (%+.1f%%)", diff > 0 ? "+" : "", d, diff / fabs(a->v[k]) * 100.0);
+  else
+    snprintf(buf, n, "%s%s", diff > 0 ? "+" : "", d);
+  return buf;
+}
+
+/* "A: run 1 (id 1) of SOURCE: FORMAT, N P", and the file it began in when the source was
+** several files read as one (two runs of one `analyze a.log b.log` differ only there). */
 static gcw_err compare_header(gcw_db *db, printer *p, const char *tag, long long run) {
   gcw_rows *r = open_run(db, GCW_Q_RUN, run);
   int rc = r ? gcw_rows_next(r) : FAILED;
@@ -557,82 +699,141 @@ static gcw_err compare_header(gcw_db *db, printer *p, const char *tag, long long
     text_header(p, r);
   }
   gcw_rows_close(&r);
-  if (rc == DONE)
-    emit(p, "%s: no run with id %lld\n", tag, run);
-  return rc == ROW || rc == DONE ? GCW_OK : GCW_EDB;
+  if (rc != ROW)
+    return GCW_EDB;
+  r = open_run(db, GCW_Q_RUN_FILE, run);
+  rc = r ? gcw_rows_next(r) : FAILED;
+  if (rc == ROW) {
+    emit(p, "   from the file ");
+    emit_clean(p, gcw_rows_text(r, 0));
+    emit(p, "\n");
+  }
+  gcw_rows_close(&r);
+  return rc == FAILED ? GCW_EDB : GCW_OK;
 }
 
-/* A position (a cycle number, an @t) rather than an amount: no relative change. */
-static int is_position(int i) {
-  const char *name = gcw_stats_infos[i].name;
-  size_t n = strlen(name);
-  return strcmp(gcw_stats_infos[i].unit, "gc") == 0 || (n > 4 && strcmp(name + n - 4, "_t_s") == 0);
-}
-
-/* "+12.5 (+25%)", "-3 (-100%)", "0", or "-" when either side has no value. */
-static const char *change(char *buf, size_t n, const side *a, const side *b, int i) {
-  char d[32];
-  if (!a->s.has[i] || !b->s.has[i])
-    return "-";
-  double diff = b->s.v[i] - a->s.v[i];
-  num(d, sizeof d, diff, EXACT);
-  const char *sign = diff > 0 ? "+" : "";
-  if (a->s.v[i] != 0 && diff != 0 && !is_position(i))
-    snprintf(buf, n, "%s%s (%+.1f%%)", sign, d, diff / fabs(a->s.v[i]) * 100.0);
-  else
-    snprintf(buf, n, "%s%s", sign, d);
-  return buf;
-}
-
-static void compare_table(printer *p, const side *a, const side *b) {
+/* One line per figure, grouped: memory, CPU, latency, then the workload (no verdict). */
+static void compare_text_table(printer *p, const side *a, const side *b) {
   char ha[32], hb[32], va[32], vb[32], ch[64];
   snprintf(ha, sizeof ha, "A: id %lld", a->id);
   snprintf(hb, sizeof hb, "B: id %lld", b->id);
-  emit(p, "\n%-27s %-9s %14s %14s  %s\n", "statistic", "unit", ha, hb, "change (B - A)");
-  for (int i = 0; i < GCW_STAT_COUNT && !p->err_no; i++)
-    emit(p, "%-27s %-9s %14s %14s  %s\n", gcw_stats_infos[i].name, gcw_stats_infos[i].unit,
-         a->s.has[i] ? num(va, sizeof va, a->s.v[i], EXACT) : "-",
-         b->s.has[i] ? num(vb, sizeof vb, b->s.v[i], EXACT) : "-", change(ch, sizeof ch, a, b, i));
+  emit(p, "\n%-22s %-8s %-6s %11s %11s  %-18s %s\n", "figure", "group", "unit", ha, hb,
+       "change (B - A)", "B is");
+  for (int g = 0; g < 4; g++)
+    for (int k = 0; k < NKEYS && !p->err_no; k++)
+      if (keys[k].group == g)
+        emit(p, "%-22s %-8s %-6s %11s %11s  %-18s %s\n", keys[k].label, groups[g],
+             keys[k].unit, a->has[k] ? num(va, sizeof va, a->v[k], EXACT) : "-",
+             b->has[k] ? num(vb, sizeof vb, b->v[k], EXACT) : "-",
+             change_text(ch, sizeof ch, a, b, k), verdict_word(verdict(a, b, k)));
+  emit(p, "\nB against A: memory %s, CPU %s, latency %s (workload figures: what the "
+          "program asked for, no verdict)\n",
+       group_verdict(a, b, 0), group_verdict(a, b, 1), group_verdict(a, b, 2));
 }
 
 /* Finding kinds with their counts in A and B; which = 0: only in A, 1: only in B, 2: both. */
-static gcw_err compare_kinds(gcw_db *db, printer *p, long long a, long long b, int which) {
+static gcw_err compare_kinds(gcw_db *db, printer *p, long long a, long long b, int which,
+                             int json) {
   static const char *const heads[] = {"went away (only in A)", "appeared (only in B)",
                                       "in both"};
+  static const char *const json_keys[] = {"only_a", "only_b", "both"};
   gcw_rows *st = NULL;
   int rc = gcw_rows_open(db, &st, GCW_Q_KINDS, a, b) == GCW_OK ? ROW : FAILED, n = 0;
-  emit(p, "  %s:", heads[which]);
+  if (json)
+    emit(p, "%s    \"%s\": [", which ? ",\n" : "", json_keys[which]);
+  else
+    emit(p, "  %s:", heads[which]);
   while (rc == ROW && (rc = gcw_rows_next(st)) == ROW) {
     long long na = gcw_rows_int(st, 1), nb = gcw_rows_int(st, 2);
-    if ((which == 0 && nb == 0) || (which == 1 && na == 0) || (which == 2 && na && nb)) {
+    if (!((which == 0 && nb == 0) || (which == 1 && na == 0) || (which == 2 && na && nb)))
+      continue;
+    if (json) {
+      emit(p, "%s{\"kind\": ", n++ ? ", " : "");
+      json_str(p, gcw_rows_text(st, 0));
+      emit(p, ", \"a\": %lld, \"b\": %lld}", na, nb);
+    } else {
       emit(p, "%s ", n++ ? "," : "");
       emit_clean(p, gcw_rows_text(st, 0));
       emit(p, " (A %lld, B %lld)", na, nb);
     }
   }
-  emit(p, "%s\n", n ? "" : " none");
+  emit(p, "%s", json ? "]" : n ? "\n" : " none\n");
   gcw_rows_close(&st);
   return rc == DONE ? GCW_OK : GCW_EDB;
 }
 
-gcw_err gcw_report_compare(gcw_db *db, long long a, long long b, FILE *out) {
+static void json_value(printer *p, const side *x, int k) {
+  if (x->has[k])
+    json_num(p, x->v[k]);
+  else
+    emit(p, "null");
+}
+
+static gcw_err json_side(gcw_db *db, printer *p, const char *tag, const side *x) {
+  gcw_rows *r = open_run(db, GCW_Q_RUN, x->id);
+  int rc = r ? gcw_rows_next(r) : FAILED;
+  emit(p, "  \"%s\": {\n", tag);
+  if (rc == ROW)
+    json_row(p, r, "    ");
+  gcw_rows_close(&r);
+  json_stats(p, &x->s);
+  emit(p, "\n  },\n");
+  return rc == ROW ? GCW_OK : GCW_EDB;
+}
+
+static void json_figures(printer *p, const side *a, const side *b) {
+  emit(p, "  \"figures\": [");
+  for (int k = 0; k < NKEYS; k++) {
+    emit(p, "%s\n    {\"name\": \"%s\", \"group\": \"%s\", \"unit\": \"%s\", \"a\": ",
+         k ? "," : "", keys[k].name, groups[keys[k].group], keys[k].unit);
+    json_value(p, a, k);
+    emit(p, ", \"b\": ");
+    json_value(p, b, k);
+    emit(p, ", \"verdict\": ");
+    int v = verdict(a, b, k);
+    if (v == 2)
+      emit(p, "null}");
+    else
+      emit(p, "\"%s\"}", verdict_word(v));
+  }
+  emit(p, "\n  ],\n  \"verdict\": {\"memory\": \"%s\", \"cpu\": \"%s\", \"latency\": \"%s\"},\n",
+       group_verdict(a, b, 0), group_verdict(a, b, 1), group_verdict(a, b, 2));
+}
+
+gcw_err gcw_report_compare(gcw_db *db, long long a, long long b, int json, FILE *out) {
   printer p = printer_for(out);
   side sa, sb;
+  memset(&sa, 0, sizeof sa);
+  memset(&sb, 0, sizeof sb);
   sa.id = a;
   sb.id = b;
-  gcw_err e = load_stats(db, a, &sa.s);
+  gcw_err e = load_side(db, &sa);
   if (!e)
-    e = load_stats(db, b, &sb.s);
-  if (!e)
-    e = compare_header(db, &p, "A", a);
-  if (!e)
-    e = compare_header(db, &p, "B", b);
-  if (!e)
-    compare_table(&p, &sa, &sb);
-  if (!e)
-    emit(&p, "\nfindings\n");
+    e = load_side(db, &sb);
+  if (json) {
+    p.color = 0;
+    emit(&p, "{\n  \"version\": 1,\n");
+    if (!e)
+      e = json_side(db, &p, "a", &sa);
+    if (!e)
+      e = json_side(db, &p, "b", &sb);
+    if (!e)
+      json_figures(&p, &sa, &sb);
+    emit(&p, "  \"findings\": {\n");
+  } else {
+    if (!e)
+      e = compare_header(db, &p, "A", a);
+    if (!e)
+      e = compare_header(db, &p, "B", b);
+    if (!e)
+      compare_text_table(&p, &sa, &sb);
+    if (!e)
+      emit(&p, "\nfindings\n");
+  }
   for (int which = 0; which < 3 && !e; which++)
-    e = compare_kinds(db, &p, a, b, which);
+    e = compare_kinds(db, &p, a, b, which, json);
+  if (json)
+    emit(&p, "\n  }\n}\n");
   gcw_err w = printer_end(&p);
   return e ? e : w;
 }

@@ -20,9 +20,12 @@
 ** went away) or GCW_EWRITE (errno says why). */
 gcw_err gcw_report_print(gcw_db *db, const long long *run_ids, int n, int json, FILE *out);
 
-/* Print the statistics of runs a and b side by side with the change of each (B - A,
-** absolute and relative to A), and the finding kinds only in A, only in B, and in both.
+/* Print what a GOGC-style decision weighs for runs a and b side by side — memory (peak
+** heap, max goal, live p50/max), CPU (GC CPU, cycles/min, interval p50), latency (pauses,
+** findings) and the workload (allocation rate, no verdict) — with the change (B - A) and
+** whether B is better or worse, a verdict per group, and the finding kinds only in A,
+** only in B and in both. json: 1 for JSON (docs/report-json.md, "compare").
 ** Returns as gcw_report_print(). */
-gcw_err gcw_report_compare(gcw_db *db, long long a, long long b, FILE *out);
+gcw_err gcw_report_compare(gcw_db *db, long long a, long long b, int json, FILE *out);
 
 #endif

@@ -34,8 +34,15 @@ static const char *const queries[GCW_NQUERIES] = {
     [GCW_Q_RUN] =
         "SELECT r.id AS id, r.ordinal AS ordinal, r.source_id AS source_id, s.path AS source, "
         "r.format AS format, r.era_min AS era_min, r.era_max AS era_max, r.procs AS procs, "
-        "r.cycles AS cycles, r.first_gc AS first_gc, r.last_gc AS last_gc, "
-        "r.first_t_s AS first_t_s, r.last_t_s AS last_t_s, r.missing_cycles AS missing_cycles, "
+        /* a run still open (being written, or left by a killed watcher) has its totals
+        ** only at close: until then they are counted from its rows */
+        "coalesce(r.cycles, (SELECT count(*) FROM gc_cycles WHERE run_id = r.id)) AS cycles, "
+        "coalesce(r.first_gc, (SELECT min(gc) FROM gc_cycles WHERE run_id = r.id)) AS first_gc, "
+        "coalesce(r.last_gc, (SELECT max(gc) FROM gc_cycles WHERE run_id = r.id)) AS last_gc, "
+        "coalesce(r.first_t_s, (SELECT min(t_s) FROM gc_cycles WHERE run_id = r.id)) "
+        "AS first_t_s, "
+        "coalesce(r.last_t_s, (SELECT max(t_s) FROM gc_cycles WHERE run_id = r.id)) "
+        "AS last_t_s, r.missing_cycles AS missing_cycles, "
         "r.repaired AS repaired, r.unknown_parts AS unknown_parts, r.scav_lines AS scav_lines, "
         "r.pacer_lines AS pacer_lines, r.forced_lines AS forced_lines, "
         "r.first_line AS first_line, r.last_line AS last_line, "
@@ -43,7 +50,7 @@ static const char *const queries[GCW_NQUERIES] = {
         "(SELECT g.wall FROM gc_cycles AS g WHERE g.run_id = r.id AND g.gc = r.first_gc) "
         "AS first_wall, "
         "(SELECT g.wall FROM gc_cycles AS g WHERE g.run_id = r.id AND g.gc = r.last_gc) "
-        "AS last_wall "
+        "AS last_wall, r.cycles IS NULL AS open "
         "FROM runs AS r LEFT JOIN sources AS s ON s.id = r.source_id WHERE r.id = ?1",
     [GCW_Q_FINDINGS] =
         "SELECT id AS id, kind AS kind, severity AS severity, gc AS gc, t_s AS t_s, "
@@ -57,6 +64,16 @@ static const char *const queries[GCW_NQUERIES] = {
     [GCW_Q_FINDING_COUNTS] =
         "SELECT count(*), sum(severity = 'error'), sum(severity = 'warn'), "
         "sum(severity = 'info') FROM findings WHERE run_id = ?1",
+    [GCW_Q_RUN_FILE] =
+        "SELECT f.path FROM runs AS r JOIN source_files AS f ON f.source_id = r.source_id "
+        "AND f.first_line <= r.first_line WHERE r.id = ?1 AND "
+        "(SELECT count(*) FROM source_files WHERE source_id = r.source_id) > 1 "
+        "ORDER BY f.first_line DESC LIMIT 1",
+    [GCW_Q_HEAP_PEAK] =
+        "SELECT max(max(coalesce(heap_start_mb, 0), coalesce(heap_end_mb, 0))), max(goal_mb), "
+        "count(heap_live_mb) FROM gc_cycles WHERE run_id = ?1",
+    [GCW_Q_LIVE_AT_RANK] = "SELECT heap_live_mb FROM gc_cycles WHERE run_id = ?1 AND "
+                           "heap_live_mb IS NOT NULL ORDER BY heap_live_mb LIMIT 1 OFFSET ?2",
     [GCW_Q_KINDS] = "SELECT kind, sum(run_id = ?1), sum(run_id = ?2) FROM findings "
                     "WHERE run_id IN (?1, ?2) GROUP BY kind ORDER BY kind",
     [GCW_Q_PLOT_RUN] = "SELECT r.format, r.procs, s.path FROM runs AS r "

@@ -40,6 +40,10 @@ enum gcw_query {
   GCW_Q_RUN,            /* run ?1 with its source (GCW_R_*; the names are JSON keys) */
   GCW_Q_FINDINGS,       /* findings of run ?1, worst first (GCW_F_*; names are JSON keys) */
   GCW_Q_FINDING_COUNTS, /* run ?1: count(*), errors, warns, infos */
+  GCW_Q_RUN_FILE,       /* run ?1: the file it began in, when its source is several files */
+  GCW_Q_HEAP_PEAK,      /* run ?1: largest heap (start or end of a cycle), largest goal,
+                        ** count(heap_live_mb) (MB) */
+  GCW_Q_LIVE_AT_RANK,   /* run ?1: heap_live_mb at rank ?2 from the smallest (0 first) */
   GCW_Q_KINDS,          /* finding kinds of runs ?1 and ?2: kind, count in ?1, in ?2 */
   GCW_Q_PLOT_RUN,       /* run ?1: format, procs, source path */
   GCW_Q_PLOT_SHAPE,     /* cycles of run ?1 (GCW_PS_*): counts and ranges */
@@ -62,7 +66,7 @@ enum { GCW_R_ID, GCW_R_ORDINAL, GCW_R_SOURCE_ID, GCW_R_SOURCE, GCW_R_FORMAT, GCW
        GCW_R_ERA_MAX, GCW_R_PROCS, GCW_R_CYCLES, GCW_R_FIRST_GC, GCW_R_LAST_GC, GCW_R_FIRST_T,
        GCW_R_LAST_T, GCW_R_MISSING, GCW_R_REPAIRED, GCW_R_UNKNOWN, GCW_R_SCAV, GCW_R_PACER,
        GCW_R_FORCED, GCW_R_FIRST_LINE, GCW_R_LAST_LINE, GCW_R_UNPARSED, GCW_R_FIRST_WALL,
-       GCW_R_LAST_WALL };
+       GCW_R_LAST_WALL, GCW_R_OPEN /* 1: not closed yet: totals counted from its rows */ };
 /* GCW_Q_FINDINGS */
 enum { GCW_F_ID, GCW_F_KIND, GCW_F_SEVERITY, GCW_F_GC, GCW_F_T, GCW_F_WALL, GCW_F_END_GC,
        GCW_F_END_T, GCW_F_VALUE, GCW_F_THRESHOLD, GCW_F_UNIT, GCW_F_MESSAGE, GCW_F_NEXT,
