@@ -811,7 +811,7 @@ gcw_err gcw_report_compare(gcw_db *db, long long a, long long b, int json, FILE 
   if (!e)
     e = load_side(db, &sb);
   if (json) {
-    p.color = 0;
+    p.colour = 0;
     emit(&p, "{\n  \"version\": 1,\n");
     if (!e)
       e = json_side(db, &p, "a", &sa);
