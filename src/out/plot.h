@@ -17,10 +17,12 @@
 **          interval), or per time bucket with a min and a max column for each when the
 **          run has more than GCW_PLOT_MAX_POINTS cycles;
 **   $win   one line per window of W seconds: STW, assist, background and idle mark CPU
-**          as % of the window's CPU (the estimate, see plot_decimate.c), and cycles/s;
+**          as % of the window's CPU (the estimate, see plot_decimate.c; idle mark is kept
+**          in the data but not drawn: it is no cost), and cycles/s;
 **   $scav  scavtrace lines (Go 1.14+), $scvg gctrace scavenger lines (Go <= 1.13), each
 **          decimated like $gc when there are more than GCW_PLOT_MAX_POINTS;
-**   $find  one line per finding (warn or error) that can be placed on the time axis.
+**   $find  one line per finding (warn or error) that can be placed on the time axis:
+**          x, severity, 1 when it begins an episode (only those get a marker).
 ** x is seconds: since the epoch (wall), since the process started (@t), or the cycle
 ** number (see gcw_plot_x).
 ** Each block is `$name << EOD`, data lines, `EOD`: a test can count the lines.

@@ -72,6 +72,10 @@ static gcw_err read_run(gcw_plot *p) {
   if (!st)
     return pl_fail(p, GCW_EDB, "no run %lld (see 'gctrace-watch runs')", p->run);
   const unsigned char *f = gcw_rows_text(st, 0), *path = gcw_rows_text(st, 2);
+  const unsigned char *kind = gcw_rows_text(st, 3), *added = gcw_rows_text(st, 4);
+  snprintf(p->s.source_kind, sizeof p->s.source_kind, "%s", kind ? (const char *)kind : "");
+  snprintf(p->s.added_at, sizeof p->s.added_at, "%s", added ? (const char *)added : "");
+  p->s.ordinal = gcw_rows_int(st, 5);
   snprintf(p->s.format, sizeof p->s.format, "%s", f ? (const char *)f : "unknown");
   p->s.procs = gcw_rows_int(st, 1);
   const char *src = path ? (const char *)path : "?";
@@ -79,6 +83,26 @@ static gcw_err read_run(gcw_plot *p) {
   snprintf(p->s.source, sizeof p->s.source, "%s%s", n > room ? "..." : "",
            n > room ? src + n - (room - 3) : src);
   gcw_rows_close(&st);
+  return 0;
+}
+
+/* The end of the time axis: the last line the run printed. A program may idle long after
+** its last cycle (scavenger lines, a `GC forced` line, nothing); cutting the axis at the
+** last GC would hide that tail. Only watch mode knows when a line came (wall); with @t
+** the lines between cycles carry no time of their own and are placed at their cycle, so
+** the last @t is the last cycle's. */
+static gcw_err read_end(gcw_plot *p) {
+  p->s.xend = p->s.xmax;
+  if (p->xmode != GCW_PLOT_X_WALL)
+    return 0;
+  gcw_rows *st;
+  gcw_err rc = aggregate(p, GCW_Q_PLOT_LAST_WALL, &st);
+  if (rc)
+    return rc;
+  double last = wall_seconds(gcw_rows_text(st, 0));
+  gcw_rows_close(&st);
+  if (!isnan(last) && last > p->s.xend)
+    p->s.xend = last;
   return 0;
 }
 
@@ -112,7 +136,7 @@ static gcw_err read_cycles(gcw_plot *p) {
     return pl_fail(p, GCW_EDB, "run %lld has no GC cycles to plot", p->run);
   if (isnan(s->xmin) || isnan(s->xmax))
     return pl_fail(p, GCW_EDB, "run %lld: its cycles carry no usable time", p->run);
-  return 0;
+  return read_end(p);
 }
 
 /* Largest pause and the nearest-rank p99 (percentile.h), over every
@@ -147,6 +171,14 @@ static gcw_err read_others(gcw_plot *p) {
   p->s.scav = gcw_rows_int(st, 0);
   p->s.scvg = gcw_rows_int(st, 1);
   p->s.findings = gcw_rows_int(st, 2);
+  gcw_rows_close(&st);
+  /* A memory limit held the goal down: the goal's ceiling up to there is the limit less
+  ** the runtime's other memory (write_cycles measures it). */
+  p->s.limit_mb = NAN;
+  rc = aggregate(p, GCW_Q_PLOT_THRASH_GC, &st);
+  if (rc)
+    return rc;
+  p->s.thrash_gc = gcw_rows_int(st, 0);
   gcw_rows_close(&st);
   return 0;
 }
@@ -191,6 +223,11 @@ static void cycle_row(gcw_plot *p, pl_block *b, pl_windows *w, gcw_rows *st, dou
     pl_grow(&p->ymax[P_HEAP], v[c]);
   pl_grow(&p->ymax[P_SCAV], v[p->s.live ? G_LIVE : G_END]);
   pl_grow(&p->ymax[P_CPU], v[G_CPU]);
+  if (p->s.thrash_gc > 0 && gcw_rows_int(st, GCW_PC_GC) <= p->s.thrash_gc && !isnan(v[G_GOAL]) &&
+      (isnan(p->s.limit_mb) || v[G_GOAL] > p->s.limit_mb)) {
+    p->s.limit_mb = v[G_GOAL];
+    p->s.limit_inferred = 1;
+  }
   pl_block_row(p, b, x, v);
   double cpu_ms[W_N] = {
       [W_STW] = real_or_nan(st, GCW_PC_STW1) + real_or_nan(st, GCW_PC_STW2),
@@ -318,6 +355,25 @@ static double finding_x(const gcw_plot *p, cursor *c, gcw_rows *st) {
   return p->xmode == GCW_PLOT_X_WALL ? p->s.xmin + (t - p->s.t0) : NAN;
 }
 
+/* 1 when a finding at x begins an episode: the first of its kind, or one further from the
+** previous finding of its kind than 2% of the time axis (closer ones would be drawn on
+** top of each other: one marker stands for them). Rows come in time order. */
+static int episode_begins(gcw_plot *p, const unsigned char *kind, double x) {
+  const char *k = kind ? (const char *)kind : "?";
+  double gap = 0.02 * (p->s.xend - p->s.xmin);
+  for (int i = 0; i < p->nep; i++)
+    if (strncmp(p->ep[i].kind, k, sizeof p->ep[i].kind - 1) == 0) {
+      int begins = x - p->ep[i].x > gap;
+      p->ep[i].x = x;
+      return begins;
+    }
+  if (p->nep < MAX_EPISODE_KINDS) {
+    snprintf(p->ep[p->nep].kind, sizeof p->ep[p->nep].kind, "%s", k);
+    p->ep[p->nep++].x = x;
+  }
+  return 1;
+}
+
 /* Remember the first finding of each kind (rows come in time order). */
 static void note_mark(gcw_plot *p, const unsigned char *kind, double x, int sev) {
   const char *k = kind ? (const char *)kind : "?";
@@ -349,6 +405,8 @@ static gcw_err write_findings(gcw_plot *p) {
   while (!rc && (step = gcw_rows_next(st)) == 1) {
     double x = finding_x(p, &c, st), v[F_N];
     v[F_SEV] = severity(gcw_rows_text(st, GCW_PF_SEVERITY));
+    v[F_MARK] = !isnan(x) && episode_begins(p, gcw_rows_text(st, GCW_PF_KIND), x);
+    p->episodes += v[F_MARK] > 0;
     pl_block_row(p, &b, x, v);
     if (!isnan(x))
       note_mark(p, gcw_rows_text(st, GCW_PF_KIND), x, (int)v[F_SEV]);

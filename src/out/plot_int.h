@@ -26,6 +26,12 @@ enum { SINK_BUF = 64 * 1024 };
 enum { MAX_MARKS = 8 };
 /* Windows of $win: W is chosen so that the span holds at most about this many. */
 enum { MAX_WINDOWS = 60 };
+/* Finding kinds whose episodes are told apart (a finding of a further kind is an
+** episode of its own). */
+enum { MAX_EPISODE_KINDS = 32 };
+/* Runs of up to this many cycles are "sparse": each cycle is a point or a step, never a
+** line to the next one (a batch job's heap does not slide from one GC to the next). */
+enum { SPARSE_CYCLES = 120 };
 
 
 /* ---------------------------------------------------------------- what can be drawn */
@@ -51,7 +57,7 @@ enum { G_LIVE, G_START, G_GOAL, G_END, G_PAUSE, G_FORCED, G_CPU, G_INTERVAL, G_N
 enum { W_STW, W_ASSIST, W_BG, W_IDLE, W_RATE, W_N };
 enum { S_RELEASED, S_WORK, S_UTIL, S_N };
 enum { V_SYS, V_CONSUMED, V_RELEASED, V_INUSE, V_PASS, V_N };
-enum { F_SEV, F_N };
+enum { F_SEV, F_MARK, F_N }; /* F_MARK 1: the first finding of an episode (drawn) */
 enum { MAX_COLS = G_N }; /* the widest block */
 
 /* ---------------------------------------------------------------- state */
@@ -89,6 +95,7 @@ typedef struct pl_shape {
   long long scav, scvg;  /* scavenger rows of each family */
   long long findings;    /* findings rows */
   double xmin, xmax;     /* x range of the cycles */
+  double xend;           /* end of the time axis: the last line of any kind (>= xmax) */
   double t0;             /* @t of the first cycle, s (wall mode: to place findings' t_s) */
   double max_pause_ms;   /* -1: no pause */
   long long max_pause_gc;
@@ -96,6 +103,12 @@ typedef struct pl_shape {
   char format[32];       /* runs.format */
   long long procs;       /* runs.procs; 0: unknown */
   char source[512];      /* sources.path (a longer one cut on the left) */
+  char source_kind[16];  /* sources.kind: file, files, stdin, child */
+  char added_at[32];     /* sources.added_at: when reading began */
+  long long ordinal;     /* runs.ordinal: the run's number within its source */
+  long long thrash_gc;   /* first cycle of a memlimit_thrash finding; 0: none */
+  double limit_mb;       /* the memory limit, MiB; NAN: not known */
+  int limit_inferred;    /* 1: limit_mb is the heap goal's cap, inferred from the trace */
 } pl_shape;
 
 typedef struct gcw_plot {
@@ -118,6 +131,9 @@ typedef struct gcw_plot {
   pl_mark marks[MAX_MARKS];
   int nmarks;
   long long more_kinds;  /* finding kinds beyond MAX_MARKS */
+  long long episodes;    /* findings drawn: the first of each episode */
+  struct { char kind[48]; double x; } ep[MAX_EPISODE_KINDS]; /* last finding of each kind */
+  int nep;
   long long zero_intervals; /* intervals of 0 ms (two cycles at the same @t) */
   double ymax[NPANELS];  /* largest value on each linear y axis (for its tic step) */
   double rate_max;       /* largest cycles/s of a window (the interval panel's y2) */

@@ -26,13 +26,13 @@
 #define C_STW "#404040"
 #define C_ASSIST "#c0392b"
 #define C_BG "#5b9bd5"
-#define C_IDLE "#d9d9d9"
 #define C_CUM "#000000"
 #define C_RELEASED "#2e8b57"
 #define C_WORK "#8cc084"
 #define C_UTIL "#a0a0a0"
 #define C_SYS "#7f7f7f"
 #define C_CONSUMED "#e08000"
+#define C_LIMIT "#8b0000"
 
 /* Relative heights of the panels of the dashboard: the heap is the headline. */
 static const int panel_weight[NPANELS] = {2, 1, 1, 1, 1};
@@ -116,7 +116,7 @@ static int last_panel(const gcw_plot *p) {
 }
 
 /* Wall-time tics: the time of day, with the date when the run spans days. */
-static int multi_day(const gcw_plot *p) { return p->s.xmax - p->s.xmin >= 20 * 3600; }
+static int multi_day(const gcw_plot *p) { return p->s.xend - p->s.xmin >= 20 * 3600; }
 
 static const char *x_label(const gcw_plot *p, char *buf, size_t n) {
   char day[16];
@@ -181,11 +181,19 @@ static void linear_ytics(gcw_plot *p, int panel) {
 
 /* ---------------------------------------------------------------- the panels */
 
-/* A series of $gc: a line through the values; when decimated, a band from min to max
-** edged by a line along each (a flat series is then still a line). Small runs get a mark
-** on every point. */
-static void gc_series(gcw_plot *p, int c, const char *expr_fmt, const char *color, const char *lw,
-                      const char *title) {
+/* How a series of $gc is drawn when its rows are written as they come (a decimated block
+** is always a band from the min to the max of each bucket, edged by a line along each, so
+** that a flat series is still a line):
+**   LEVEL  a value that holds until the next cycle (live heap, goal, the cumulative CPU):
+**          steps, never a slope from one cycle to the next;
+**   VALUE  a figure of one cycle (pause, interval): a line through dense runs, points for
+**          a sparse one, whose cycles far apart have nothing in between. */
+enum how { LEVEL, VALUE };
+
+static int sparse(const gcw_plot *p) { return p->s.cycles <= SPARSE_CYCLES; }
+
+static void gc_series(gcw_plot *p, int c, const char *expr_fmt, enum how how, const char *color,
+                      const char *lw, const char *title) {
   char lo[64], hi[64];
   snprintf(lo, sizeof lo, expr_fmt, pl_col(p, GCW_PLOT_GC, c, 0));
   snprintf(hi, sizeof hi, expr_fmt, pl_col(p, GCW_PLOT_GC, c, 1));
@@ -194,9 +202,11 @@ static void gc_series(gcw_plot *p, int c, const char *expr_fmt, const char *colo
            "$gc using 1:%s with lines lc rgb '%s' lw 1 notitle, \\\n  "
            "$gc using 1:%s:%s with filledcurves fc rgb '%s' fs transparent solid 0.5 noborder "
            "title ", lo, color, hi, color, lo, hi, color);
+  else if (how == LEVEL)
+    pl_say(p, "$gc using 1:%s with steps lc rgb '%s' lw %s title ", hi, color, lw);
   else
     pl_say(p, "$gc using 1:%s with %s lc rgb '%s' lw %s title ", hi,
-        p->s.cycles <= 120 ? "linespoints pt 7 ps 0.5" : "lines", color, lw);
+        sparse(p) ? "points pt 7 ps 0.6" : "lines", color, lw);
   pl_put_str(p->out, title);
 }
 
@@ -221,12 +231,13 @@ static void findings_labels(gcw_plot *p) {
         p->marks[i].x, mark_color(&p->marks[i]));
 }
 
-/* A triangle at the top for every finding, and one key entry per kind. */
+/* A triangle at the top for every episode (the first finding of each, F_MARK), and one
+** key entry per kind. */
 static void findings_plot(gcw_plot *p) {
   if (!p->st->points[GCW_PLOT_FIND])
     return;
-  pl_say(p, ", \\\n  $find using 1:(0.965):(sevrgb($2)) axes x1y2 with points pt 11 ps 1.2 "
-         "lc rgb variable notitle");
+  pl_say(p, ", \\\n  $find using 1:($%d > 0 ? 0.965 : NaN):(sevrgb($%d)) axes x1y2 with points "
+         "pt 11 ps 1.2 lc rgb variable notitle", 2 + F_MARK, 2 + F_SEV);
   for (int i = 0; i < p->nmarks; i++) {
     char title[80];
     snprintf(title, sizeof title, "%d %.20s", i + 1, p->marks[i].kind);
@@ -238,30 +249,108 @@ static void findings_plot(gcw_plot *p) {
         p->more_kinds);
 }
 
+/* The heap panel's series, in drawing order (the key lists them in the same order, each
+** entry drawn by the same command as its series, so key and drawing cannot differ). Live
+** and goal must stay apart at any run length, even when the goal sits on the live heap
+** (memory-limit thrash): the heap at GC start is small marks underneath (its peaks), the
+** live heap the broad series (thick steps, or a band when decimated), the goal a thin
+** line on top of it.
+** A series is one more row here (issue 15: RSS). */
+enum heap_style {
+  BROAD, /* after a cycle (live): thick steps from it; decimated: a min-max band */
+  THIN,  /* before a cycle (its goal, aimed at while the heap grew towards it): thin steps
+         ** up to it; decimated: a line through each bucket's maximum */
+  MARKS  /* a dot per cycle; decimated: a dot at each bucket's maximum */
+};
+
+typedef struct heap_series {
+  int col;                /* G_* of $gc */
+  enum heap_style style;
+  const char *color;
+  const char *title;
+} heap_series;
+
+static void heap_draw(gcw_plot *p, const heap_series *h) {
+  int dec = p->st->decimated[GCW_PLOT_GC];
+  int lo = pl_col(p, GCW_PLOT_GC, h->col, 0), hi = pl_col(p, GCW_PLOT_GC, h->col, 1);
+  switch (h->style) {
+  case BROAD:
+    if (dec) /* edged by thick lines: a bucket whose min is its max is still drawn */
+      pl_say(p, "$gc using 1:%d with lines lc rgb '%s' lw 2 notitle, \\\n  "
+             "$gc using 1:%d with lines lc rgb '%s' lw 2 notitle, \\\n  "
+             "$gc using 1:%d:%d with filledcurves fc rgb '%s' fs solid 0.55 noborder title ",
+          lo, h->color, hi, h->color, lo, hi, h->color);
+    else
+      pl_say(p, "$gc using 1:%d with steps lc rgb '%s' lw 2.5 title ", hi, h->color);
+    break;
+  case THIN:
+    pl_say(p, "$gc using 1:%d with %s lc rgb '%s' lw 1.2 title ", hi, dec ? "lines" : "fsteps",
+        h->color);
+    break;
+  case MARKS:
+    pl_say(p, "$gc using 1:%d with points pt 7 ps %s lc rgb '%s' title ", hi,
+        dec || !sparse(p) ? "0.3" : "0.6", h->color);
+    break;
+  }
+  pl_put_str(p->out, h->title);
+}
+
+/* The memory limit: GOMEMLIMIT when the run's environment said it, else the level where a
+** memory limit capped the heap goal (memlimit_thrash), marked as inferred: the limit
+** itself is that cap plus the runtime's memory outside the heap. */
+static void limit_line(gcw_plot *p) {
+  if (isnan(p->s.limit_mb))
+    return;
+  char title[120];
+  if (p->s.limit_inferred)
+    snprintf(title, sizeof title, "limit (inferred) ~%.0f MiB", p->s.limit_mb);
+  else
+    snprintf(title, sizeof title, "GOMEMLIMIT %.0f MiB", p->s.limit_mb);
+  pl_say(p, ", \\\n  %.6g with lines lc rgb '" C_LIMIT "' lw 1.5 dt %s title ", p->s.limit_mb,
+      p->s.limit_inferred ? "(6,4)" : "1");
+  pl_put_str(p->out, title);
+}
+
 static void heap_panel(gcw_plot *p) {
+  const heap_series with_live[] = {
+      {G_START, MARKS, C_START, "heap at GC start"},
+      {G_LIVE, BROAD, C_LIVE, "live heap"},
+      {G_GOAL, THIN, C_GOAL, "heap goal"},
+  };
+  const heap_series legacy[] = { /* Go <= 1.4 */
+      {G_START, MARKS, C_START, "before GC"},
+      {G_END, BROAD, C_LIVE, "after GC"},
+  };
+  const heap_series *hs = p->s.live ? with_live : legacy;
+  size_t n = p->s.live ? sizeof with_live / sizeof *with_live : sizeof legacy / sizeof *legacy;
   int live = p->s.live ? G_LIVE : G_END;
-  panel_begin(p, P_HEAP, p->s.live ? "Heap: live after marking, heap at GC start, heap goal"
-                                   : "Heap before and after each GC");
+  const char *title = p->s.live ? "Heap: live after marking, heap goal, heap at GC start"
+                                : "Heap before and after each GC";
+  char buf[160];
+  if (p->st->decimated[GCW_PLOT_GC]) {
+    snprintf(buf, sizeof buf, "%s (per time bucket: %s band min-max, line and dots max)", title,
+             p->s.live ? "live" : "after-GC");
+    title = buf;
+  }
+  panel_begin(p, P_HEAP, title);
   pl_say(p, "set ylabel 'heap, MiB'\nset yrange [0:*]\n");
   linear_ytics(p, P_HEAP);
   if (p->st->points[GCW_PLOT_FIND])
     pl_say(p, "set y2range [0:1]\n");
   findings_labels(p);
   pl_say(p, "plot ");
-  gc_series(p, G_START, "%d", C_START, "1", p->s.live ? "heap at GC start" : "before GC");
-  pl_say(p, ", \\\n  ");
-  gc_series(p, live, "%d", C_LIVE, "2", p->s.live ? "live heap" : "after GC");
-  if (p->s.live) {
-    pl_say(p, ", \\\n  ");
-    gc_series(p, G_GOAL, "%d", C_GOAL, "1.5 dt 2", "heap goal");
+  for (size_t i = 0; i < n; i++) {
+    pl_say(p, "%s", i ? ", \\\n  " : "");
+    heap_draw(p, &hs[i]);
   }
+  limit_line(p);
   if (p->s.forced) {
-    char title[64];
-    snprintf(title, sizeof title, "forced GC (%lld)", p->s.forced);
+    char forced[64];
+    snprintf(forced, sizeof forced, "forced GC (%lld)", p->s.forced);
     pl_say(p, ", \\\n  $gc using 1:($%d > 0 ? $%d : NaN) with points pt 6 ps 1.2 lw 1.5 "
            "lc rgb '" C_FORCED "' title ", pl_col(p, GCW_PLOT_GC, G_FORCED, 1),
         pl_col(p, GCW_PLOT_GC, live, 1));
-    pl_put_str(p->out, title);
+    pl_put_str(p->out, forced);
   }
   findings_plot(p);
   pl_say(p, "\n");
@@ -279,7 +368,7 @@ static void pause_panel(gcw_plot *p) {
   }
   pl_say(p, "set logscale y\n");
   pl_say(p, "plot ");
-  gc_series(p, G_PAUSE, "(clamp($%d, 0.001))", C_PAUSE, "1", "STW pause");
+  gc_series(p, G_PAUSE, "(clamp($%d, 0.001))", VALUE, C_PAUSE, "1", "STW pause");
   snprintf(title, sizeof title, "p99 %.3g ms", p->s.p99_ms);
   pl_say(p, ", \\\n  %.6g with lines lc rgb '" C_P99 "' dt 2 lw 1.5 title ", p->s.p99_ms);
   pl_put_str(p->out, title);
@@ -303,7 +392,7 @@ static void interval_panel(gcw_plot *p) {
   else
     pl_say(p, "set y2tics\n");
   pl_say(p, "plot ");
-  gc_series(p, G_INTERVAL, "(clamp($%d, 0.5))", C_LIVE, "1", "interval");
+  gc_series(p, G_INTERVAL, "(clamp($%d, 0.5))", VALUE, C_LIVE, "1", "interval");
   pl_say(p, ", \\\n  $win using 1:%d axes x1y2 with histeps lc rgb '" C_RATE "' lw 2 "
          "title 'cycles/s'\n", 2 + W_RATE);
 }
@@ -311,24 +400,22 @@ static void interval_panel(gcw_plot *p) {
 static void cpu_panel(gcw_plot *p) {
   char title[200];
   snprintf(title, sizeof title, "GC CPU, %% of GOMAXPROCS x time: estimate per %g s window "
-           "(bars), and the runtime's cumulative %%", p->window_s);
+           "(bars; idle mark is no cost, not drawn), and the runtime's cumulative %%", p->window_s);
   panel_begin(p, P_CPU, p->nwin && p->s.cpu ? title : "GC CPU");
   pl_say(p, "set ylabel 'GC CPU, %%'\n");
   if (!p->nwin || !p->s.cpu) {
     panel_note(p, "this Go release prints no GC CPU figures");
     return;
   }
-  const int s = 2 + W_STW, a = 2 + W_ASSIST, b = 2 + W_BG, i = 2 + W_IDLE;
+  const int s = 2 + W_STW, a = 2 + W_ASSIST, b = 2 + W_BG; /* not W_IDLE: spare Ps, no cost */
   pl_say(p, "set yrange [0:*]\nset style fill solid 0.9 noborder\nset boxwidth %.6g absolute\n",
       p->window_s);
   linear_ytics(p, P_CPU);
-  pl_say(p, "plot $win using 1:($%d+$%d+$%d+$%d) with boxes lc rgb '" C_IDLE
-         "' title 'idle mark (spare)', \\\n", s, a, b, i);
-  pl_say(p, "  $win using 1:($%d+$%d+$%d) with boxes lc rgb '" C_BG "' title 'background mark', \\\n",
+  pl_say(p, "plot $win using 1:($%d+$%d+$%d) with boxes lc rgb '" C_BG "' title 'background mark', \\\n",
       s, a, b);
   pl_say(p, "  $win using 1:($%d+$%d) with boxes lc rgb '" C_ASSIST "' title 'assist', \\\n", s, a);
   pl_say(p, "  $win using 1:%d with boxes lc rgb '" C_STW "' title 'STW phases', \\\n  ", s);
-  gc_series(p, G_CPU, "%d", C_CUM, "1.5", "runtime cumulative");
+  gc_series(p, G_CPU, "%d", LEVEL, C_CUM, "1.5", "runtime cumulative");
   pl_say(p, "\n");
 }
 
@@ -364,7 +451,7 @@ static void scav_panel(gcw_plot *p) {
     pl_say(p, "set y2label 'util, %%'\nset y2tics %g\nset y2range [0:100]\n",
         tic_step(p, P_SCAV, 94));
   pl_say(p, "plot ");
-  gc_series(p, p->s.live ? G_LIVE : G_END, "%d", C_LIVE, "1.5",
+  gc_series(p, p->s.live ? G_LIVE : G_END, "%d", LEVEL, C_LIVE, "1.5",
             p->s.live ? "live heap" : "heap after GC");
   if (p->s.scav)
     scav_series(p);
@@ -404,17 +491,37 @@ static void terminal(gcw_plot *p) {
   }
 }
 
-/* The title's first line: the source path is cut on the left ("...") so that the line
-** fits the width (about 8.5 pixels a character at 12 points). */
+/* What the run was read from, for the title: the path of a file (cut on the left, "...",
+** to fit the width), the program of a child; standard input is named so, with the time
+** the session began (a bare "-" says nothing). */
+static void source_name(const gcw_plot *p, char *buf, size_t n, size_t room) {
+  const char *src = p->s.source;
+  if (strcmp(p->s.source_kind, "stdin") == 0 || strcmp(src, "-") == 0) {
+    char when[32];
+    snprintf(when, sizeof when, "%.19s", p->s.added_at); /* 2026-11-23T19:17:03 */
+    if (strlen(when) == 19)
+      when[10] = ' ';
+    snprintf(buf, n, "standard input%s%s%s", when[0] ? ", session of " : "", when,
+             when[0] ? " UTC" : "");
+    return;
+  }
+  size_t len = strlen(src);
+  snprintf(buf, n, "%s%s%s", strcmp(p->s.source_kind, "child") == 0 ? "program " : "",
+           len > room ? "..." : "", len > room ? src + len - (room - 3) : src);
+}
+
+/* The title's first line: the run and where it came from, fitted to the width (about
+** 8.5 pixels a character at 12 points). */
 static void title_head(const gcw_plot *p, text *t) {
-  char tail[64];
+  char tail[64], src[600], run[48] = "";
   int k = p->s.procs > 0 ? snprintf(tail, sizeof tail, " (%s, GOMAXPROCS %lld)", p->s.format,
                                      p->s.procs)
                          : snprintf(tail, sizeof tail, " (%s)", p->s.format);
-  int fit = (p->term == T_DUMB ? p->width : (int)(p->width / 8.5)) - k - 30;
-  size_t room = fit < 16 ? 16 : (size_t)fit, n = strlen(p->s.source);
-  add(t, "gctrace-watch: run %lld, %s%s%s", p->run, n > room ? "..." : "",
-      n > room ? p->s.source + n - (room - 3) : p->s.source, tail);
+  if (p->s.ordinal > 1)
+    snprintf(run, sizeof run, " (process %lld of the source)", p->s.ordinal);
+  int fit = (p->term == T_DUMB ? p->width : (int)(p->width / 8.5)) - k - 30 - (int)strlen(run);
+  source_name(p, src, sizeof src, fit < 16 ? 16 : (size_t)fit);
+  add(t, "gctrace-watch: run %lld%s, %s%s", p->run, run, src, tail);
 }
 
 static void main_title(gcw_plot *p, char *buf, size_t n) {
@@ -430,10 +537,16 @@ static void main_title(gcw_plot *p, char *buf, size_t n) {
         utc(p->s.xmax, p->s.xmax - p->s.xmin < 20 * 3600 ? "%H:%M:%S" : "%Y-%m-%d %H:%M:%S", b,
             sizeof b));
   }
+  if (p->s.xend > p->s.xmax && p->xmode == GCW_PLOT_X_WALL) {
+    char c[32];
+    add(&t, ", last line %s", utc(p->s.xend, "%H:%M:%S", c, sizeof c));
+  }
   if (p->s.forced)
     add(&t, ", %lld forced", p->s.forced);
   if (p->s.findings)
     add(&t, ", %lld finding%s", p->s.findings, plural(p->s.findings));
+  if (p->episodes && p->episodes < p->s.findings)
+    add(&t, " in %lld episode%s", p->episodes, plural(p->episodes));
   if (p->st->decimated[GCW_PLOT_GC])
     add(&t, "; drawn as min-max of %lld time buckets, statistics over every cycle",
         p->st->points[GCW_PLOT_GC]);
@@ -449,8 +562,9 @@ static void settings(gcw_plot *p) {
   pl_say(p, "set xtics nomirror\nset style data lines\nset offsets 0, 0, graph 0.06, 0\n");
   pl_say(p, "set lmargin at screen %.4f\nset rmargin at screen %.4f\n", sx(p, frame_of(p).left),
       1 - sx(p, frame_of(p).right));
-  double pad = p->s.xmax > p->s.xmin ? 0 : 1;
-  pl_say(p, "set xrange [%.4f:%.4f]\n", p->s.xmin - pad, p->s.xmax + pad);
+  /* to the last line seen, not the last GC: an idle tail is part of the run */
+  double pad = p->s.xend > p->s.xmin ? 0 : 1;
+  pl_say(p, "set xrange [%.4f:%.4f]\n", p->s.xmin - pad, p->s.xend + pad);
   main_title(p, title, sizeof title);
   pl_say(p, "set multiplot title ");
   pl_put_str(p->out, title);

@@ -76,8 +76,17 @@ static const char *const queries[GCW_NQUERIES] = {
                            "heap_live_mb IS NOT NULL ORDER BY heap_live_mb LIMIT 1 OFFSET ?2",
     [GCW_Q_KINDS] = "SELECT kind, sum(run_id = ?1), sum(run_id = ?2) FROM findings "
                     "WHERE run_id IN (?1, ?2) GROUP BY kind ORDER BY kind",
-    [GCW_Q_PLOT_RUN] = "SELECT r.format, r.procs, s.path FROM runs AS r "
+    [GCW_Q_PLOT_RUN] = "SELECT r.format, r.procs, s.path, s.kind, s.added_at, r.ordinal "
+                       "FROM runs AS r "
                        "LEFT JOIN sources AS s ON s.id = r.source_id WHERE r.id = ?1",
+    /* the last line of any kind: the run may idle long after its last cycle */
+    [GCW_Q_PLOT_LAST_WALL] =
+        "SELECT max(w) FROM (SELECT max(wall) AS w FROM gc_cycles WHERE run_id = ?1 "
+        "UNION ALL SELECT max(wall) FROM scavenger WHERE run_id = ?1 "
+        "UNION ALL SELECT max(wall) FROM pacer WHERE run_id = ?1 "
+        "UNION ALL SELECT max(wall) FROM forced_gc WHERE run_id = ?1)",
+    [GCW_Q_PLOT_THRASH_GC] = "SELECT min(gc) FROM findings WHERE run_id = ?1 AND kind = "
+                                 "'memlimit_thrash'",
     [GCW_Q_PLOT_SHAPE] =
         "SELECT count(*), count(wall), count(t_s), count(heap_live_mb), "
         "count(pause_ms), coalesce(sum(forced), 0), count(cpu_assist_ms), "

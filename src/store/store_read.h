@@ -45,7 +45,9 @@ enum gcw_query {
                         ** count(heap_live_mb) (MB) */
   GCW_Q_LIVE_AT_RANK,   /* run ?1: heap_live_mb at rank ?2 from the smallest (0 first) */
   GCW_Q_KINDS,          /* finding kinds of runs ?1 and ?2: kind, count in ?1, in ?2 */
-  GCW_Q_PLOT_RUN,       /* run ?1: format, procs, source path */
+  GCW_Q_PLOT_RUN,       /* run ?1: format, procs, source path, kind, added_at, ordinal */
+  GCW_Q_PLOT_LAST_WALL, /* run ?1: the latest wall of any of its lines (NULL: none) */
+  GCW_Q_PLOT_THRASH_GC, /* run ?1: the first cycle of its memlimit_thrash findings */
   GCW_Q_PLOT_SHAPE,     /* cycles of run ?1 (GCW_PS_*): counts and ranges */
   GCW_Q_PLOT_MAX_PAUSE, /* run ?1: the largest pause_ms and its gc (the first on a tie) */
   GCW_Q_PLOT_PAUSE_AT,  /* run ?1: pause_ms at rank ?2 from the top (0: the largest) */
