@@ -6,7 +6,8 @@
 **     come, 300,000 of 08 as time buckets), and every key title is that of a series
 **     drawn (no key entry of its own);
 **   - the memory limit: inferred from the capped goal of a memlimit_thrash run (04b), a
-**     line at the goal's ceiling up to the thrash, marked as inferred;
+**     line at the goal's ceiling up to the thrash, marked as inferred; a known one
+**     (child mode's GOMEMLIMIT, a GOMEMLIMIT label) at its value; labels in the title;
 **   - a run of few cycles far apart (05c: 27 cycles, 20 s apart) is drawn as steps and
 **     points, never as a line from one cycle to the next;
 **   - the time axis ends at the last line seen: a watch session of 05c's real lines whose
@@ -195,6 +196,46 @@ static void test_inferred_limit(void **state) {
   tu_rm_db(db);
 }
 
+/* A known limit is drawn at its value, not inferred: child mode records the environment
+** (run_program), a run may carry a GOMEMLIMIT label (run_labels). 04b really ran with
+** GOMEMLIMIT=256MiB (corpus MANIFEST); the rows say so as those commands write them. The
+** tables come with the labels feature (schema: run_labels, run_program): created here
+** when this store predates them. The labels also go into the title. */
+static void test_known_limit_and_labels(void **state) {
+  (void)state;
+  char db[512];
+  tu_corpus_db(db, sizeof db, "04b_memlimit_thrash/gctrace.log");
+  tu_exec(db, "CREATE TABLE IF NOT EXISTS run_labels (run_id INTEGER NOT NULL, key TEXT NOT NULL, "
+              "value TEXT NOT NULL)");
+  tu_exec(db, "CREATE TABLE IF NOT EXISTS run_program (run_id INTEGER NOT NULL, argv TEXT, "
+              "gogc TEXT, gomemlimit TEXT, gomaxprocs TEXT, godebug TEXT)");
+  gcw_plot_stats st;
+  char *script = script_of(db, "heap", &st); /* empty tables: still inferred, no labels */
+  assert_non_null(strstr(script, "limit (inferred) ~"));
+  assert_non_null(strstr(script, "title 'gctrace-watch: run 1, /"));
+  free(script);
+  tu_exec(db, "INSERT INTO run_labels VALUES (1, 'service', 'cache''s `touch X`'), "
+              "(1, 'GOMEMLIMIT', '1GiB')");
+  script = script_of(db, "heap", &st);
+  assert_non_null(strstr(script, "1024 with lines lc rgb '#8b0000' lw 1.5 dt 1 title "
+                                 "'GOMEMLIMIT 1024 MiB'"));
+  assert_null(strstr(script, "inferred"));
+  assert_non_null(strstr(script, "title 'gctrace-watch: run 1, service=cache''s `touch X`, "
+                                 "GOMEMLIMIT=1GiB, "));
+  free(script);
+  tu_exec(db, "INSERT INTO run_program VALUES (1, '[\"./memlimit\"]', NULL, '256MiB', NULL, "
+              "'gctrace=1,scavtrace=1')");
+  script = script_of(db, "heap", &st);
+  assert_non_null(strstr(script, "256 with lines lc rgb '#8b0000' lw 1.5 dt 1 title "
+                                 "'GOMEMLIMIT 256 MiB'"));
+  free(script);
+  tu_exec(db, "UPDATE run_program SET gomemlimit = 'off'"); /* no limit: the label's stays */
+  script = script_of(db, "heap", &st);
+  assert_non_null(strstr(script, "title 'GOMEMLIMIT 1024 MiB'"));
+  free(script);
+  tu_rm_db(db);
+}
+
 /* ---------------------------------------------------------------- sparse cycles */
 
 static void test_sparse_cycles(void **state) {
@@ -378,6 +419,7 @@ static void test_watch_session(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_heap_series),      cmocka_unit_test(test_inferred_limit),
+      cmocka_unit_test(test_known_limit_and_labels),
       cmocka_unit_test(test_sparse_cycles),    cmocka_unit_test(test_cpu_without_idle),
       cmocka_unit_test(test_one_marker_per_episode), cmocka_unit_test(test_watch_session),
   };

@@ -163,6 +163,58 @@ static gcw_err read_pauses(gcw_plot *p) {
   return row == 1 ? GCW_OK : db_fail(p);
 }
 
+/* GOMEMLIMIT as the Go runtime reads it: a whole number of bytes with an optional B, KiB,
+** MiB, GiB or TiB; in MiB, or NAN ("off", or not a value the runtime would take). */
+static double memlimit_mib(const char *v) {
+  static const struct { const char *suffix; double mib; } units[] = {
+      {"", 1.0 / 1048576}, {"B", 1.0 / 1048576}, {"KiB", 1.0 / 1024}, {"MiB", 1},
+      {"GiB", 1024}, {"TiB", 1048576}};
+  if (!v || *v < '0' || *v > '9')
+    return NAN;
+  char *end;
+  double n = strtod(v, &end);
+  for (const char *c = v; c < end; c++)
+    if (*c < '0' || *c > '9')
+      return NAN; /* digits only: no sign, point or exponent */
+  for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+    if (strcmp(end, units[i].suffix) == 0)
+      return n * units[i].mib;
+  return NAN;
+}
+
+/* The run's labels (--label) for the title, and the memory limit it ran with: a
+** GOMEMLIMIT label, or the environment child mode recorded. Stores written before these
+** tables existed have neither. */
+static gcw_err read_labels(gcw_plot *p) {
+  const char *tables[] = {"run_labels", "run_program"};
+  enum gcw_query qs[] = {GCW_Q_PLOT_LABELS, GCW_Q_PLOT_PROGRAM};
+  size_t len = 0;
+  for (int t = 0; t < 2; t++) {
+    int has = gcw_db_has_table(p->db, tables[t]);
+    if (has < 0)
+      return db_fail(p);
+    gcw_rows *st = has ? query(p, qs[t], 0) : NULL;
+    if (has && !st)
+      return db_fail(p);
+    int step = 0;
+    while (st && (step = gcw_rows_next(st)) == 1) {
+      const char *k = (const char *)gcw_rows_text(st, 0);
+      const char *v = t == 0 ? (const char *)gcw_rows_text(st, 1) : k;
+      if (t == 0 && k && len < sizeof p->s.labels - 1)
+        len += (size_t)snprintf(p->s.labels + len, sizeof p->s.labels - len, "%s%s=%s",
+                                len ? ", " : "", k, v ? v : "");
+      if ((t == 1 || (k && strcmp(k, "GOMEMLIMIT") == 0)) && !isnan(memlimit_mib(v)))
+        p->s.limit_mb = memlimit_mib(v); /* the environment, read last, wins */
+    }
+    gcw_rows_close(&st);
+    if (step < 0)
+      return db_fail(p);
+  }
+  if (len >= sizeof p->s.labels)
+    memcpy(p->s.labels + sizeof p->s.labels - 4, "...", 4);
+  return 0;
+}
+
 static gcw_err read_others(gcw_plot *p) {
   gcw_rows *st;
   gcw_err rc = aggregate(p, GCW_Q_PLOT_OTHERS, &st);
@@ -180,7 +232,7 @@ static gcw_err read_others(gcw_plot *p) {
     return rc;
   p->s.thrash_gc = gcw_rows_int(st, 0);
   gcw_rows_close(&st);
-  return 0;
+  return read_labels(p);
 }
 
 
@@ -223,8 +275,9 @@ static void cycle_row(gcw_plot *p, pl_block *b, pl_windows *w, gcw_rows *st, dou
     pl_grow(&p->ymax[P_HEAP], v[c]);
   pl_grow(&p->ymax[P_SCAV], v[p->s.live ? G_LIVE : G_END]);
   pl_grow(&p->ymax[P_CPU], v[G_CPU]);
-  if (p->s.thrash_gc > 0 && gcw_rows_int(st, GCW_PC_GC) <= p->s.thrash_gc && !isnan(v[G_GOAL]) &&
-      (isnan(p->s.limit_mb) || v[G_GOAL] > p->s.limit_mb)) {
+  int known = !isnan(p->s.limit_mb) && !p->s.limit_inferred; /* said, not inferred */
+  if (!known && p->s.thrash_gc > 0 && gcw_rows_int(st, GCW_PC_GC) <= p->s.thrash_gc &&
+      !isnan(v[G_GOAL]) && (isnan(p->s.limit_mb) || v[G_GOAL] > p->s.limit_mb)) {
     p->s.limit_mb = v[G_GOAL];
     p->s.limit_inferred = 1;
   }

@@ -109,6 +109,7 @@ typedef struct pl_shape {
   long long thrash_gc;   /* first cycle of a memlimit_thrash finding; 0: none */
   double limit_mb;       /* the memory limit, MiB; NAN: not known */
   int limit_inferred;    /* 1: limit_mb is the heap goal's cap, inferred from the trace */
+  char labels[256];      /* "key=value, ..." of run_labels; "" when none */
 } pl_shape;
 
 typedef struct gcw_plot {

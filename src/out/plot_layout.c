@@ -305,7 +305,7 @@ static void limit_line(gcw_plot *p) {
   if (p->s.limit_inferred)
     snprintf(title, sizeof title, "limit (inferred) ~%.0f MiB", p->s.limit_mb);
   else
-    snprintf(title, sizeof title, "GOMEMLIMIT %.0f MiB", p->s.limit_mb);
+    snprintf(title, sizeof title, "GOMEMLIMIT %.6g MiB", p->s.limit_mb);
   pl_say(p, ", \\\n  %.6g with lines lc rgb '" C_LIMIT "' lw 1.5 dt %s title ", p->s.limit_mb,
       p->s.limit_inferred ? "(6,4)" : "1");
   pl_put_str(p->out, title);
@@ -491,7 +491,7 @@ static void terminal(gcw_plot *p) {
   }
 }
 
-/* What the run was read from, for the title: the path of a file (cut on the left, "...",
+/* What the run was read from, for the title (after its labels, when it has any): the path of a file (cut on the left, "...",
 ** to fit the width), the program of a child; standard input is named so, with the time
 ** the session began (a bare "-" says nothing). */
 static void source_name(const gcw_plot *p, char *buf, size_t n, size_t room) {
@@ -519,9 +519,11 @@ static void title_head(const gcw_plot *p, text *t) {
                          : snprintf(tail, sizeof tail, " (%s)", p->s.format);
   if (p->s.ordinal > 1)
     snprintf(run, sizeof run, " (process %lld of the source)", p->s.ordinal);
-  int fit = (p->term == T_DUMB ? p->width : (int)(p->width / 8.5)) - k - 30 - (int)strlen(run);
+  int fit = (p->term == T_DUMB ? p->width : (int)(p->width / 8.5)) - k - 30 - (int)strlen(run) -
+            (int)strlen(p->s.labels);
   source_name(p, src, sizeof src, fit < 16 ? 16 : (size_t)fit);
-  add(t, "gctrace-watch: run %lld%s, %s%s", p->run, run, src, tail);
+  add(t, "gctrace-watch: run %lld%s%s%s, %s%s", p->run, run, p->s.labels[0] ? ", " : "",
+      p->s.labels, src, tail);
 }
 
 static void main_title(gcw_plot *p, char *buf, size_t n) {

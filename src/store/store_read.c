@@ -87,6 +87,8 @@ static const char *const queries[GCW_NQUERIES] = {
         "UNION ALL SELECT max(wall) FROM forced_gc WHERE run_id = ?1)",
     [GCW_Q_PLOT_THRASH_GC] = "SELECT min(gc) FROM findings WHERE run_id = ?1 AND kind = "
                                  "'memlimit_thrash'",
+    [GCW_Q_PLOT_LABELS] = "SELECT key, value FROM run_labels WHERE run_id = ?1 ORDER BY rowid",
+    [GCW_Q_PLOT_PROGRAM] = "SELECT gomemlimit FROM run_program WHERE run_id = ?1",
     [GCW_Q_PLOT_SHAPE] =
         "SELECT count(*), count(wall), count(t_s), count(heap_live_mb), "
         "count(pause_ms), coalesce(sum(forced), 0), count(cpu_assist_ms), "
@@ -334,6 +336,11 @@ static long long scalar(gcw_db *db, const char *sql, long long a, long long b, c
 long long gcw_db_latest_run_with_cycles(gcw_db *db) {
   /* max() of no rows is NULL: 0, "no run" */
   return scalar(db, "SELECT max(run_id) FROM gc_cycles", 0, 0, NULL, -1);
+}
+
+int gcw_db_has_table(gcw_db *db, const char *name) {
+  return (int)scalar(db, "SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                         "name = ?2)", 0, 0, name, -1);
 }
 
 int gcw_db_has_finding_at(gcw_db *db, long long run, const char *severity) {

@@ -48,6 +48,9 @@ enum gcw_query {
   GCW_Q_PLOT_RUN,       /* run ?1: format, procs, source path, kind, added_at, ordinal */
   GCW_Q_PLOT_LAST_WALL, /* run ?1: the latest wall of any of its lines (NULL: none) */
   GCW_Q_PLOT_THRASH_GC, /* run ?1: the first cycle of its memlimit_thrash findings */
+  GCW_Q_PLOT_LABELS,    /* run ?1: key, value of its run_labels (only when that table is
+                        ** there: gcw_db_has_table) */
+  GCW_Q_PLOT_PROGRAM,   /* run ?1: gomemlimit of its run_program row (child mode; idem) */
   GCW_Q_PLOT_SHAPE,     /* cycles of run ?1 (GCW_PS_*): counts and ranges */
   GCW_Q_PLOT_MAX_PAUSE, /* run ?1: the largest pause_ms and its gc (the first on a tie) */
   GCW_Q_PLOT_PAUSE_AT,  /* run ?1: pause_ms at rank ?2 from the top (0: the largest) */
@@ -122,6 +125,10 @@ size_t gcw_rows_bytes(const gcw_rows *r, int c); /* of the text or blob */
 /* The tables of docs/schema.md, NULL-terminated: what `export --table` may name. */
 extern const char *const gcw_store_tables[];
 int gcw_store_table_known(const char *name);
+
+/* A table of that name exists: 1, 0, or -1 on a database error. For the tables a later
+** schema adds (run_labels, run_program), which a store written before has not. */
+int gcw_db_has_table(gcw_db *db, const char *name);
 
 /* Run id exists: 1, 0, or -1 on a database error. */
 int gcw_db_run_exists(gcw_db *db, long long id);
