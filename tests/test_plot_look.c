@@ -400,6 +400,13 @@ static void test_watch_session(void **state) {
   assert_int_equal(sscanf(r, "set xrange [%lf:%lf]", &lo, &hi), 2);
   assert_true(fabs(hi - last_line) < 0.01);
   assert_true(hi - last_gc >= 1.4);
+  /* the last live heap is drawn on to the end (dotted): gc 10 marked 0 MB */
+  const char *a = strstr(script, "set arrow 99 from ");
+  assert_non_null(a);
+  double x0, y0, x1, y1;
+  assert_int_equal(sscanf(a, "set arrow 99 from %lf, %lf to %lf, %lf", &x0, &y0, &x1, &y1), 4);
+  assert_true(fabs(x0 - last_gc) < 0.01 && fabs(x1 - hi) < 1e-3);
+  assert_true(y0 == y1 && y0 == tu_db_real(db, "SELECT heap_live_mb FROM gc_cycles WHERE gc = 10"));
   /* the title names standard input and when the session began, never a bare "-" */
   const char *t = strstr(script, "set multiplot title '");
   assert_non_null(t);

@@ -274,6 +274,7 @@ static void cycle_row(gcw_plot *p, pl_block *b, pl_windows *w, gcw_rows *st, dou
   for (int c = G_LIVE; c <= G_END; c++)
     pl_grow(&p->ymax[P_HEAP], v[c]);
   pl_grow(&p->ymax[P_SCAV], v[p->s.live ? G_LIVE : G_END]);
+  p->last_live = v[p->s.live ? G_LIVE : G_END];
   pl_grow(&p->ymax[P_CPU], v[G_CPU]);
   int known = !isnan(p->s.limit_mb) && !p->s.limit_inferred; /* said, not inferred */
   if (!known && p->s.thrash_gc > 0 && gcw_rows_int(st, GCW_PC_GC) <= p->s.thrash_gc &&
@@ -293,6 +294,7 @@ static gcw_err write_cycles(gcw_plot *p) {
   pl_block b = {.id = GCW_PLOT_GC};
   pl_windows w = {NULL};
   double prev_t = NAN;
+  p->last_live = NAN;
   gcw_rows *st = query(p, GCW_Q_PLOT_CYCLES, 0);
   int rc = st ? pl_block_begin(p, &b, GCW_PLOT_GC, G_N, p->s.cycles) : db_fail(p);
   if (!rc && p->nwin && (p->panels & (1u << P_INTERVAL | 1u << P_CPU))) {

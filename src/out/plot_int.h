@@ -138,6 +138,7 @@ typedef struct gcw_plot {
   long long zero_intervals; /* intervals of 0 ms (two cycles at the same @t) */
   double ymax[NPANELS];  /* largest value on each linear y axis (for its tic step) */
   double rate_max;       /* largest cycles/s of a window (the interval panel's y2) */
+  double last_live;      /* live heap (Go <= 1.4: after GC) of the last cycle; NAN: none */
   /* moving */
   pl_sink *out;
   gcw_plot_stats *st;

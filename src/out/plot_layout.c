@@ -338,6 +338,11 @@ static void heap_panel(gcw_plot *p) {
   if (p->st->points[GCW_PLOT_FIND])
     pl_say(p, "set y2range [0:1]\n");
   findings_labels(p);
+  /* an idle tail: the last live heap holds until the last line (dotted: no new figure) */
+  int tail = p->s.xend > p->s.xmax && !isnan(p->last_live);
+  if (tail)
+    pl_say(p, "set arrow 99 from %.4f, %.6g to %.4f, %.6g nohead lc rgb '" C_LIVE "' lw 2.5 "
+           "dt 3 back\n", p->s.xmax, p->last_live, p->s.xend, p->last_live);
   pl_say(p, "plot ");
   for (size_t i = 0; i < n; i++) {
     pl_say(p, "%s", i ? ", \\\n  " : "");
@@ -353,7 +358,7 @@ static void heap_panel(gcw_plot *p) {
     pl_put_str(p->out, forced);
   }
   findings_plot(p);
-  pl_say(p, "\n");
+  pl_say(p, "\n%s", tail ? "unset arrow 99\n" : "");
 }
 
 static void pause_panel(gcw_plot *p) {
@@ -426,7 +431,7 @@ static void scav_series(gcw_plot *p) {
          "title 'released (now)', \\\n", r);
   pl_say(p, "  $scav using 1:%d with impulses lc rgb '" C_WORK "' lw 2 title 'released by line', "
          "\\\n", w);
-  pl_say(p, "  $scav using 1:%d axes x1y2 with lines lc rgb '" C_UTIL "' dt 3 title 'util %%'", u);
+  pl_say(p, "  $scav using 1:%d axes x1y2 with steps lc rgb '" C_UTIL "' dt 3 title 'util %%'", u);
 }
 
 static void scvg_series(gcw_plot *p) {
