@@ -10,7 +10,7 @@ DESTDIR  ?=
 CC       ?= cc
 CORPUS   ?= $(abspath ../shared/corpus)
 DEB_PKGS  = libpcre2-dev libsqlite3-dev libcmocka-dev zlib1g-dev pkg-config gnuplot-nox clang \
-            libclang-rt-dev sqlite3 time golang-go mandoc groff
+            libclang-rt-dev sqlite3 time golang-go mandoc groff zsh
 PKGS      = libpcre2-8 sqlite3 zlib
 
 OPT      ?= -O2 -g
@@ -144,10 +144,15 @@ install: deps
 	$(MAKE) all
 	$(MAKE) install-files
 
+# The completion scripts are written by the binary from its own option table.
+COMPLETIONS = $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+              $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 install-files: gctrace-watch
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(COMPLETIONS)
 	install -m 755 gctrace-watch $(DESTDIR)$(PREFIX)/bin/gctrace-watch
 	if [ -f docs/gctrace-watch.1 ]; then install -m 644 docs/gctrace-watch.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
+	./gctrace-watch completion bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/gctrace-watch
+	./gctrace-watch completion zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_gctrace-watch
 
 clean:
 	rm -rf build gctrace-watch gctrace.db gctrace.db-wal gctrace.db-shm

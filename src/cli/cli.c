@@ -115,11 +115,20 @@ int gcw_cli_option_info(int i, const char **name, unsigned *commands,
   return 1;
 }
 
+/* Exit statuses, as each command can end (the man page's EXIT STATUS has them all). */
+#define EXIT_OK "0 ok"
+#define EXIT_USAGE "2 usage error"
+#define EXIT_IO "3 input, output or database error"
+#define EXIT_INTERNAL "4 internal error"
+#define EXIT_FINDINGS "1 a finding at or above --fail-on"
+
 static const struct {
   const char *name;
   enum gcw_command cmd;
   unsigned where;
   const char *usage;
+  const char *exits;   /* this command's exit statuses */
+  const char *summary; /* one line for the list of commands */
 } commands[] = {
     {NULL, GCW_CMD_WATCH, IN_WATCH | IN_CHILD,
      "usage: gctrace-watch [OPTIONS]\n"
@@ -129,28 +138,54 @@ static const struct {
      "PROG with GODEBUG=gctrace=1,scavtrace=1 added and watch its stderr (passed through\n"
      "to stderr). GC trace lines are stored in SQLite; findings go to stderr.\n\n"
      "  GODEBUG=gctrace=1,scavtrace=1 ./app 2>&1 | gctrace-watch\n"
-     "  gctrace-watch -- ./app --port 8080\n"},
+     "  gctrace-watch -- ./app --port 8080\n",
+     /* the first help a person sees: the statuses of every command, watch's marked */
+     EXIT_OK ", " EXIT_FINDINGS " (analyze, report), " EXIT_USAGE ", " EXIT_IO
+     " (watch: after the input was passed through), " EXIT_INTERNAL "; with -- PROG: "
+     "PROG's own status (127 not found, 126 not executable, 128+N killed by signal N)",
+     "watch a program's output (stdin, or -- PROG ARGS)"},
     {"analyze", GCW_CMD_ANALYZE, IN_ANALYZE,
      "usage: gctrace-watch analyze [OPTIONS] FILE...\n"
      "Import archived logs (plain or gzip, '-' for stdin; container log formats detected)\n"
-     "as one stream in the order given, and summarize each run.\n"},
+     "as one stream in the order given, and summarize each run.\n",
+     EXIT_OK ", " EXIT_FINDINGS ", " EXIT_USAGE ", " EXIT_IO ", " EXIT_INTERNAL,
+     "import archived logs and report each run"},
     {"runs", GCW_CMD_RUNS, IN_RUNS,
-     "usage: gctrace-watch runs [OPTIONS]\nList the runs in the database.\n"},
+     "usage: gctrace-watch runs [OPTIONS]\nList the runs in the database.\n",
+     EXIT_OK ", " EXIT_USAGE ", " EXIT_IO, "list the runs in the database"},
     {"export", GCW_CMD_EXPORT, IN_EXPORT,
      "usage: gctrace-watch export [OPTIONS]\n"
-     "Write the rows of a table as CSV (with a header row) or NDJSON, streaming.\n"},
+     "Write the rows of a table as CSV (with a header row) or NDJSON, streaming.\n",
+     EXIT_OK ", " EXIT_USAGE ", " EXIT_IO, "write a table as CSV or NDJSON"},
     {"report", GCW_CMD_REPORT, IN_REPORT,
      "usage: gctrace-watch report [OPTIONS]\n"
-     "Statistics and findings of a run (the latest by default), as text or JSON.\n"},
+     "Statistics and findings of a run (the latest by default), as text or JSON.\n",
+     EXIT_OK ", " EXIT_FINDINGS ", " EXIT_USAGE ", " EXIT_IO ", " EXIT_INTERNAL
+     " (--plot: gnuplot failed on the script)",
+     "statistics and findings of a run"},
     {"compare", GCW_CMD_COMPARE, IN_COMPARE,
      "usage: gctrace-watch compare [OPTIONS] RUN_A RUN_B\n"
-     "Statistics of two runs side by side, and the findings that appeared or went away.\n"},
+     "Two runs side by side on what a GOGC decision weighs (memory, CPU, latency), with\n"
+     "better or worse for each figure, and the findings that appeared or went away.\n",
+     EXIT_OK ", " EXIT_USAGE ", " EXIT_IO, "two runs side by side, better or worse"},
     {"plot", GCW_CMD_PLOT, IN_PLOT,
      "usage: gctrace-watch plot [OPTIONS]\n"
      "Draw a run with gnuplot: heap goal vs live heap, pauses, intervals, GC CPU,\n"
-     "scavenger, or all of them on one time axis.\n"},
+     "scavenger, or all of them on one time axis.\n",
+     EXIT_OK ", " EXIT_USAGE ", " EXIT_IO " (also: gnuplot missing), " EXIT_INTERNAL
+     " (gnuplot failed on the script)",
+     "draw a run with gnuplot"},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+int gcw_cli_command_info(int c, const char **name, unsigned *where, const char **summary) {
+  if (c < 0 || c >= NCOMMANDS)
+    return 0;
+  *name = commands[c].name;
+  *where = commands[c].where;
+  *summary = commands[c].summary;
+  return 1;
+}
 
 /* The values of o for people: "a (default), b or c". */
 static const char *value_list(const option *o, char *buf, size_t n) {
@@ -176,6 +211,20 @@ static const char *help_text(const option *o, char *buf, size_t n) {
   return buf;
 }
 
+int gcw_cli_option_full(int i, const char **name, const char **arg, unsigned *commands_in,
+                        const char *const **values, char *help, size_t helplen) {
+  if (i < 0 || i >= NOPTIONS)
+    return 0;
+  *name = options[i].name;
+  *arg = options[i].arg;
+  *commands_in = options[i].where;
+  *values = options[i].values;
+  const char *text = help_text(&options[i], help, helplen);
+  if (text != help) /* the record's own text, no values to put in */
+    snprintf(help, helplen, "%s", text);
+  return 1;
+}
+
 static void usage(FILE *f, int c) {
   fputs(commands[c].usage, f);
   fputs("\noptions:\n", f);
@@ -187,13 +236,25 @@ static void usage(FILE *f, int c) {
              options[i].arg ? options[i].arg : "");
     fprintf(f, "  %-24s %s\n", head, help_text(&options[i], help, sizeof help));
   }
-  fputs("\nexit status: 0 ok, 1 findings at or above --fail-on, 2 usage error,\n"
-        "3 input or output error, 4 internal error; with -- PROG: PROG's status\n",
-        f);
+  fprintf(f, "\nexit status: %s\n", commands[c].exits);
+  if (c != 0)
+    return;
+  fputs("\ncommands ('gctrace-watch help COMMAND' for one's options):\n", f);
+  for (int k = 1; k < NCOMMANDS; k++)
+    fprintf(f, "  %-10s %s\n", commands[k].name, commands[k].summary);
+  fprintf(f, "  %-10s %s\n", "help", "this text, or a command's");
+  fprintf(f, "  %-10s %s\n", "completion", "bash or zsh completion script (make install adds it)");
 }
 
-static int bad_usage(const char *what, const char *arg) {
-  fprintf(stderr, "gctrace-watch: %s '%s'; try 'gctrace-watch --help'\n", what, arg);
+/* How to get the help of command c: the hint every usage error ends with. */
+static const char *help_hint(int c, char *buf, size_t n) {
+  snprintf(buf, n, "gctrace-watch %s%s--help", c ? commands[c].name : "", c ? " " : "");
+  return buf;
+}
+
+static int bad_usage_in(int c, const char *what, const char *arg) {
+  char hint[64];
+  fprintf(stderr, "gctrace-watch: %s '%s'; try '%s'\n", what, arg, help_hint(c, hint, sizeof hint));
   return GCW_EXIT_USAGE;
 }
 
@@ -246,18 +307,20 @@ static int check_values(const gcw_config *cfg, int c) {
       snprintf(what, sizeof what, o->refusal, value_list(o, list, sizeof list));
     else
       snprintf(what, sizeof what, "unknown %s", o->name);
-    return bad_usage(what, v);
+    return bad_usage_in(c, what, v);
   }
   if (cfg->cmd == GCW_CMD_COMPARE && (cfg->compare_a <= 0 || cfg->compare_b <= 0)) {
     fprintf(stderr, "gctrace-watch: compare needs two run ids; try 'gctrace-watch runs'\n");
     return GCW_EXIT_USAGE;
   }
+  char hint[64];
   if (!*cfg->db) {
-    fprintf(stderr, "gctrace-watch: --db needs a path; try 'gctrace-watch --help'\n");
+    fprintf(stderr, "gctrace-watch: --db needs a path; try '%s'\n", help_hint(c, hint, sizeof hint));
     return GCW_EXIT_USAGE;
   }
   if (cfg->cmd == GCW_CMD_ANALYZE && cfg->nfiles == 0) {
-    fprintf(stderr, "gctrace-watch: analyze needs at least one FILE; try 'gctrace-watch --help'\n");
+    fprintf(stderr, "gctrace-watch: analyze needs at least one FILE (plain or gzip, '-' for "
+                    "stdin); try '%s'\n", help_hint(c, hint, sizeof hint));
     return GCW_EXIT_USAGE;
   }
   return -1;
@@ -283,24 +346,24 @@ static int set_option(gcw_config *cfg, const option *o, const char *value, int c
   case OPT_RUN:
     cfg->run = strtol(value, &end, 10);
     if (*end || cfg->run <= 0)
-      return bad_usage("--run needs a run id (a positive number), not", value);
+      return bad_usage_in(c, "--run needs a run id (a positive number), not", value);
     break;
   case OPT_ALL: cfg->all = 1; break;
   case OPT_THRESHOLD:
     if (!strchr(value, '=') || cfg->nthresholds == GCW_MAX_THRESHOLDS)
-      return bad_usage("--threshold takes NAME=VALUE, not", value);
+      return bad_usage_in(c, "--threshold takes NAME=VALUE, not", value);
     cfg->thresholds[cfg->nthresholds++] = value;
     break;
   case OPT_PAUSE_SLO:
     cfg->pause_slo_ms = strtod(value, &end);
     if (*end || !(cfg->pause_slo_ms > 0))
-      return bad_usage("--pause-slo needs a positive number of milliseconds, not", value);
+      return bad_usage_in(c, "--pause-slo needs a positive number of milliseconds, not", value);
     break;
   case OPT_SIZE:
     /* pixels for images, characters for the terminal (--term dumb, -o -) */
     if (sscanf(value, "%dx%d%c", &w, &h, (char[2]){0}) != 2 || w < 20 || h < 10 || w > 10000 ||
         h > 10000)
-      return bad_usage("--size takes WxH (pixels, or characters in the terminal), not", value);
+      return bad_usage_in(c, "--size takes WxH (pixels, or characters in the terminal), not", value);
     cfg->size = value;
     break;
   case OPT_HELP: usage(stdout, c); return GCW_EXIT_OK;
@@ -316,8 +379,37 @@ static void set_defaults(gcw_config *cfg, int c) {
       *(const char **)(void *)((char *)cfg + options[i].field) = options[i].dflt;
 }
 
+/* `gctrace-watch help [COMMAND]` and `gctrace-watch completion bash|zsh`: answered here,
+** they run nothing. Returns an exit status, or -1 when argv is neither. */
+static int help_or_completion(int argc, char **argv) {
+  if (argc < 2)
+    return -1;
+  if (strcmp(argv[1], "help") == 0) {
+    if (argc > 3)
+      return bad_usage_in(0, "help takes one command, not", argv[3]);
+    for (int c = 1; argc == 3 && c < NCOMMANDS; c++)
+      if (strcmp(argv[2], commands[c].name) == 0) {
+        usage(stdout, c);
+        return GCW_EXIT_OK;
+      }
+    if (argc == 3 && strcmp(argv[2], "help") != 0)
+      return bad_usage_in(0, "no such command", argv[2]);
+    usage(stdout, 0);
+    return GCW_EXIT_OK;
+  }
+  if (strcmp(argv[1], "completion") == 0) {
+    if (argc != 3 || gcw_cli_completion(stdout, argv[2]) != 0)
+      return bad_usage_in(0, "completion takes bash or zsh, not", argc > 2 ? argv[2] : "");
+    return GCW_EXIT_OK;
+  }
+  return -1;
+}
+
 int gcw_cli_parse(gcw_config *cfg, int argc, char **argv) {
   memset(cfg, 0, sizeof *cfg);
+  int answered = help_or_completion(argc, argv);
+  if (answered >= 0)
+    return answered;
   cfg->db = getenv("GCTRACE_WATCH_DB");
   if (!cfg->db || !*cfg->db)
     cfg->db = "gctrace.db";
@@ -342,7 +434,7 @@ int gcw_cli_parse(gcw_config *cfg, int argc, char **argv) {
     ** so PROG's own options are never taken for ours */
     if (strcmp(a, "--") == 0 && cfg->cmd == GCW_CMD_WATCH) {
       if (i + 1 >= argc)
-        return bad_usage("missing program after", a);
+        return bad_usage_in(c, "missing program after", a);
       cfg->cmd = GCW_CMD_CHILD;
       cfg->child_argv = argv + i + 1;
       break;
@@ -350,14 +442,14 @@ int gcw_cli_parse(gcw_config *cfg, int argc, char **argv) {
     if (cfg->cmd == GCW_CMD_COMPARE && a[0] != '-') {
       long id = strtol(a, &end, 10);
       if (*end || id <= 0 || cfg->compare_b)
-        return bad_usage("compare takes two run ids, not", a);
+        return bad_usage_in(c, "compare takes two run ids, not", a);
       *(cfg->compare_a ? &cfg->compare_b : &cfg->compare_a) = id;
       continue;
     }
     /* "-" is a file (stdin); after "--", so is "-name" (a file called that) */
     if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
       if (cfg->cmd != GCW_CMD_ANALYZE)
-        return bad_usage("unexpected argument", a);
+        return bad_usage_in(c, "unexpected argument", a);
       cfg->files[cfg->nfiles++] = argv[i];
       continue;
     }
@@ -369,10 +461,10 @@ int gcw_cli_parse(gcw_config *cfg, int argc, char **argv) {
     /* an option of another command is an error, not ignored: a user who gives it
     ** expects it to do something */
     if (!o || !(o->where & commands[c].where))
-      return bad_usage("unknown option", a);
+      return bad_usage_in(c, "unknown option", a);
     if (o->arg && !value) {
       if (i + 1 >= argc)
-        return bad_usage("missing value for", a);
+        return bad_usage_in(c, "missing value for", a);
       value = argv[++i];
     }
     int st = set_option(cfg, o, value, c);

@@ -7,6 +7,8 @@
 #ifndef GCW_CLI_H
 #define GCW_CLI_H
 
+#include <stddef.h>
+
 enum gcw_command {
   GCW_CMD_WATCH,   /* gctrace-watch [opts]: stdin */
   GCW_CMD_CHILD,   /* gctrace-watch [opts] -- PROG ARGS...: the child's stderr */
@@ -54,6 +56,19 @@ int gcw_cli_parse(gcw_config *cfg, int argc, char **argv);
 ** Returns 0 past the last record. */
 int gcw_cli_option_info(int i, const char **name, unsigned *commands,
                         const char *const **values);
+
+/* The same record with its argument's name (NULL: a flag) and its help text (values put
+** in) into help[0..helplen), for the completion scripts. */
+int gcw_cli_option_full(int i, const char **name, const char **arg, unsigned *commands,
+                        const char *const **values, char *help, size_t helplen);
+/* Command c (0 is watch/child mode, with no name: NULL): its name, the bit of the commands
+** its options are marked for, a one-line summary. Returns 0 past the last. */
+int gcw_cli_command_info(int c, const char **name, unsigned *where, const char **summary);
+
+/* `gctrace-watch completion SHELL`: the bash or zsh script on f (completion.c).
+** Returns 0, or -1 for a shell it does not write. */
+#include <stdio.h>
+int gcw_cli_completion(FILE *f, const char *shell);
 
 #define GCW_VERSION "0.1.0"
 

@@ -177,7 +177,7 @@ int gcw_cmd_analyze(const gcw_config *cfg) {
   gcw_err e = im.buf ? gcw_pipeline_new(&im.p, r, s, o) : GCW_ENOMEM;
   if (e) {
     fprintf(stderr, "gctrace-watch: %s%s\n", e == GCW_EUSAGE ? gcw_pipeline_errmsg(im.p) : "out of memory",
-            e == GCW_EUSAGE ? "; try 'gctrace-watch --help'" : "");
+            e == GCW_EUSAGE ? "; try 'gctrace-watch analyze --help'" : "");
     im.status = e == GCW_EUSAGE ? GCW_EXIT_USAGE : GCW_EXIT_INTERNAL;
     goto out;
   }

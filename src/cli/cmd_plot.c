@@ -36,7 +36,7 @@ int gcw_cmd_plot(const gcw_config *cfg) {
   int dumb = cfg->term != NULL; /* cli.c accepts only "dumb" */
   if (!cfg->output && !dumb) {
     fprintf(stderr, "gctrace-watch: plot needs -o FILE (.png, .svg or .pdf), or -o - or "
-                    "--term dumb to draw in the terminal; try 'gctrace-watch --help'\n");
+                    "--term dumb to draw in the terminal; try 'gctrace-watch plot --help'\n");
     return GCW_EXIT_USAGE;
   }
   gcw_db *db = gcw_cmd_open_db(cfg->db);

@@ -61,7 +61,7 @@ int gcw_cmd_watch(const gcw_config *cfg) {
   if (isatty(STDIN_FILENO))
     fprintf(stderr, "gctrace-watch: reading a program's output from the terminal; pipe it in "
                     "(GODEBUG=gctrace=1 ./app 2>&1 | gctrace-watch) or run 'gctrace-watch -- "
-                    "./app'; Ctrl-D ends, 'gctrace-watch --help' says more\n");
+                    "./app'; Ctrl-D ends, 'gctrace-watch help' says more\n");
   gcw_err e = gcw_pipeline_source_begin(p, "-", "stdin", &id);
   if (!e)
     e = gcw_pump_fd(p, 0, buf, stop_requested, NULL);
