@@ -104,14 +104,23 @@ lint-man:
 	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; echo "man page: lint clean"
 
 # docs/cookbook.md: the commands of docs/cookbook.src.md with their real output.
+# The examples in the guide and the findings' rules are regenerated in place.
+EXAMPLE_DOCS = docs/guide.md docs/findings.md
 docs: gctrace-watch
 	docs/gen_cookbook.sh docs/cookbook.src.md docs/cookbook.md
+	docs/gen_examples.sh $(EXAMPLE_DOCS)
 
 # make check: the committed cookbook must match what the commands print now.
 check-docs: gctrace-watch
 	docs/gen_cookbook.sh docs/cookbook.src.md build/cookbook.md
 	@diff -u docs/cookbook.md build/cookbook.md && echo "docs/cookbook.md: up to date" || \
 	  { echo "docs/cookbook.md is stale: run 'make docs'"; exit 1; }
+	@mkdir -p build/examples
+	@for f in $(EXAMPLE_DOCS); do cp $$f build/examples/; done
+	docs/gen_examples.sh $(addprefix build/examples/,$(notdir $(EXAMPLE_DOCS)))
+	@for f in $(EXAMPLE_DOCS); do diff -u $$f build/examples/$$(basename $$f) || \
+	  { echo "$$f: an example is stale: run 'make docs'"; exit 1; }; done; \
+	  echo "examples in $(EXAMPLE_DOCS): up to date"
 
 # The folders keep the stages apart: includes only point down the stages, SQLite only in
 # the store, no source file over 900 lines, HACKING.md's paths exist (tests/layers.sh).
