@@ -19,7 +19,7 @@ static const char *const root_logs[] = {
     "samples/slow_leak.log",         "samples/pause_spikes.log",
     "samples/memlimit_thrash.log",   "samples/delayed_release.log",
     "samples/kubectl_timestamps.log", "tests/cases/longmark/lm1.log",
-    "tests/cases/cachefill/cf1.log",
+    "tests/cases/cachefill/cf1.log", "tests/cases/fastcycles/08_excerpt.log",
 };
 
 static const char *const corpus_logs[] = {
@@ -119,6 +119,16 @@ static int check_grammar(const char *log, const char *kind, const char *msg, con
       say_bad(log, kind, *next && strstr(next, wrong[i]) ? next : msg, why);
       bad = 1;
     }
+  /* a share of all CPU is at most all of it */
+  for (const char *p = strstr(msg, "% of all CPU"); p; p = strstr(p + 1, "% of all CPU")) {
+    const char *q = p;
+    while (q > msg && (isdigit((unsigned char)q[-1]) || q[-1] == '.'))
+      q--;
+    if (strtod(q, NULL) > 100) {
+      say_bad(log, kind, msg, "more than all of the CPU");
+      bad = 1;
+    }
+  }
   size_t n = strlen(msg);
   if (n == 0 || msg[n - 1] == '.' || msg[n - 1] == ' ' || isupper((unsigned char)msg[0])) {
     say_bad(log, kind, msg, "a message is one lower-case clause, without a final full stop");

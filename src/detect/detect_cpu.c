@@ -118,6 +118,7 @@ static const gcw_threshold_def assist_params[] = {
 
 typedef struct assist_state {
   double assist[WINDOW], bg[WINDOW], idle[WINDOW], t[WINDOW];
+  double dur[WINDOW]; /* each cycle's clock phases, ms */
   int n, procs;
   long last_gc;
   double last_t;
@@ -130,10 +131,11 @@ typedef struct assist_window {
   int w, over;     /* cycles judged; those with more assist than background mark */
   double share;    /* assists' share of all mark CPU */
   double cpu;      /* assists' share of all CPU available over the cycles' wall time */
+  double span_ms;  /* that wall time */
 } assist_window;
 
 static assist_window assist_measure(const assist_state *s, double newest_ms) {
-  assist_window m = {s->n < WINDOW ? s->n : WINDOW, 0, 0, 0};
+  assist_window m = {s->n < WINDOW ? s->n : WINDOW, 0, 0, 0, 0};
   double a = 0, all = 0, oldest_t = s->t[s->n > WINDOW ? s->n % WINDOW : 0];
   for (int k = 0; k < m.w; k++) {
     m.over += s->assist[k] > s->bg[k];
@@ -144,6 +146,15 @@ static assist_window assist_measure(const assist_state *s, double newest_ms) {
   /* From the oldest cycle's start to the newest one's end: with cycles seconds long, the
   ** newest cycle's own duration is a large part of the time its assists ran in. */
   double span_ms = (s->last_t - oldest_t) * 1000 + newest_ms;
+  /* @t has 1 ms resolution: cycles a few per millisecond share one @t, and the span read
+  ** from @t is then shorter than the cycles themselves took; they never overlap, so their
+  ** summed durations bound the span from below (and the share stays at most 100%) */
+  double busy_ms = 0;
+  for (int k = 0; k < m.w; k++)
+    busy_ms += s->dur[k];
+  if (span_ms < busy_ms)
+    span_ms = busy_ms;
+  m.span_ms = span_ms;
   m.cpu = span_ms > 0 ? a / (span_ms * s->procs) : 0;
   return m;
 }
@@ -178,15 +189,17 @@ static void assist_cycle(gcw_detect_ctx *c, void *sp, const double *thr, const g
   s->procs = cy->procs > 0 ? cy->procs : 1;
   s->last_gc = cy->gc;
   s->last_t = cy->t_s;
-  if (s->n < thr[A_MIN_CYCLES])
-    return;
   double newest_ms = (cy->sweep_term_ms > 0 ? cy->sweep_term_ms : 0) +
                      (cy->mark_ms > 0 ? cy->mark_ms : 0) +
                      (cy->mark_term_ms > 0 ? cy->mark_term_ms : 0);
+  s->dur[i] = newest_ms;
+  if (s->n < thr[A_MIN_CYCLES])
+    return;
   assist_window m = assist_measure(s, newest_ms);
   /* The count rule scales to a window not yet full: 6 of 10 is 60% of the cycles seen. */
   int by_count = m.over * WINDOW >= thr[A_CYCLES] * m.w && m.cpu >= thr[A_CPU_SHARE];
-  int by_cpu = m.cpu >= thr[A_CPU_ALONE] && !ramp;
+  /* CPU alone speaks of cycles that take time: over at least a second of them */
+  int by_cpu = m.cpu >= thr[A_CPU_ALONE] && !ramp && m.span_ms >= 1000;
   int heavy = m.share >= thr[A_SHARE] && (by_count || by_cpu);
   if (heavy && (!s->ep.open || m.share * 100 > s->ep.f.value)) {
     if (!s->ep.open)
