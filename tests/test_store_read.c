@@ -262,6 +262,9 @@ static void test_stats_written(void **state) {
   fixture *f = *state;
   char db_path[512];
   snprintf(db_path, sizeof db_path, "%s", f->db);
+  /* the store writes a run's statistics as it reads (statrun.c): take them away, so that
+  ** they are computed here from the rows */
+  tu_exec(db_path, "DELETE FROM stats WHERE run_id IN (1, 3)");
   gcw_db *db = tu_db_open_ro(db_path);
   long long ids[2] = {1, 3};
   const char *what = NULL;
@@ -291,6 +294,7 @@ static void test_stats_in_temp(void **state) {
   char db_path[512], moved[600];
   tu_corpus_db(db_path, sizeof db_path, "02_slow_leak/gctrace.log");
   snprintf(moved, sizeof moved, "%s.moved", db_path);
+  tu_exec(db_path, "DELETE FROM stats"); /* written while reading (statrun.c): none here */
   assert_int_equal(tu_db_int(db_path, "SELECT count(*) FROM stats"), 0);
   gcw_db *db = tu_db_open_ro(db_path);
   assert_int_equal(rename(db_path, moved), 0);

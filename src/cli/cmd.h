@@ -29,8 +29,9 @@ struct gcw_db *gcw_cmd_open_db(const char *path);
 /* --threshold / --pause-slo given: judge runs ids[0..n) again with them; db then shows
 ** those findings (cmd_judge.c). Returns -1, or an exit status after reporting. */
 int gcw_cmd_judge_again(struct gcw_db *db, const gcw_config *cfg, const long long *ids, int n);
-/* Compute (and store) the statistics of these runs for a report. Returns n, or -1 after
-** reporting the failure. They are computed when a report needs them, not while reading. */
+/* Make sure these runs have their statistics for a report: the store writes them as a
+** run closes; a run without them (its bounds were exceeded) gets them computed from its
+** rows now. Returns n, or -1 after reporting the failure. */
 int gcw_cmd_stats(struct gcw_db *db, const long long *ids, int n);
 /* The exit status for an error of a library call (the man page's EXIT STATUS): 0 for
 ** GCW_OK, 2 for a usage error, 4 for our own failure (out of memory, a grammar that does

@@ -38,7 +38,8 @@ int gcw_cmd_open(const gcw_config *cfg, gcw_recog **r, gcw_store **s) {
     fprintf(stderr, "gctrace-watch: %s\n", e == GCW_ENOMEM ? "out of memory" : msg);
     return GCW_EXIT_INTERNAL;
   }
-  e = gcw_store_open(s, cfg->db, msg, sizeof msg);
+  e = cfg->cmd == GCW_CMD_ANALYZE ? gcw_store_open_import(s, cfg->db, msg, sizeof msg)
+                                  : gcw_store_open(s, cfg->db, msg, sizeof msg);
   if (e) {
     fprintf(stderr, "gctrace-watch: %s: %s\n", cfg->db, e == GCW_ENOMEM ? "out of memory" : msg);
     gcw_recog_close(r);
@@ -49,7 +50,7 @@ int gcw_cmd_open(const gcw_config *cfg, gcw_recog **r, gcw_store **s) {
 
 int gcw_cmd_stats(gcw_db *db, const long long *ids, int n) {
   for (int i = 0; i < n; i++)
-    if (gcw_stats_compute(db, ids[i]) != GCW_OK) {
+    if (!gcw_stats_present(db, ids[i]) && gcw_stats_compute(db, ids[i]) != GCW_OK) {
       fprintf(stderr, "gctrace-watch: statistics: %s\n", gcw_db_errmsg(db));
       return -1;
     }

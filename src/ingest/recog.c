@@ -4,6 +4,7 @@
 
 #include "grammar.h"
 #include "limits.h"
+#include "scan.h"
 
 #include <pcre2.h>
 #include <stdio.h>
@@ -66,6 +67,7 @@ struct gcw_recog {
   uint8_t first_byte[256]; /* 1: some start literal begins with this byte */
   pcre2_match_data *md;
   int use_body; /* 0: parts one by one only (tests compare both paths) */
+  int use_scan; /* 1 (default): the common shapes by scan.c (with use_body only) */
 };
 
 #define GCW_FAMILY_NAME_(id, name) [GCW_FAM_##id] = name,
@@ -379,6 +381,7 @@ gcw_err gcw_recog_open(gcw_recog **out, char *msg, size_t msglen) {
     err = build_family_patterns(&r->fams[fi], tails, ntails, msg, msglen);
   }
   r->use_body = 1;
+  r->use_scan = 1;
   if (!err) {
     r->md = pcre2_match_data_create(128, NULL);
     if (!r->md)
@@ -457,47 +460,6 @@ size_t gcw_recog_start_len(const gcw_recog *r, const char *text, size_t len) {
   return next_family_at(r, text, len, 0, &lit) >= 0 ? lit : 0;
 }
 
-/* Decimal without exponent parsed exactly as strtod would (one correctly rounded
-** division); anything else goes to strtod. */
-static double parse_real(const char *s, size_t n) {
-  uint64_t mant = 0;
-  uint64_t scale = 1;
-  int digits = 0, seen_dot = 0, neg = 0;
-  size_t i = 0;
-  if (n && (s[0] == '-' || s[0] == '+'))
-    neg = s[i++] == '-';
-  for (; i < n; i++) {
-    char c = s[i];
-    if (c >= '0' && c <= '9' && digits < 15) {
-      mant = mant * 10 + (uint64_t)(c - '0');
-      digits++;
-      if (seen_dot)
-        scale *= 10;
-    } else if (c == '.' && !seen_dot) {
-      seen_dot = 1;
-    } else {
-      char tmp[64];
-      size_t m = n < sizeof tmp - 1 ? n : sizeof tmp - 1;
-      memcpy(tmp, s, m);
-      tmp[m] = '\0';
-      return strtod(tmp, NULL);
-    }
-  }
-  double v = (double)mant / (double)scale;
-  return neg ? -v : v;
-}
-
-static double parse_int(const char *s, size_t n, int base) {
-  int neg = n && s[0] == '-';
-  uint64_t v = 0;
-  for (size_t i = neg; i < n; i++) {
-    char c = s[i];
-    int d = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-    v = v * (uint64_t)base + (uint64_t)d;
-  }
-  return neg ? -(double)v : (double)v;
-}
-
 /* Take the groups of a match. `parts` (body matches only) has bit i set for every part
 ** that took part in the match; a flag of a part that did not is left absent. */
 static void take_group_list(const group_map *groups, int n, uint32_t parts, const char *s,
@@ -525,8 +487,8 @@ static void take_group_list(const group_map *groups, int n, uint32_t parts, cons
     double v;
     switch (type) {
     case GCW_FLAG: v = 1; break;
-    case GCW_INT: v = parse_int(s + a, b - a, g->how == CONV_HEX ? 16 : 10); break;
-    case GCW_REAL: v = parse_real(s + a, b - a); break;
+    case GCW_INT: v = gcw_scan_int(s + a, b - a, g->how == CONV_HEX ? 16 : 10); break;
+    case GCW_REAL: v = gcw_scan_real(s + a, b - a); break;
     default: v = 0; break;
     }
     if (g->how == CONV_US_TO_MS)
@@ -669,7 +631,15 @@ static int recognize_family(gcw_recog *r, int fi, const char *text, size_t len, 
 
 void gcw_recog_use_body(gcw_recog *r, int on) { r->use_body = on; }
 
+void gcw_recog_use_scan(gcw_recog *r, int on) { r->use_scan = on; }
+
 int gcw_recog_line(gcw_recog *r, const char *text, size_t len, gcw_event *ev) {
+  /* The common shapes first, by hand (scan.c); the grammar reads everything else. */
+  if (r->use_scan && r->use_body && gcw_scan_line(text, len, ev)) {
+    ev->kind = r->fams[ev->family].name;
+    era_rules(&r->fams[ev->family], ev);
+    return 1;
+  }
   for (int fi = next_family_at(r, text, len, 0, NULL); fi >= 0;
        fi = next_family_at(r, text, len, fi + 1, NULL))
     if (recognize_family(r, fi, text, len, ev))

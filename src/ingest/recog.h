@@ -38,6 +38,11 @@ int gcw_recog_line(gcw_recog *r, const char *text, size_t len, gcw_event *ev);
 ** one only. Both give the same events; tests compare them. */
 void gcw_recog_use_body(gcw_recog *r, int on);
 
+/* 1 (default): the common shapes (Go 1.6+ gc, scav lines) by the hand-written scanner
+** (scan.c) before the grammar; 0: the grammar only. Both give the same events (tests
+** compare them). The scanner is used only while use_body is on. */
+void gcw_recog_use_scan(gcw_recog *r, int on);
+
 /* Length of the longest beginning of text that can begin a trace line of some family
 ** (0: none), and through *complete whether the whole of that beginning is itself a
 ** complete line. Used on pieces of split lines. */

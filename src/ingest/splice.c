@@ -179,7 +179,10 @@ static void add_span(gcw_spans *sp, size_t a, size_t b) {
 }
 
 static void set_wall(char dst[40], const char *wall) {
-  snprintf(dst, 40, "%s", wall ? wall : "");
+  size_t n = wall ? strnlen(wall, 39) : 0; /* what snprintf(dst, 40, "%s") keeps */
+  if (n)
+    memcpy(dst, wall, n);
+  dst[n] = '\0';
 }
 
 /* Note a gc line's cycle number; 0 if a rejoined one runs implausibly far ahead of every

@@ -59,14 +59,11 @@ int gcw_stats_lookup(const char *name) {
 enum { NMMU = 4 };
 static const double mmu_window_ms[NMMU] = {1, 10, 100, 1000};
 
-typedef struct result {
-  double v[GCW_STAT_COUNT];
-  unsigned char set[GCW_STAT_COUNT]; /* 0: stored as NULL */
-} result;
+typedef gcw_stat_values result;
 
 /* Keep a value, rounded to 12 significant digits: the runtime prints at most 6, so this
 ** only removes the noise of binary fractions (283.99999999999983 ms becomes 284). */
-static void put(result *r, enum gcw_stat id, double v) {
+void gcw_stats_put(gcw_stat_values *r, enum gcw_stat id, double v) {
   char buf[32];
   if (!isfinite(v))
     return;
@@ -241,32 +238,32 @@ static gcw_err main_pass(sqlite3 *db, long long run, totals *t) {
 }
 
 static void main_stats(const totals *t, result *r) {
-  put(r, GCW_STAT_CYCLES, (double)t->cycles);
+  gcw_stats_put(r, GCW_STAT_CYCLES, (double)t->cycles);
   if (t->pauses) {
-    put(r, GCW_STAT_PAUSE_MAX_MS, t->pause_max_ms);
-    put(r, GCW_STAT_PAUSE_MAX_GC, t->pause_max_gc);
-    put(r, GCW_STAT_PAUSE_TOTAL_MS, t->pause_total_ms);
+    gcw_stats_put(r, GCW_STAT_PAUSE_MAX_MS, t->pause_max_ms);
+    gcw_stats_put(r, GCW_STAT_PAUSE_MAX_GC, t->pause_max_gc);
+    gcw_stats_put(r, GCW_STAT_PAUSE_TOTAL_MS, t->pause_total_ms);
   }
   if (t->timed) {
     double span = t->t_last_s - t->t_first_s;
-    put(r, GCW_STAT_DURATION_S, span);
+    gcw_stats_put(r, GCW_STAT_DURATION_S, span);
     if (span > 0)
-      put(r, GCW_STAT_CYCLES_PER_MIN, (double)(t->gc_last - t->gc_first) * 60.0 / span);
+      gcw_stats_put(r, GCW_STAT_CYCLES_PER_MIN, (double)(t->gc_last - t->gc_first) * 60.0 / span);
   }
   if (t->has_cpu_pct)
-    put(r, GCW_STAT_GC_CPU_PCT_FINAL, t->cpu_pct_last);
+    gcw_stats_put(r, GCW_STAT_GC_CPU_PCT_FINAL, t->cpu_pct_last);
   if (t->has_mark_cpu) {
     double mark = t->assist_ms + t->bg_ms + t->idle_ms;
-    put(r, GCW_STAT_GC_CPU_MS_TOTAL, t->cpu_total_ms);
+    gcw_stats_put(r, GCW_STAT_GC_CPU_MS_TOTAL, t->cpu_total_ms);
     if (mark > 0)
-      put(r, GCW_STAT_ASSIST_SHARE, t->assist_ms * 100.0 / mark);
+      gcw_stats_put(r, GCW_STAT_ASSIST_SHARE, t->assist_ms * 100.0 / mark);
   }
   if (t->lives) {
-    put(r, GCW_STAT_LIVE_MIN_MB, t->live_min);
-    put(r, GCW_STAT_LIVE_MAX_MB, t->live_max);
-    put(r, GCW_STAT_LIVE_FINAL_MB, t->live_last);
+    gcw_stats_put(r, GCW_STAT_LIVE_MIN_MB, t->live_min);
+    gcw_stats_put(r, GCW_STAT_LIVE_MAX_MB, t->live_max);
+    gcw_stats_put(r, GCW_STAT_LIVE_FINAL_MB, t->live_last);
     if (t->m2_t > 0)
-      put(r, GCW_STAT_LIVE_TREND, t->c_ty / t->m2_t * 60.0);
+      gcw_stats_put(r, GCW_STAT_LIVE_TREND, t->c_ty / t->m2_t * 60.0);
   }
 }
 
@@ -315,7 +312,7 @@ static gcw_err percentiles(sqlite3 *db, const char *series, long long run,
     for (; i < nwant; i++) {
       if (gcw_nearest_rank(want[i].permille, n) != k)
         break;
-      put(r, want[i].id, col(st, 0));
+      gcw_stats_put(r, want[i].id, col(st, 0));
     }
   }
   if (i == nwant)
@@ -412,9 +409,9 @@ static gcw_err cpu_window(sqlite3 *db, long long run, const totals *t, result *r
   if (rc != SQLITE_DONE)
     return GCW_EDB;
   if (c.found) {
-    put(r, GCW_STAT_GC_CPU_WIN_MAX, c.best_pct);
-    put(r, GCW_STAT_GC_CPU_WIN_END, c.best_end_s);
-    put(r, GCW_STAT_GC_CPU_WIN_S, c.w_ms / 1000.0);
+    gcw_stats_put(r, GCW_STAT_GC_CPU_WIN_MAX, c.best_pct);
+    gcw_stats_put(r, GCW_STAT_GC_CPU_WIN_END, c.best_end_s);
+    gcw_stats_put(r, GCW_STAT_GC_CPU_WIN_S, c.w_ms / 1000.0);
   }
   return GCW_OK;
 }
@@ -589,7 +586,7 @@ static gcw_err mmu(sqlite3 *db, long long run, const totals *t, result *r) {
   for (int k = 0; k < NMMU; k++) {
     double u = 1.0 - m.worst[k] / mmu_window_ms[k];
     if (m.fits[k])
-      put(r, ids[k], u < 0 ? 0 : u > 1 ? 1 : u);
+      gcw_stats_put(r, ids[k], u < 0 ? 0 : u > 1 ? 1 : u);
   }
   return GCW_OK;
 }
@@ -650,7 +647,7 @@ static gcw_err scav_walk(sqlite3 *db, long long run, scav *s) {
   }
   sqlite3_finalize(st);
   if (s->lines > 0)
-    put(s->r, GCW_STAT_SCAV_RELEASED, sum / 1024.0);
+    gcw_stats_put(s->r, GCW_STAT_SCAV_RELEASED, sum / 1024.0);
   return rc == SQLITE_DONE ? GCW_OK : GCW_EDB;
 }
 
@@ -679,7 +676,7 @@ static void scav_max_row(sqlite3_stmt *st, void *ctx) {
 static void scav_lag_row(sqlite3_stmt *st, void *ctx) {
   scav *s = ctx;
   if (!is_null(st, 0))
-    put(s->r, GCW_STAT_SCAV_LAG_S, s->max_t_s - col(st, 0));
+    gcw_stats_put(s->r, GCW_STAT_SCAV_LAG_S, s->max_t_s - col(st, 0));
 }
 
 /* Released now and retained, as of the last line that says. Go <= 1.13 print
@@ -696,15 +693,15 @@ static gcw_err scav_final(sqlite3 *db, long long run, scav *s) {
   gcw_err e = query_row(db, sql, run, NULL, 0, scav_now_row, s);
   if (e || !s->has_now)
     return e;
-  put(s->r, GCW_STAT_SCAV_NOW_FINAL, s->now_mb);
+  gcw_stats_put(s->r, GCW_STAT_SCAV_NOW_FINAL, s->now_mb);
   if (!s->consumed && s->has_gc)
     e = query_row(db, peak_sql, run, &s->gc, 1, scav_peak_row, s);
   if (e)
     return e;
   if (s->consumed)
-    put(s->r, GCW_STAT_SCAV_RETAINED, s->consumed_mb);
+    gcw_stats_put(s->r, GCW_STAT_SCAV_RETAINED, s->consumed_mb);
   else if (s->heap_peak_mb > 0)
-    put(s->r, GCW_STAT_SCAV_RETAINED,
+    gcw_stats_put(s->r, GCW_STAT_SCAV_RETAINED,
         s->heap_peak_mb > s->now_mb ? s->heap_peak_mb - s->now_mb : 0);
   return GCW_OK;
 }
@@ -717,13 +714,13 @@ static gcw_err scav_largest(sqlite3 *db, long long run, scav *s) {
   static const char lag_sql[] =
       "SELECT t_s FROM gc_cycles WHERE run_id = ?1 AND gc <= ?2 AND t_s IS NOT NULL "
       "AND heap_end_mb - heap_live_mb >= ?3 ORDER BY gc DESC LIMIT 1";
-  put(s->r, GCW_STAT_SCAV_MAX, s->max_kib / 1024.0);
+  gcw_stats_put(s->r, GCW_STAT_SCAV_MAX, s->max_kib / 1024.0);
   if (!s->max_has_gc || !(s->max_kib > 0))
     return GCW_OK;
   gcw_err e = query_row(db, t_sql, run, &s->max_gc, 1, scav_max_row, s);
   if (e || !s->max_has_t)
     return e;
-  put(s->r, GCW_STAT_SCAV_MAX_T_S, s->max_t_s);
+  gcw_stats_put(s->r, GCW_STAT_SCAV_MAX_T_S, s->max_t_s);
   double args[2] = {s->max_gc, s->max_kib / 1024.0 / 2.0};
   return query_row(db, lag_sql, run, args, 2, scav_lag_row, s);
 }
@@ -744,7 +741,7 @@ static gcw_err scavenger(sqlite3 *db, long long run, result *r) {
 /* One INSERT of every row: a statement is atomic, so a failure keeps none of them (also
 ** inside the caller's transaction) and leaves its message in sqlite3_errmsg(). ?1 is
 ** the run; each row then takes name, value, unit. */
-static gcw_err store(sqlite3 *db, long long run, const result *r) {
+gcw_err gcw_stats_write(sqlite3 *db, long long run, const gcw_stat_values *r) {
   char sql[64 + GCW_STAT_COUNT * 32];
   size_t n = (size_t)snprintf(sql, sizeof sql,
                               "INSERT OR REPLACE INTO stats(run_id, name, value, unit) VALUES");
@@ -786,5 +783,13 @@ gcw_err gcw_stats_compute(gcw_db *handle, long long run_id) {
     e = mmu(db, run_id, &t, &r);
   if (!e)
     e = scavenger(db, run_id, &r);
-  return e ? e : store(db, run_id, &r);
+  return e ? e : gcw_stats_write(db, run_id, &r);
+}
+
+int gcw_stats_present(gcw_db *handle, long long run_id) {
+  sqlite3_stmt *st = prepare_run(gcw_db_conn(handle),
+                                 "SELECT 1 FROM stats WHERE run_id = ?1 LIMIT 1", run_id);
+  int has = st && sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  return has;
 }

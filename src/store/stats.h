@@ -69,11 +69,23 @@ extern const gcw_stat_info gcw_stats_infos[GCW_STAT_COUNT];
 /* The enum gcw_stat of a `stats.name`, or -1 for a name this program does not know. */
 int gcw_stats_lookup(const char *name);
 
+/* Values of every statistic of one run; set[i] 0: NULL. */
+typedef struct gcw_stat_values {
+  double v[GCW_STAT_COUNT];
+  unsigned char set[GCW_STAT_COUNT];
+} gcw_stat_values;
+
+/* Set one value, rounded to 12 significant digits (not set if not finite). */
+void gcw_stats_put(gcw_stat_values *r, enum gcw_stat id, double v);
+
 /* Compute every statistic of run_id and INSERT OR REPLACE them into `stats` with one
 ** statement, so on failure none is written. Works inside or outside the caller's
 ** transaction (it opens none). Returns GCW_OK, or GCW_EDB with gcw_db_errmsg(db) saying
 ** why. Cost: about a dozen ordered walks over the run's cycles; call it after the
 ** gc_cycles(run_id, gc) index exists (store close) for large runs. */
 gcw_err gcw_stats_compute(gcw_db *db, long long run_id);
+
+/* 1 if run_id has rows in `stats` (the store writes them as the run closes). */
+int gcw_stats_present(gcw_db *db, long long run_id);
 
 #endif

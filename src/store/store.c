@@ -13,15 +13,20 @@
 #include "detect.h"
 #include "fields.h"
 #include "limits.h"
+#include "import_file.h"
 #include "pause.h"
 #include "severity.h"
+#include "statrun.h"
+#include "stats.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 enum { SCHEMA_VERSION = 1 };
 
@@ -31,13 +36,45 @@ enum { ST_GC, ST_SCAV, ST_PACER, ST_FORCED, ST_UNPARSED, ST_RUN_OPEN, ST_RUN_CLO
        ST_SOURCE_BEGIN, ST_SOURCE_END, ST_SOURCE_FILE, ST_FINDING_ADD, ST_FINDING_UPDATE,
        ST_BEGIN, ST_COMMIT, ST_COUNT };
 
+/* Event rows wait in a small buffer per table and go in with one multi-row INSERT of
+** SHAPE_ROWS rows. A statement binds only the columns its rows fill: lines of one shape
+** (the same fields present) share it; a shape change flushes the rows of the old one. */
+enum { SHAPE_ROWS = 128, SHAPES_PER_TABLE = 8, NTABLES = ST_FORCED + 1 };
+
+typedef struct shape {
+  uint64_t mask[2];          /* fields present (bit f of fields.h), 0 0: slot unused */
+  int ncols;
+  int16_t cols[GCW_NFIELDS]; /* the fields bound, in fields.h order */
+  sqlite3_stmt *one, *many;  /* 1-row and SHAPE_ROWS-row INSERTs */
+  long last_use;
+} shape;
+
+typedef struct pending {
+  long long run_id, cycle;
+  long line;
+  char kind[16];             /* a copy: the recognizer's names may be gone at the last flush */
+  int repaired, unknown_parts, has_wall, has_pause;
+  double pause;
+  char wall[40];
+  double v[GCW_NFIELDS];     /* values of the shape's columns, in column order */
+} pending;
+
+typedef struct table_buf {
+  shape shapes[SHAPES_PER_TABLE];
+  shape *cur;                /* the shape of the rows waiting (and of the last row) */
+  uint8_t last_present[GCW_NFIELDS]; /* present[] of the last row */
+  int n;
+  long clock;
+  pending rows[SHAPE_ROWS];
+} table_buf;
+
 struct gcw_store {
   sqlite3 *db;
   gcw_db reader; /* the same connection, lent to readers (gcw_store_reader) */
   sqlite3_stmt *st[ST_COUNT];
-  /* the fields.h fields each event table stores, in column order */
-  int16_t cols[ST_FORCED + 1][GCW_NFIELDS];
-  int ncols[ST_FORCED + 1];
+  table_buf *tables;         /* NTABLES of them */
+  gcw_statrun_set *stats;    /* streaming statistics of the open runs */
+  char *tmp_path, *final_path; /* fast import: built under tmp_path, renamed at close */
   int in_tx;
   long rows_in_tx;
   double last_commit_ms;
@@ -125,38 +162,48 @@ static gcw_err fail(gcw_store *s, const char *what) {
 
 const char *gcw_store_errmsg(const gcw_store *s) { return s->errmsg; }
 
+static gcw_err flush_all(gcw_store *s);
+
+/* The store's connection lent to readers, with every waiting row written first (analyze
+** reports what it just read through it). */
 gcw_db *gcw_store_reader(gcw_store *s) {
+  flush_all(s);
   s->reader.conn = s->db;
   s->reader.borrowed = 1;
   return &s->reader;
 }
 
-/* "CREATE TABLE t(prefix, f1 INTEGER, ...)" or "INSERT INTO t(prefix, f1, ...) VALUES(?,...)".
+/* "CREATE TABLE t(prefix, f1 INTEGER, ...)": the prefix and every field of the table.
 ** Returns -1 when cap is too small (a fields.h grown past the buffer), never a cut SQL. */
-static int event_sql(int st, int create, char *buf, size_t cap) {
+static int event_sql(int st, char *buf, size_t cap) {
   size_t n = 0;
-  int params = event_prefix_cols[st];
 #define PUT(...) n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, __VA_ARGS__)
-  if (create)
-    PUT("CREATE TABLE IF NOT EXISTS %s(%s", event_table[st], event_prefix[st]);
-  else
-    PUT("INSERT INTO %s(%s", event_table[st], event_prefix_names[st]);
-  for (int f = 0; f < GCW_NFIELDS; f++) {
-    if (!(gcw_field_infos[f].tables & event_bits[st]))
-      continue;
-    params++;
-    if (create)
+  PUT("CREATE TABLE IF NOT EXISTS %s(%s", event_table[st], event_prefix[st]);
+  for (int f = 0; f < GCW_NFIELDS; f++)
+    if (gcw_field_infos[f].tables & event_bits[st])
       PUT(", %s %s", gcw_field_infos[f].name,
           gcw_field_infos[f].type == GCW_REAL ? "REAL" : "INTEGER");
-    else
-      PUT(", %s", gcw_field_infos[f].name);
-  }
-  if (!create) {
-    PUT(") VALUES(?");
+  PUT(")");
+#undef PUT
+  return n < cap ? 0 : -1;
+}
+
+/* "INSERT INTO t(prefix, f1, ...) VALUES(?,...),..." for rows rows of a shape: the
+** columns by name keep an older database (later columns added by ALTER TABLE) writable. */
+static int insert_sql(int st, const shape *sh, int rows, char *buf, size_t cap) {
+  size_t n = 0;
+  int params = event_prefix_cols[st] + sh->ncols;
+#define PUT(...) n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, __VA_ARGS__)
+  PUT("INSERT INTO %s(%s", event_table[st], event_prefix_names[st]);
+  for (int c = 0; c < sh->ncols; c++)
+    PUT(", %s", gcw_field_infos[sh->cols[c]].name);
+  PUT(") VALUES");
+  for (int r = 0; r < rows; r++) {
+    PUT("%s(?", r ? "," : "");
     for (int i = 1; i < params; i++)
       PUT(",?");
+    PUT(")");
   }
-  PUT(")");
 #undef PUT
   return n < cap ? 0 : -1;
 }
@@ -186,9 +233,13 @@ static gcw_err create_schema(gcw_store *s) {
   if (exec(s, schema_fixed))
     return GCW_EDB;
   for (int st = ST_GC; st <= ST_FORCED; st++) {
-    if (event_sql(st, 1, sql, sizeof sql) < 0 || exec(s, sql))
+    if (event_sql(st, sql, sizeof sql) < 0 || exec(s, sql))
       return GCW_EDB;
   }
+  /* The indexes exist before anything queries (statistics, reports, detectors' readers):
+  ** rows arrive in index order, so keeping them costs little. */
+  if (exec(s, indexes))
+    return GCW_EDB;
   snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SCHEMA_VERSION);
   return exec(s, sql);
 }
@@ -201,14 +252,6 @@ static gcw_err prepare(gcw_store *s, int st, const char *sql) {
 }
 
 static gcw_err prepare_all(gcw_store *s) {
-  char sql[8192];
-  for (int st = ST_GC; st <= ST_FORCED; st++) {
-    if (event_sql(st, 0, sql, sizeof sql) < 0 || prepare(s, st, sql))
-      return GCW_EDB;
-    for (int f = 0; f < GCW_NFIELDS; f++)
-      if (gcw_field_infos[f].tables & event_bits[st])
-        s->cols[st][s->ncols[st]++] = (int16_t)f;
-  }
   static const struct { int st; const char *sql; } fixed[] = {
       {ST_UNPARSED, "INSERT INTO unparsed VALUES(?,?,?,?)"},
       {ST_RUN_OPEN, "INSERT INTO runs(source_id, ordinal, first_line, era_min, era_max) "
@@ -236,37 +279,73 @@ static gcw_err prepare_all(gcw_store *s) {
   return GCW_OK;
 }
 
-gcw_err gcw_store_open(gcw_store **out, const char *path, char *msg, size_t msglen) {
+/* ---- fast import into a new database: see import_file.h ---- */
+
+/* The finished import takes its name (never replacing a database that appeared meanwhile). */
+static gcw_err publish_import(gcw_store *s) {
+  return gcw_import_publish(s->tmp_path, s->final_path, s->errmsg, sizeof s->errmsg) ? GCW_EDB
+                                                                                      : GCW_OK;
+}
+
+static gcw_err open_db(gcw_store *s, const char *path, int fast) {
+  const char *file = path;
+  if (fast)
+    s->tmp_path = gcw_import_begin(path);
+  if (s->tmp_path) {
+    s->final_path = strdup(path);
+    if (!s->final_path)
+      return GCW_ENOMEM;
+    file = s->tmp_path;
+  }
+  /* One thread uses the connection: SQLite's own mutexes would only cost time. */
+  if (sqlite3_open_v2(file, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      NULL) != SQLITE_OK)
+    return fail(s, "cannot open");
+  sqlite3_busy_timeout(s->db, 5000);
+  /* 16 KiB pages (new databases only: an existing one keeps its page size). Foreign keys
+  ** are declared for readers but not enforced: this is the only writer, it inserts a run
+  ** before its rows, and a check per row would cost a lookup per line. */
+  if (s->tmp_path)
+    sqlite3_exec(s->db, "PRAGMA page_size=16384; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+                        "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-4000",
+                 NULL, NULL, NULL);
+  else
+    sqlite3_exec(s->db, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                        "PRAGMA cache_size=-2000",
+                 NULL, NULL, NULL);
+  gcw_err err = create_schema(s);
+  return err ? err : prepare_all(s);
+}
+
+static gcw_err store_open(gcw_store **out, const char *path, int fast, char *msg, size_t msglen) {
+  /* SQLite's memory statistics cost a mutex per allocation; this program never reads
+  ** them. Only possible before SQLite initializes (else a harmless SQLITE_MISUSE). */
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   gcw_store *s = calloc(1, sizeof *s);
   *out = NULL;
   if (!s)
     return GCW_ENOMEM;
-  gcw_err err = GCW_OK;
-  /* One thread uses the connection: SQLite's own mutexes would only cost time. */
-  if (sqlite3_open_v2(path, &s->db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                      NULL) != SQLITE_OK) {
-    err = fail(s, "cannot open");
-  } else {
-    sqlite3_busy_timeout(s->db, 5000);
-    /* WAL: readers (report, plot, a user's sqlite3) never block the writer. Foreign keys
-    ** are declared for readers but not enforced: this is the only writer, it inserts a
-    ** run before its rows, and a check per row would cost a lookup per line. */
-    sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                        "PRAGMA cache_size=-2000",
-                 NULL, NULL, NULL);
-    err = create_schema(s);
-    if (!err)
-      err = prepare_all(s);
-  }
+  s->tables = calloc(NTABLES, sizeof *s->tables);
+  gcw_err err = s->tables && gcw_statrun_set_new(&s->stats) == GCW_OK ? GCW_OK : GCW_ENOMEM;
+  if (!err)
+    err = open_db(s, path, fast);
   if (err) {
-    snprintf(msg, msglen, "%s", s->errmsg);
+    snprintf(msg, msglen, "%s", err == GCW_ENOMEM ? "out of memory" : s->errmsg);
+    s->failed = err; /* nothing to publish */
     gcw_store_close(&s);
     return err;
   }
   s->last_commit_ms = now_ms();
   *out = s;
   return GCW_OK;
+}
+
+gcw_err gcw_store_open(gcw_store **out, const char *path, char *msg, size_t msglen) {
+  return store_open(out, path, 0, msg, msglen);
+}
+
+gcw_err gcw_store_open_import(gcw_store **out, const char *path, char *msg, size_t msglen) {
+  return store_open(out, path, 1, msg, msglen);
 }
 
 static gcw_err step(gcw_store *s, sqlite3_stmt *st, const char *what) {
@@ -285,10 +364,141 @@ static int batch_ok(const gcw_store *s) {
          (s->failed || !s->db || s->in_tx == !sqlite3_get_autocommit(s->db));
 }
 
+/* ---- event rows: buffered by shape, inserted SHAPE_ROWS at a time ---- */
+
+static void bind_opt_int(sqlite3_stmt *st, int i, long long v, int present) {
+  if (present)
+    sqlite3_bind_int64(st, i, v);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+static void bind_opt_real(sqlite3_stmt *st, int i, double v, int present) {
+  if (present)
+    sqlite3_bind_double(st, i, v);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+/* Bind one waiting row at parameter i (1-based); returns the next parameter. */
+static int bind_row(sqlite3_stmt *st, int stn, const shape *sh, const pending *r, int i) {
+  sqlite3_bind_int64(st, i++, r->run_id);
+  sqlite3_bind_int64(st, i++, r->line);
+  if (stn != ST_GC) {
+    bind_opt_int(st, i++, r->cycle, r->cycle >= 0);
+    sqlite3_bind_text(st, i++, r->kind, -1, SQLITE_STATIC); /* bound and stepped at once */
+  }
+  if (r->has_wall)
+    sqlite3_bind_text(st, i, r->wall, -1, SQLITE_STATIC); /* flushed before it changes */
+  else
+    sqlite3_bind_null(st, i);
+  i++;
+  sqlite3_bind_int(st, i++, r->repaired);
+  sqlite3_bind_int(st, i++, r->unknown_parts);
+  if (stn == ST_GC)
+    bind_opt_real(st, i++, r->pause, r->has_pause);
+  for (int c = 0; c < sh->ncols; c++, i++) {
+    if (gcw_field_infos[sh->cols[c]].type == GCW_REAL)
+      sqlite3_bind_double(st, i, r->v[c]);
+    else
+      sqlite3_bind_int64(st, i, (sqlite3_int64)r->v[c]);
+  }
+  return i;
+}
+
+static gcw_err prepare_shape(gcw_store *s, int stn, shape *sh, int rows, sqlite3_stmt **out) {
+  char sql[65536];
+  if (*out)
+    return GCW_OK;
+  if (insert_sql(stn, sh, rows, sql, sizeof sql) < 0 ||
+      sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK)
+    return fail(s, "prepare insert");
+  return GCW_OK;
+}
+
+/* Insert the rows waiting in table stn: full batches with one statement, the rest one by one. */
+static gcw_err flush_table(gcw_store *s, int stn) {
+  table_buf *t = &s->tables[stn];
+  shape *sh = t->cur;
+  int n = t->n;
+  t->n = 0;
+  if (n == 0 || s->failed)
+    return s->failed;
+  if (n == SHAPE_ROWS) {
+    if (prepare_shape(s, stn, sh, SHAPE_ROWS, &sh->many))
+      return GCW_EDB;
+    for (int r = 0, i = 1; r < n; r++)
+      i = bind_row(sh->many, stn, sh, &t->rows[r], i);
+    return step(s, sh->many, "insert");
+  }
+  if (prepare_shape(s, stn, sh, 1, &sh->one))
+    return GCW_EDB;
+  for (int r = 0; r < n; r++) {
+    bind_row(sh->one, stn, sh, &t->rows[r], 1);
+    if (step(s, sh->one, "insert"))
+      return GCW_EDB;
+  }
+  return GCW_OK;
+}
+
+static gcw_err flush_all(gcw_store *s) {
+  for (int stn = 0; stn < NTABLES && s->tables; stn++)
+    if (flush_table(s, stn))
+      return GCW_EDB;
+  return s->failed;
+}
+
+static void shape_free(shape *sh) {
+  sqlite3_finalize(sh->one);
+  sqlite3_finalize(sh->many);
+  memset(sh, 0, sizeof *sh);
+}
+
+/* The shape of an event in table stn (found or made); NULL after a failed flush. */
+static shape *shape_of(gcw_store *s, int stn, const gcw_event *ev) {
+  table_buf *t = &s->tables[stn];
+  /* lines of one shape come in runs: the same present[] as the last row, the same shape */
+  if (t->cur && memcmp(t->last_present, ev->present, sizeof t->last_present) == 0) {
+    t->cur->last_use = ++t->clock;
+    return t->cur;
+  }
+  memcpy(t->last_present, ev->present, sizeof t->last_present);
+  uint64_t mask[2] = {0, 0};
+  for (int f = 0; f < GCW_NFIELDS; f++)
+    if (ev->present[f] && (gcw_field_infos[f].tables & event_bits[stn]))
+      mask[f >> 6] |= (uint64_t)1 << (f & 63);
+  mask[1] |= (uint64_t)1 << 63; /* never 0 0: that marks a free slot (fields < 127) */
+  shape *sh = NULL, *lru = &t->shapes[0];
+  for (int i = 0; i < SHAPES_PER_TABLE && !sh; i++) {
+    shape *c = &t->shapes[i];
+    if (c->mask[0] == mask[0] && c->mask[1] == mask[1])
+      sh = c;
+    else if (c->last_use < lru->last_use)
+      lru = c;
+  }
+  if (!sh) {
+    if (t->cur == lru && flush_table(s, stn))
+      return NULL;
+    if (t->cur == lru)
+      t->cur = NULL;
+    shape_free(lru);
+    sh = lru;
+    sh->mask[0] = mask[0];
+    sh->mask[1] = mask[1];
+    for (int f = 0; f < GCW_NFIELDS; f++)
+      if (mask[f >> 6] & ((uint64_t)1 << (f & 63)))
+        sh->cols[sh->ncols++] = (int16_t)f;
+  }
+  sh->last_use = ++t->clock;
+  return sh;
+}
+
 static gcw_err commit(gcw_store *s) {
   assert(batch_ok(s) || s->rows_in_tx == GCW_BATCH_ROWS);
   if (!s->in_tx)
     return GCW_OK;
+  if (flush_all(s))
+    return GCW_EDB;
   s->in_tx = 0;
   s->rows_in_tx = 0;
   s->last_commit_ms = now_ms();
@@ -324,23 +534,38 @@ gcw_err gcw_store_tick(gcw_store *s, int force) {
   return GCW_OK;
 }
 
-/* Indexes are built at close, not at open: maintaining them row by row would slow the
-** import, and building them once over the finished tables is cheaper. A store that
-** failed closes without them (the next session's close builds them: IF NOT EXISTS). */
+/* A fast import ends as an ordinary WAL database under its own name. */
+static void finish_import(gcw_store *s) {
+  if (!s->failed && s->tmp_path &&
+      sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK)
+    fail(s, "journal");
+}
+
 gcw_err gcw_store_close(gcw_store **pp) {
   gcw_store *s = pp ? *pp : NULL;
   if (!s)
     return GCW_OK;
-  if (s->db && !s->failed) {
+  if (s->db && !s->failed)
     commit(s);
-    if (!s->failed)
-      exec(s, indexes);
-  }
+  finish_import(s);
   gcw_err err = s->failed;
+  for (int stn = 0; stn < NTABLES && s->tables; stn++)
+    for (int i = 0; i < SHAPES_PER_TABLE; i++)
+      shape_free(&s->tables[stn].shapes[i]);
   for (int i = 0; i < ST_COUNT; i++)
     sqlite3_finalize(s->st[i]);
   if (s->db && sqlite3_close(s->db) != SQLITE_OK && !err)
     err = GCW_EDB;
+  if (s->tmp_path) {
+    if (!err)
+      err = publish_import(s);
+    else
+      unlink(s->tmp_path); /* a failed import leaves no half database */
+  }
+  gcw_statrun_set_free(&s->stats);
+  free(s->tables);
+  free(s->tmp_path);
+  free(s->final_path);
   free(s);
   *pp = NULL;
   return err;
@@ -425,7 +650,7 @@ gcw_err gcw_store_source_delete(gcw_store *s, long long id) {
       "DELETE FROM stats WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
       "DELETE FROM runs WHERE source_id=?1", "DELETE FROM unparsed WHERE source_id=?1",
       "DELETE FROM source_files WHERE source_id=?1", "DELETE FROM sources WHERE id=?1"};
-  if (row(s))
+  if (row(s) || flush_all(s))
     return GCW_EDB;
   for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++)
     if (once(s, sql[i], id, NULL))
@@ -443,21 +668,8 @@ gcw_err gcw_store_run_open(gcw_store *s, long long source_id, gcw_run *run) {
   if (step(s, st, "insert run"))
     return GCW_EDB;
   run->id = sqlite3_last_insert_rowid(s->db);
+  gcw_statrun_open(s->stats, run->id);
   return GCW_OK;
-}
-
-static void bind_opt_int(sqlite3_stmt *st, int i, long long v, int present) {
-  if (present)
-    sqlite3_bind_int64(st, i, v);
-  else
-    sqlite3_bind_null(st, i);
-}
-
-static void bind_opt_real(sqlite3_stmt *st, int i, double v, int present) {
-  if (present)
-    sqlite3_bind_double(st, i, v);
-  else
-    sqlite3_bind_null(st, i);
 }
 
 gcw_err gcw_store_run_close(gcw_store *s, const gcw_run *r) {
@@ -485,7 +697,14 @@ gcw_err gcw_store_run_close(gcw_store *s, const gcw_run *r) {
   sqlite3_bind_int(st, i++, r->era_min);
   sqlite3_bind_int(st, i++, r->era_max);
   sqlite3_bind_int64(st, i++, r->id);
-  return step(s, st, "update run");
+  if (step(s, st, "update run"))
+    return GCW_EDB;
+  /* The run's statistics, computed as its lines arrived (none if they could not be kept
+  ** exactly within bounded memory: a report then computes them from the rows). */
+  gcw_stat_values vals;
+  if (gcw_statrun_close(s->stats, r->id, &vals) && gcw_stats_write(s->db, r->id, &vals))
+    return fail(s, "statistics");
+  return GCW_OK;
 }
 
 /* The table of a family: the old and new spellings of a line go to the same table (the
@@ -509,36 +728,36 @@ gcw_err gcw_store_event(gcw_store *s, long long run_id, long cycle, const gcw_ev
   if (row(s))
     return GCW_EDB;
   int stn = statement_for(ev->family);
-  sqlite3_stmt *st = s->st[stn];
-  int i = 1;
-  double pause = 0;
-  sqlite3_bind_int64(st, i++, run_id);
-  sqlite3_bind_int64(st, i++, ev->line);
-  if (stn != ST_GC) {
-    bind_opt_int(st, i++, cycle, cycle >= 0);
-    sqlite3_bind_text(st, i++, ev->kind, -1, SQLITE_STATIC);
+  table_buf *t = &s->tables[stn];
+  shape *sh = shape_of(s, stn, ev);
+  if (!sh)
+    return GCW_EDB;
+  if (t->cur != sh && flush_table(s, stn))
+    return GCW_EDB;
+  t->cur = sh;
+  pending *r = &t->rows[t->n++];
+  r->run_id = run_id;
+  r->line = ev->line;
+  r->cycle = cycle;
+  size_t kn = strnlen(ev->kind, sizeof r->kind - 1);
+  memcpy(r->kind, ev->kind, kn);
+  r->kind[kn] = '\0';
+  r->repaired = ev->repaired;
+  r->unknown_parts = ev->unknown_parts;
+  r->has_wall = wall != NULL;
+  if (wall) { /* as snprintf(r->wall, sizeof r->wall, "%s", wall), without its cost */
+    size_t n = strnlen(wall, sizeof r->wall - 1);
+    memcpy(r->wall, wall, n);
+    r->wall[n] = '\0';
   }
-  if (wall)
-    sqlite3_bind_text(st, i, wall, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null(st, i);
-  i++;
-  sqlite3_bind_int(st, i++, ev->repaired);
-  sqlite3_bind_int(st, i++, ev->unknown_parts);
-  if (stn == ST_GC) {
-    int has = gcw_pause_ms(ev, &pause);
-    bind_opt_real(st, i++, pause, has);
-  }
-  for (int c = 0; c < s->ncols[stn]; c++, i++) {
-    int f = s->cols[stn][c];
-    if (!ev->present[f])
-      sqlite3_bind_null(st, i);
-    else if (gcw_field_infos[f].type == GCW_REAL)
-      sqlite3_bind_double(st, i, ev->v[f]);
-    else
-      sqlite3_bind_int64(st, i, (sqlite3_int64)ev->v[f]);
-  }
-  return step(s, st, "insert");
+  r->has_pause = stn == ST_GC && gcw_pause_ms(ev, &r->pause);
+  for (int c = 0; c < sh->ncols; c++)
+    r->v[c] = ev->v[sh->cols[c]];
+  if (stn == ST_GC)
+    gcw_statrun_gc(s->stats, run_id, ev, r->has_pause, r->pause);
+  else if (stn == ST_SCAV)
+    gcw_statrun_scav(s->stats, run_id, cycle, ev);
+  return t->n == SHAPE_ROWS ? flush_table(s, stn) : GCW_OK;
 }
 
 /* Parameters 2..13 of both finding statements, in the order of ST_FINDING_ADD. The

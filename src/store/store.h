@@ -5,7 +5,8 @@
 ** Output: the tables of docs/schema.md (a public contract, PRAGMA user_version 1).
 ** Never:  builds SQL from data: every value is a bound parameter.
 **
-** Batching: rows go into one transaction, committed every GCW_BATCH_ROWS rows, on
+** Batching: event rows wait per table and shape (the fields a line fills) and go in with
+** one multi-row INSERT; rows go into one transaction, committed every GCW_BATCH_ROWS rows, on
 ** gcw_store_tick() when GCW_COMMIT_MS have passed (watch mode), and at close.
 ** States: IDLE -(first row)-> IN_TX -(commit)-> IDLE; a failed write sets `failed`
 ** and every later call returns GCW_EDB with the first error kept for the message.
@@ -23,6 +24,10 @@
 typedef struct gcw_store gcw_store;
 
 gcw_err gcw_store_open(gcw_store **out, const char *path, char *msg, size_t msglen);
+/* The same for an import (analyze): a database that does not exist yet is built under a
+** temporary name with no journal and gets its name at a successful close, so an
+** interrupted import leaves no database; an existing one is opened as above. */
+gcw_err gcw_store_open_import(gcw_store **out, const char *path, char *msg, size_t msglen);
 /* Commit, build indexes and close. Returns the first error of the session, if any. */
 gcw_err gcw_store_close(gcw_store **pp);
 const char *gcw_store_errmsg(const gcw_store *s);

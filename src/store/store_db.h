@@ -31,5 +31,8 @@ struct gcw_finding;
 ** threshold, unit, message, wall, end_gc, end_t_s, next_step): how a finding is stored,
 ** in one place for the writer (store.c) and the judged-again copy (store_replay.c). */
 void gcw_store_bind_finding(sqlite3_stmt *st, const struct gcw_finding *f);
+/* INSERT OR REPLACE every statistic of run_id (one statement: all or none); stats.c, for
+** itself and for the store, which writes the statistics computed while reading. */
+gcw_err gcw_stats_write(sqlite3 *db, long long run_id, const gcw_stat_values *r);
 
 #endif

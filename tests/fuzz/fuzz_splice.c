@@ -4,11 +4,15 @@
 **   - the same bytes fed whole and fed in chunks of fuzzer-chosen sizes give the same
 **     events and unparsed pieces, in the same order;
 **   - every event's line number lies within the lines read;
-**   - no piece kept as unparsed is longer than the splice ceiling.
+**   - no piece kept as unparsed is longer than the splice ceiling;
+**   - the hand-written scanner (scan.c) and the grammar give the same event, or both
+**     none, for the whole input and for each of its lines, at every start of a trace
+**     line in it (tests/test_scan.c does the same on the corpus).
 */
 #include "lines.h"
 #include "limits.h"
 #include "recog.h"
+#include "scan.h"
 #include "splice.h"
 
 #include <stdint.h>
@@ -84,6 +88,49 @@ static digest run(gcw_recog *r, const uint8_t *data, size_t size, int chunked) {
   return h.d;
 }
 
+/* Recognize text with and without the scanner: the same answer and the same event. */
+static void scan_agrees(gcw_recog *r, const char *text, size_t len) {
+  gcw_event a, b;
+  memset(&a, 0, sizeof a);
+  memset(&b, 0, sizeof b);
+  gcw_recog_use_scan(r, 1);
+  int ra = gcw_recog_line(r, text, len, &a);
+  gcw_recog_use_scan(r, 0);
+  int rb = gcw_recog_line(r, text, len, &b);
+  gcw_recog_use_scan(r, 1);
+  if (ra != rb)
+    abort();
+  if (!ra)
+    return;
+  if (a.family != b.family || strcmp(a.kind, b.kind) != 0 || a.unknown_parts != b.unknown_parts ||
+      a.era_min != b.era_min || a.era_max != b.era_max || a.nexcl != b.nexcl)
+    abort();
+  for (int i = 0; i < a.nexcl; i++)
+    if (a.excl_min[i] != b.excl_min[i] || a.excl_max[i] != b.excl_max[i])
+      abort();
+  for (int f = 0; f < GCW_NFIELDS; f++)
+    if (a.present[f] != b.present[f] ||
+        (a.present[f] && memcmp(&a.v[f], &b.v[f], sizeof(double)) != 0))
+      abort();
+}
+
+static void scan_agrees_everywhere(gcw_recog *r, const char *text, size_t len) {
+  for (long at = gcw_recog_find_start(r, text, len, 0); at >= 0;
+       at = gcw_recog_find_start(r, text, len, (size_t)at + 1))
+    scan_agrees(r, text + at, len - (size_t)at);
+}
+
+static void scan_check(gcw_recog *r, const uint8_t *data, size_t size) {
+  const char *text = (const char *)data;
+  scan_agrees(r, text, size);
+  for (size_t at = 0; at < size;) {
+    const char *nl = memchr(text + at, '\n', size - at);
+    size_t end = nl ? (size_t)(nl - text) : size;
+    scan_agrees_everywhere(r, text + at, end - at);
+    at = end + 1;
+  }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static gcw_recog *r; /* compiled once: the grammar does not change between inputs */
@@ -99,5 +146,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (whole.h != chunked.h || whole.events != chunked.events ||
       whole.unparsed != chunked.unparsed)
     abort();
+  scan_check(r, data, size);
   return 0;
 }
