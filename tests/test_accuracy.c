@@ -110,10 +110,57 @@ static void test_growth_that_stops(void **state) {
   tu_rm_db(db);
 }
 
+/* Allocation rate from the trace alone against the runtime's own count (TotalAlloc over the
+** program's life, printed by the program at exit: tests/cases/memlimit_alloc/limit.out). */
+static void test_alloc_rate_under_a_limit(void **state) {
+  (void)state;
+  char db[512], out[512];
+  tu_tmp(db, sizeof db, "alloc.db");
+  analyze_case(db, "tests/cases/memlimit_alloc/limit.log");
+  char *text = tu_slurp(tu_root(out, sizeof out, "tests/cases/memlimit_alloc/limit.out"), NULL);
+  assert_non_null(text);
+  const char *p = strstr(text, "total_alloc_mb=");
+  assert_non_null(p);
+  double total = 0, elapsed = 0;
+  assert_int_equal(sscanf(p, "total_alloc_mb=%lf elapsed_s=%lf", &total, &elapsed), 2);
+  free(text);
+  double truth = total / elapsed; /* MiB/s; the trace's MB are MiB */
+  double run = tu_db_real(db, "SELECT value FROM stats WHERE name = 'alloc_run_mb_s'");
+  fprintf(stderr, "runtime %.1f MiB/s, trace %.1f MB/s\n", truth, run);
+  assert_true(truth > 300); /* hundreds of MB/s */
+  assert_true(fabs(run - truth) < 0.05 * truth);
+  double win = tu_db_real(db, "SELECT value FROM stats WHERE name = 'alloc_window_max_mb_s'");
+  assert_true(win >= run * 0.999);
+  /* the report says it, as a rate over the run */
+  char want[64];
+  snprintf(want, sizeof want, "alloc %.0f MB/s over the run", run);
+  tu_result r = tu_capture("report", "--db", db, NULL);
+  assert_non_null(strstr(r.out, want));
+  tu_result_free(&r);
+  tu_rm_db(db);
+}
+
+/* An idle program with one burst: a median of pairs said 0 MB/s. */
+static void test_alloc_rate_of_a_burst(void **state) {
+  (void)state;
+  char db[512];
+  tu_tmp(db, sizeof db, "burst.db");
+  analyze_case(db, "samples/delayed_release.log");
+  assert_true(tu_db_real(db, "SELECT value FROM stats WHERE name = 'alloc_rate_mb_s'") == 0);
+  /* 799 MB built in the first seconds, then 360 s idle */
+  double run = tu_db_real(db, "SELECT value FROM stats WHERE name = 'alloc_run_mb_s'");
+  double win = tu_db_real(db, "SELECT value FROM stats WHERE name = 'alloc_window_max_mb_s'");
+  assert_true(run > 1 && run < 10);
+  assert_true(win > 100);
+  tu_rm_db(db);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_short_run_of_long_cycles),
       cmocka_unit_test(test_growth_that_stops),
+      cmocka_unit_test(test_alloc_rate_under_a_limit),
+      cmocka_unit_test(test_alloc_rate_of_a_burst),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -325,7 +325,8 @@ static void text_heap(printer *p, const stat_row *s) {
   part(&l, s, GCW_STAT_LIVE_FINAL_MB, EXACT, "final %s MB");
   part(&l, s, GCW_STAT_LIVE_TREND, ROUGH,
        s->v[GCW_STAT_LIVE_TREND] > 0 ? "trend +%s MB/min" : "trend %s MB/min");
-  part(&l, s, GCW_STAT_ALLOC_RATE, ROUGH, "alloc %s MB/s (median)");
+  part(&l, s, GCW_STAT_ALLOC_RUN, ROUGH, "alloc %s MB/s over the run");
+  detail(&l, s, GCW_STAT_ALLOC_WIN_MAX, ROUGH, " (max %s MB/s over 10 s)");
   print_line(p, "live heap", &l);
   l.n = 0;
   part(&l, s, GCW_STAT_GOAL_LIVE_P50, ROUGH, "p50 %s");
@@ -574,7 +575,7 @@ static const key_def keys[NKEYS] = {
     [C_FINDINGS] = {"findings (warn, error)", "findings", "count", 2, -1, 0},
     [C_CYCLES] = {"cycles", "cycles", "count", 3, 0, 0},
     [C_DURATION] = {"duration", "duration_s", "s", 3, 0, 0},
-    [C_ALLOC] = {"alloc rate", "alloc_rate_mb_s", "MB/s", 3, 0, 0},
+    [C_ALLOC] = {"alloc rate", "alloc_run_mb_s", "MB/s", 3, 0, 0},
 };
 static const char *const groups[] = {"memory", "CPU", "latency", "workload"};
 
@@ -599,7 +600,7 @@ static gcw_err load_side(gcw_db *db, side *x) {
       {C_LIVE_MAX, GCW_STAT_LIVE_MAX_MB},     {C_CPU, GCW_STAT_GC_CPU_PCT_FINAL},
       {C_CYCLES_MIN, GCW_STAT_CYCLES_PER_MIN}, {C_PAUSE_P50, GCW_STAT_PAUSE_P50_MS},
       {C_PAUSE_P99, GCW_STAT_PAUSE_P99_MS},   {C_PAUSE_MAX, GCW_STAT_PAUSE_MAX_MS},
-      {C_INTERVAL_P50, GCW_STAT_INTERVAL_P50_MS}, {C_ALLOC, GCW_STAT_ALLOC_RATE},
+      {C_INTERVAL_P50, GCW_STAT_INTERVAL_P50_MS}, {C_ALLOC, GCW_STAT_ALLOC_RUN},
       {C_CYCLES, GCW_STAT_CYCLES},            {C_DURATION, GCW_STAT_DURATION_S}};
   for (size_t i = 0; i < sizeof from_stats / sizeof *from_stats; i++)
     key_from_stat(x, from_stats[i].key, from_stats[i].st);

@@ -29,6 +29,8 @@ const gcw_stat_info gcw_stats_infos[GCW_STAT_COUNT] = {
     [GCW_STAT_INTERVAL_P90_MS] = {"interval_p90_ms", "ms"},
     [GCW_STAT_INTERVAL_P99_MS] = {"interval_p99_ms", "ms"},
     [GCW_STAT_ALLOC_RATE] = {"alloc_rate_mb_s", "MB/s"},
+    [GCW_STAT_ALLOC_RUN] = {"alloc_run_mb_s", "MB/s"},
+    [GCW_STAT_ALLOC_WIN_MAX] = {"alloc_window_max_mb_s", "MB/s"},
     [GCW_STAT_LIVE_MIN_MB] = {"live_min_mb", "MB"},
     [GCW_STAT_LIVE_MAX_MB] = {"live_max_mb", "MB"},
     [GCW_STAT_LIVE_FINAL_MB] = {"live_final_mb", "MB"},
@@ -338,6 +340,45 @@ static gcw_err all_percentiles(sqlite3 *db, long long run, result *r) {
   if (!e)
     e = percentiles(db, goal_live_series, run, goal, 2, r);
   return e;
+}
+
+/* ---- allocation over time: sums, not a median of pairs ---- */
+
+/* Pairs of consecutively numbered cycles: what was allocated from the start of one to the
+** start of the next (MB, whole) and the time between them in whole milliseconds (@t as
+** printed, SQLite's round()). Integers, so that the sums are exact whatever the order of
+** the addition: statrun.c adds them in line order and must agree to the bit. */
+static const char alloc_pairs[] =
+    "SELECT gc, t_ms, alloc, dt_ms FROM (SELECT gc, CAST(round(t_s * 1000) AS INTEGER) AS t_ms, "
+    "heap_start_mb + lag(heap_end_mb - heap_start_mb - heap_live_mb) OVER w AS alloc, "
+    "CAST(round(t_s * 1000) AS INTEGER) - lag(CAST(round(t_s * 1000) AS INTEGER)) OVER w "
+    "AS dt_ms, gc - lag(gc) OVER w AS dg FROM gc_cycles WHERE run_id = ?1 AND t_s IS NOT NULL "
+    "AND heap_live_mb IS NOT NULL AND heap_start_mb IS NOT NULL AND heap_end_mb IS NOT NULL "
+    "WINDOW w AS (ORDER BY gc)) WHERE dg = 1";
+
+/* Over the run, and over 10 s windows from the first pair (a window counts with at least
+** GCW_ALLOC_WINDOW_MIN_MS of pairs in it). */
+static gcw_err alloc_over_time(sqlite3 *db, long long run, result *r) {
+  char sql[2048];
+  snprintf(sql, sizeof sql,
+           "WITH p AS (%s), t0 AS (SELECT t_ms FROM p ORDER BY gc LIMIT 1) "
+           "SELECT (SELECT sum(alloc) FROM p), (SELECT sum(dt_ms) FROM p), "
+           "(SELECT max(a * 1000.0 / d) FROM (SELECT sum(alloc) AS a, sum(dt_ms) AS d FROM p, t0 "
+           "GROUP BY (p.t_ms - t0.t_ms) / %d) WHERE d >= %d)",
+           alloc_pairs, GCW_ALLOC_WINDOW_MS, GCW_ALLOC_WINDOW_MIN_MS);
+  sqlite3_stmt *st = prepare_run(db, sql, run);
+  if (!st)
+    return GCW_EDB;
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    long long a = sqlite3_column_int64(st, 0), d = sqlite3_column_int64(st, 1);
+    if (d > 0)
+      gcw_stats_put(r, GCW_STAT_ALLOC_RUN, (double)a * 1000.0 / (double)d);
+    if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+      gcw_stats_put(r, GCW_STAT_ALLOC_WIN_MAX, sqlite3_column_double(st, 2));
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW ? GCW_OK : GCW_EDB;
 }
 
 /* ---- GC CPU over a sliding window: two statements walk the same ordered rows ---- */
@@ -777,6 +818,8 @@ gcw_err gcw_stats_compute(gcw_db *handle, long long run_id) {
     return e;
   main_stats(&t, &r);
   e = all_percentiles(db, run_id, &r);
+  if (!e)
+    e = alloc_over_time(db, run_id, &r);
   if (!e)
     e = cpu_window(db, run_id, &t, &r);
   if (!e)

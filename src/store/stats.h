@@ -40,6 +40,8 @@ enum gcw_stat {
   GCW_STAT_INTERVAL_P90_MS,  /* ms */
   GCW_STAT_INTERVAL_P99_MS,  /* ms */
   GCW_STAT_ALLOC_RATE,       /* MB/s: median allocation rate between consecutive cycles */
+  GCW_STAT_ALLOC_RUN,        /* MB/s: allocated over the run / its time (pairs summed) */
+  GCW_STAT_ALLOC_WIN_MAX,    /* MB/s: the same over the run's 10 s windows: the highest */
   GCW_STAT_LIVE_MIN_MB,      /* MB: marked live heap (heap_live_mb) */
   GCW_STAT_LIVE_MAX_MB,      /* MB */
   GCW_STAT_LIVE_FINAL_MB,    /* MB: of the last cycle */
@@ -58,6 +60,10 @@ enum gcw_stat {
   GCW_STAT_SCAV_LAG_S,       /* s: from the cycle that freed that memory to its release */
   GCW_STAT_COUNT
 };
+
+/* alloc_window_max_mb_s: windows of this length from the run's first pair of cycles, and
+** only those holding at least GCW_ALLOC_WINDOW_MIN_MS of time between pairs (docs/stats.md). */
+enum { GCW_ALLOC_WINDOW_MS = 10000, GCW_ALLOC_WINDOW_MIN_MS = 1000 };
 
 typedef struct gcw_stat_info {
   const char *name; /* the `stats.name`, unit as its suffix where there is one */

@@ -2,8 +2,9 @@
 // and keeps working on a flat live heap: a leak suspect while it grows, not after. The
 // captured trace is tests/cases/cachefill/ (see its README).
 //
-// stdout: "grew until @Ns" (seconds since start, as the trace's @t counts them) and
-// "numgc=N" at the end. Standard library only.
+// stdout: "grew until @Ns" (seconds since start, as the trace's @t counts them), then at
+// the end "numgc=N", and "total_alloc_mb=M elapsed_s=S": what the runtime counted as
+// allocated (MemStats.TotalAlloc, MiB) over the seconds since start. Standard library only.
 package main
 
 import (
@@ -39,4 +40,5 @@ func main() {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	fmt.Printf("numgc=%d\n", ms.NumGC)
+	fmt.Printf("total_alloc_mb=%.1f elapsed_s=%.3f\n", float64(ms.TotalAlloc)/(1<<20), time.Since(start).Seconds())
 }
