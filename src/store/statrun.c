@@ -9,6 +9,8 @@
 ** rejoined from pieces is emitted late), so their "first" and "last" compare lines. */
 #include "statrun.h"
 
+#include "alloc_rate.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,11 +239,7 @@ typedef struct run_stats {
   int prev_heap;
   double prev_heap_t, prev_heap_gc;
   long long prev_freed_mid; /* heap_end - heap_start - heap_live of that cycle */
-  /* allocation over time (stats.c alloc_over_time()): whole MB and whole ms, summed */
-  long long alloc_sum, alloc_dt, alloc_t0, alloc_win, alloc_win_sum, alloc_win_dt;
-  int alloc_pairs;
-  int has_alloc_max;
-  double alloc_max;
+  gcw_alloc_acc alloc_acc;  /* allocation over time (stats.c alloc_over_time()) */
   /* GC CPU window: a 10 s window, and the whole run as one window (if shorter) */
   ring cpu;                 /* cpu_entry: the cycles of the last 10 s */
   double cpu_sum10, cpu_prefix, cpu_first_ms, cpu_max_ms;
@@ -399,48 +397,14 @@ static void add_cpu(run_stats *r, const cyc *c) {
 
 /* ---- the other series (stats.c all_percentiles()) ---- */
 
-/* @t in whole milliseconds, rounded as SQLite's round() does (stats.c uses it). */
-static long long t_ms_of(double t) {
-  double x = t * 1000;
-  return x >= 0 ? (long long)(x + 0.5) : -(long long)(-x + 0.5);
-}
-
-/* A window of pairs is done: its rate counts when it holds enough time. */
-static void alloc_window_close(run_stats *r) {
-  if (r->alloc_win_dt < GCW_ALLOC_WINDOW_MIN_MS)
-    return;
-  double rate = (double)r->alloc_win_sum * 1000.0 / (double)r->alloc_win_dt;
-  if (!r->has_alloc_max || rate > r->alloc_max)
-    r->alloc_max = rate;
-  r->has_alloc_max = 1;
-}
-
-/* One pair of consecutive cycles: alloc MB in dt_ms, the later cycle at t_ms. */
-static void alloc_pair(run_stats *r, long long alloc, long long t_ms, long long dt_ms) {
-  if (r->alloc_pairs++ == 0) {
-    r->alloc_t0 = t_ms;
-    r->alloc_win = 0;
-  }
-  long long win = (t_ms - r->alloc_t0) / GCW_ALLOC_WINDOW_MS;
-  if (win != r->alloc_win) {
-    alloc_window_close(r);
-    r->alloc_win = win;
-    r->alloc_win_sum = r->alloc_win_dt = 0;
-  }
-  r->alloc_sum += alloc;
-  r->alloc_dt += dt_ms;
-  r->alloc_win_sum += alloc;
-  r->alloc_win_dt += dt_ms;
-}
-
 static void alloc_finish(run_stats *r, gcw_stat_values *out) {
-  if (r->alloc_pairs == 0)
-    return;
-  alloc_window_close(r);
-  if (r->alloc_dt > 0)
-    gcw_stats_put(out, GCW_STAT_ALLOC_RUN, (double)r->alloc_sum * 1000.0 / (double)r->alloc_dt);
-  if (r->has_alloc_max)
-    gcw_stats_put(out, GCW_STAT_ALLOC_WIN_MAX, r->alloc_max);
+  int has_run, has_max;
+  double run, max;
+  gcw_alloc_finish(&r->alloc_acc, &has_run, &run, &has_max, &max);
+  if (has_run)
+    gcw_stats_put(out, GCW_STAT_ALLOC_RUN, run);
+  if (has_max)
+    gcw_stats_put(out, GCW_STAT_ALLOC_WIN_MAX, max);
 }
 
 static void add_series(run_stats *r, const cyc *c) {
@@ -457,7 +421,8 @@ static void add_series(run_stats *r, const cyc *c) {
     if (r->prev_heap && c->gc - r->prev_heap_gc == 1 && dt > 0)
       bad |= dist_add(&r->alloc, (double)(c->start_mb + r->prev_freed_mid) / dt);
     if (r->prev_heap && c->gc - r->prev_heap_gc == 1)
-      alloc_pair(r, c->start_mb + r->prev_freed_mid, t_ms_of(c->t), t_ms_of(c->t) - t_ms_of(r->prev_heap_t));
+      gcw_alloc_pair(&r->alloc_acc, c->start_mb + r->prev_freed_mid, gcw_alloc_t_ms(c->t),
+                     gcw_alloc_t_ms(c->t) - gcw_alloc_t_ms(r->prev_heap_t));
     r->prev_heap = 1;
     r->prev_heap_t = c->t;
     r->prev_heap_gc = c->gc;
