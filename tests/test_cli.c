@@ -185,7 +185,7 @@ static void test_completion(void **state) {
   assert_string_equal(text, "analyze compare completion export help plot report runs ");
   free(text);
   text = bash_complete(script, "gctrace-watch plot --kind ''");
-  assert_string_equal(text, "all cpu heap interval pause scavenger ");
+  assert_string_equal(text, "all cpu heap interval pause rss scavenger "); /* rss: issue 15 */
   free(text);
   text = bash_complete(script, "gctrace-watch export --format ''");
   assert_string_equal(text, "csv ndjson ");

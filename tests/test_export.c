@@ -764,8 +764,8 @@ static void test_closed_stdout(void **state) {
 /* Every table docs/schema.md documents (its "## `name`" headings) can be exported, whole
 ** and for one run, as CSV with every column and every row, and as NDJSON (regression:
 ** cli.c refused source_files and stats, which the schema and the store have). The store
-** holds corpus 11 (pacer lines), 05a (a forced GC) and 07 (unparsed lines), after a
-** `report --all`, so every table has rows. */
+** holds corpus 11 (pacer lines), 05a (a forced GC), 07 (unparsed lines) and 01 watched
+** with --pid (process samples), after a `report --all`, so every table has rows. */
 static void test_every_schema_table(void **state) {
   (void)state;
   char db[512], path[512], table[64], sql[256];
@@ -775,6 +775,14 @@ static void test_every_schema_table(void **state) {
   tu_corpus_db(db, sizeof db, "11_gcpacertrace/gctrace.log");
   tu_analyze(db, tu_corpus(path, sizeof path, "05a_seed_map_freeosmemory/gctrace.log"));
   tu_analyze(db, tu_corpus(path, sizeof path, "07_go_build_std/gctrace.log"));
+  /* process_samples (issue 15): watch mode reads corpus 01 on stdin with --pid naming this
+  ** test process, whose memory is sampled at its gc lines (those whose @t is within our
+  ** age: the first ones are, at @0.007s) */
+  char pid[16];
+  snprintf(pid, sizeof pid, "%d", (int)getpid());
+  char *watch[] = {(char *)tu_bin(), "--quiet", "--db", db, "--pid", pid, NULL};
+  assert_int_equal(tu_run(watch, tu_corpus(path, sizeof path, "01_steady_state_web/gctrace.log"),
+                          NULL, NULL), 0);
   tu_result rep = tu_capture("report", "--all", "--db", db, NULL);
   assert_int_equal(rep.status, 0);
   tu_result_free(&rep);
@@ -805,7 +813,7 @@ static void test_every_schema_table(void **state) {
   }
   free(doc);
   tu_rm_db(db);
-  assert_int_equal(tables, 10); /* sources .. stats: the schema's ten tables */
+  assert_int_equal(tables, 11); /* sources .. stats and process_samples: the schema's eleven */
 }
 
 int main(void) {

@@ -164,7 +164,7 @@ typedef struct script {
 } script;
 
 static const char *const block_names[GCW_PLOT_NBLOCKS] = {"$gc", "$win", "$scav", "$scvg",
-                                                          "$find"};
+                                                          "$find", "$rss"};
 
 static int block_of(const char *line) {
   for (int b = 0; b < GCW_PLOT_NBLOCKS; b++) {

@@ -43,6 +43,8 @@ _Static_assert(GCW_RUNS_LIVE >= GCW_RUNS_OPEN, "every open run of one stream has
 
 /* Bytes of output gathered before one write to stdout (export). */
 #define GCW_OUT_BUF (256 * 1024)
+/* Process samples (issue 15): at most one per this many ms, also at a burst of gc lines. */
+#define GCW_SAMPLE_MIN_MS 10
 
 /* Plots: a data set with more rows than GCW_PLOT_MAX_POINTS is drawn as GCW_PLOT_BUCKETS
 ** time buckets, each a min and a max, so spikes survive (statistics use every row). */

@@ -32,7 +32,7 @@ _Static_assert(IN_WATCH == 1u << GCW_CMD_WATCH && IN_CHILD == 1u << GCW_CMD_CHIL
                "IN_* bits are 1 << enum gcw_command (gcw_cli_option_info)");
 enum opt_id { OPT_DB, OPT_STRIP, OPT_QUIET, OPT_INPUT_FORMAT, OPT_FORMAT, OPT_RUN, OPT_ALL,
               OPT_TABLE, OPT_FAIL_ON, OPT_THRESHOLD, OPT_PAUSE_SLO, OPT_KIND, OPT_OUTPUT,
-              OPT_SIZE, OPT_TERM, OPT_PLOT, OPT_HELP, OPT_VERSION };
+              OPT_SIZE, OPT_TERM, OPT_PLOT, OPT_HELP, OPT_VERSION, OPT_PID, OPT_SAMPLE_INTERVAL };
 
 /* Values that are not another module's vocabulary. */
 static const char *const export_formats[] = {"csv", "ndjson", NULL};
@@ -100,6 +100,12 @@ static const option options[] = {
      "--term takes %s, not", FIELD(term)},
     {OPT_PLOT, "--plot", "FILE", IN_ANALYZE | IN_REPORT, "also write the dashboard image",
      .field = FIELD(plot_file)},
+    {OPT_PID, "--pid", "PID", IN_WATCH,
+     "also sample this process's memory (RSS, VSZ, its cgroup) beside the trace",
+     .values = NULL},
+    {OPT_SAMPLE_INTERVAL, "--sample-interval", "DURATION", IN_WATCH | IN_CHILD,
+     "time between memory samples (default 1s; ms, s or m; 0: only at gc lines)",
+     .values = NULL},
     {OPT_HELP, "--help", NULL, IN_ALL, "show this help and exit", .values = NULL},
     {OPT_VERSION, "--version", NULL, IN_ALL, "show the version and exit", .values = NULL},
 };
@@ -326,6 +332,19 @@ static int check_values(const gcw_config *cfg, int c) {
   return -1;
 }
 
+/* "250ms", "1s", "1.5", "2m": seconds, or -1. */
+static double duration_s(const char *v) {
+  char *end;
+  double n = strtod(v, &end);
+  if (end == v || !(n >= 0) || n > 86400)
+    return -1;
+  if (strcmp(end, "ms") == 0)
+    return n / 1000;
+  if (strcmp(end, "m") == 0)
+    return n * 60;
+  return strcmp(end, "s") == 0 || !*end ? n : -1;
+}
+
 static int set_option(gcw_config *cfg, const option *o, const char *value, int c) {
   char *end;
   int w, h;
@@ -365,6 +384,16 @@ static int set_option(gcw_config *cfg, const option *o, const char *value, int c
         h > 10000)
       return bad_usage_in(c, "--size takes WxH (pixels, or characters in the terminal), not", value);
     cfg->size = value;
+    break;
+  case OPT_PID:
+    cfg->pid = strtol(value, &end, 10);
+    if (*end || cfg->pid <= 0 || cfg->pid > 0x3fffffff)
+      return bad_usage_in(c, "--pid needs a process id, not", value);
+    break;
+  case OPT_SAMPLE_INTERVAL:
+    if ((cfg->sample_interval_s = duration_s(value)) < 0)
+      return bad_usage_in(c, "--sample-interval takes a duration such as 1s or 250ms, not",
+                          value);
     break;
   case OPT_HELP: usage(stdout, c); return GCW_EXIT_OK;
   case OPT_VERSION: printf("gctrace-watch %s\n", GCW_VERSION); return GCW_EXIT_OK;
@@ -413,6 +442,7 @@ int gcw_cli_parse(gcw_config *cfg, int argc, char **argv) {
   cfg->db = getenv("GCTRACE_WATCH_DB");
   if (!cfg->db || !*cfg->db)
     cfg->db = "gctrace.db";
+  cfg->sample_interval_s = 1;
   int i = 1, c = 0;
   char *end;
   for (int k = 1; k < NCOMMANDS && i < argc; k++)

@@ -45,6 +45,8 @@ typedef struct gcw_config {
   char **files;             /* analyze: the files, in order */
   int nfiles;
   char **child_argv;        /* child mode: PROG ARGS..., NULL-terminated */
+  long pid;                 /* watch --pid: sample this process's memory, 0: none */
+  double sample_interval_s; /* --sample-interval, default 1; 0: only at gc lines */
 } gcw_config;
 
 /* Parse argv. Returns -1 to go on with *cfg, or an exit status (after --help, --version,

@@ -292,6 +292,10 @@ int gcw_cmd_child(const gcw_config *cfg) {
   }
   install_handlers();
   status = start(&c);
+  /* issue 15: PROG's memory beside its trace; a process that cannot be read (it may
+  ** have exited at once) is simply not sampled */
+  if (status < 0)
+    gcw_pipeline_sample_pid(c.p, c.pid, cfg->sample_interval_s, 0);
   if (status < 0)
     status = run(&c);
 out:

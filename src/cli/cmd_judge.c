@@ -12,8 +12,10 @@
 #include "store_read.h"
 #include "store_replay.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* The findings one run gets when judged again, in the order they opened. */
 typedef struct judged {
@@ -21,6 +23,8 @@ typedef struct judged {
   long long run;
   gcw_finding *f;
   int n, cap, nomem;
+  gcw_rows *samples; /* the run's process samples in time order (issue 15), or NULL */
+  int more;          /* 1 while samples has a row not yet fed */
 } judged;
 
 static long long judged_open(void *ctx, long long run, const gcw_finding *f) {
@@ -46,8 +50,36 @@ static void judged_update(void *ctx, long long handle, const gcw_finding *f) {
     j->f[handle - 1] = *f;
 }
 
+static double or_none(const gcw_rows *r, int c) {
+  return gcw_rows_null(r, c) ? -1 : gcw_rows_real(r, c);
+}
+
+/* Feed the detectors the stored process samples up to @t `until` (issue 15), so they
+** see samples and cycles in the order they first did. GOMEMLIMIT is not stored: the
+** samples go back as if it were unset (docs/findings.md, rss_near_limit). */
+static void feed_samples(judged *j, double until) {
+  while (j->samples && j->more == 1 && gcw_rows_real(j->samples, GCW_PP_T) <= until) {
+    gcw_proc_sample s;
+    memset(&s, 0, sizeof s);
+    const unsigned char *w = gcw_rows_text(j->samples, GCW_PP_WALL);
+    snprintf(s.wall, sizeof s.wall, "%s", w ? (const char *)w : "");
+    s.t_s = gcw_rows_real(j->samples, GCW_PP_T);
+    s.rss_mb = or_none(j->samples, GCW_PP_RSS);
+    s.rss_anon_mb = or_none(j->samples, GCW_PP_ANON);
+    s.rss_file_mb = or_none(j->samples, GCW_PP_FILE);
+    s.lazyfree_mb = or_none(j->samples, GCW_PP_LAZY);
+    s.cgroup_max_mb = or_none(j->samples, GCW_PP_CGMAX);
+    s.cgroup_current_mb = or_none(j->samples, GCW_PP_CGCUR);
+    s.vsz_mb = s.swap_mb = s.gomemlimit_mb = -1;
+    gcw_detect_sample(j->d, j->run, &s);
+    j->more = gcw_rows_next(j->samples);
+  }
+}
+
 static void judged_event(void *ctx, const gcw_event *ev, const char *wall) {
   judged *j = ctx;
+  if ((ev->family == GCW_FAM_GC || ev->family == GCW_FAM_GC_LEGACY) && ev->present[GCW_F_t_s])
+    feed_samples(j, ev->v[GCW_F_t_s]);
   gcw_detect_event(j->d, j->run, ev, wall);
 }
 
@@ -55,7 +87,7 @@ static void judged_event(void *ctx, const gcw_event *ev, const char *wall) {
 ** for it (the file keeps the ones made when the run was read). Returns -1 or a status. */
 static int judge_run(gcw_db *db, const gcw_config *cfg, long long run) {
   char msg[512];
-  judged j = {NULL, run, NULL, 0, 0, 0};
+  judged j = {NULL, run, NULL, 0, 0, 0, NULL, 0};
   gcw_detect_sink sink = {&j, judged_open, judged_update, NULL};
   gcw_err e = gcw_detect_new(&j.d, sink, cfg->thresholds, cfg->nthresholds, cfg->pause_slo_ms,
                              msg, sizeof msg);
@@ -64,8 +96,14 @@ static int judge_run(gcw_db *db, const gcw_config *cfg, long long run) {
             cfg->cmd == GCW_CMD_PLOT ? "plot" : "report");
     return GCW_EXIT_USAGE;
   }
+  if (!e && gcw_db_has_samples(db) == 1 &&
+      gcw_rows_open(db, &j.samples, GCW_Q_PLOT_SAMPLES, run, 0) == GCW_OK)
+    j.more = gcw_rows_next(j.samples);
   if (!e)
     e = gcw_db_replay(db, run, judged_event, &j);
+  if (!e && j.d)
+    feed_samples(&j, INFINITY); /* the samples after the last cycle */
+  gcw_rows_close(&j.samples);
   if (j.d)
     gcw_detect_run_end(j.d, run);
   gcw_detect_free(&j.d);

@@ -56,6 +56,12 @@ int gcw_cmd_watch(const gcw_config *cfg) {
     status = pe == GCW_EUSAGE ? GCW_EXIT_USAGE : GCW_EXIT_INTERNAL;
     goto out;
   }
+  /* issue 15: --pid names the process whose stderr this is: sample its memory */
+  if (cfg->pid > 0 && gcw_pipeline_sample_pid(p, (pid_t)cfg->pid, cfg->sample_interval_s, 1)) {
+    fprintf(stderr, "gctrace-watch: --pid: %s\n", gcw_pipeline_errmsg(p));
+    status = GCW_EXIT_USAGE;
+    goto out;
+  }
   install_handlers();
   /* Run by hand with nothing piped in, we would wait in silence for typed input. */
   if (isatty(STDIN_FILENO))

@@ -242,6 +242,8 @@ static void to_cycle(const gcw_event *ev, const char *wall, gcw_cycle *c) {
   c->heap_end_mb = field(ev, GCW_F_heap_end_mb);
   c->heap_live_mb = field(ev, GCW_F_heap_live_mb);
   c->goal_mb = field(ev, GCW_F_goal_mb);
+  c->stacks_mb = field(ev, GCW_F_stacks_mb);
+  c->globals_mb = field(ev, GCW_F_globals_mb);
   c->forced = ev->present[GCW_F_forced] && ev->v[GCW_F_forced] != 0;
   c->procs = (int)field(ev, GCW_F_procs);
 }
@@ -282,6 +284,21 @@ void gcw_detect_event(gcw_detect *d, long long run_id, const gcw_event *ev, cons
     else if (is_scav && registry[k]->scav)
       registry[k]->scav(&c, r->state[k], d->thr[k], &sc);
   }
+}
+
+/* The detectors that judge process samples too. */
+static const gcw_sample_detector *const sample_registry[] = {&gcw_sample_rss_not_released,
+                                                             &gcw_sample_rss_near_limit};
+
+void gcw_detect_sample(gcw_detect *d, long long run_id, const gcw_proc_sample *s) {
+  run_state *r = run_for(d, run_id);
+  if (!r)
+    return;
+  gcw_detect_ctx c = {d, run_id};
+  for (size_t i = 0; i < sizeof sample_registry / sizeof sample_registry[0]; i++)
+    for (int k = 0; k < NDETECTORS; k++)
+      if (registry[k] == sample_registry[i]->def && d->enabled[k])
+        sample_registry[i]->sample(&c, r->state[k], d->thr[k], s);
 }
 
 /* ---- reporting, for the detectors ----------------------------------------------- */

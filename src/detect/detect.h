@@ -16,6 +16,7 @@
 #include "err.h"
 #include "event.h"
 #include "severity.h"
+#include "procsample.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@ typedef struct gcw_cycle {
   double cpu_sweep_term_ms, cpu_assist_ms, cpu_bg_ms, cpu_idle_ms, cpu_mark_term_ms;
   double cpu_pct;         /* the runtime's cumulative GC CPU % */
   double heap_start_mb, heap_end_mb, heap_live_mb, goal_mb;
+  double stacks_mb, globals_mb; /* Go 1.18+ */
   int forced;
   int procs;
 } gcw_cycle;
@@ -78,6 +80,8 @@ gcw_err gcw_detect_new(gcw_detect **out, gcw_detect_sink sink, const char *const
 void gcw_detect_free(gcw_detect **pp);
 /* An event of run run_id (the store's id), with the wall time of its line or NULL. */
 void gcw_detect_event(gcw_detect *d, long long run_id, const gcw_event *ev, const char *wall);
+/* A sample of the process's memory (procsample.h) during run run_id. */
+void gcw_detect_sample(gcw_detect *d, long long run_id, const gcw_proc_sample *s);
 /* The run ended: close its episodes, give end-of-run findings, free its state. */
 void gcw_detect_run_end(gcw_detect *d, long long run_id);
 
@@ -130,11 +134,21 @@ typedef struct gcw_detector_def {
   X(heap_growth)                                                                           \
   X(gc_cpu_high)                                                                           \
   X(assist_heavy)                                                                          \
-  X(forced_gc_storm)
+  X(forced_gc_storm)                                                                       \
+  X(rss_not_released)                                                                      \
+  X(rss_near_limit)
 
 #define GCW_DETECT_DECLARE_(kind) extern const gcw_detector_def gcw_detect_##kind;
 GCW_DETECTORS(GCW_DETECT_DECLARE_)
 #undef GCW_DETECT_DECLARE_
+
+/* A detector of the registry that also judges process samples (procsample.h): its
+** sample() gets the same state and thresholds as its cycle() and scav(). */
+typedef struct gcw_sample_detector {
+  const gcw_detector_def *def;
+  void (*sample)(gcw_detect_ctx *c, void *state, const double *thr, const gcw_proc_sample *s);
+} gcw_sample_detector;
+extern const gcw_sample_detector gcw_sample_rss_not_released, gcw_sample_rss_near_limit;
 
 /* Copy a finding's start from a cycle. */
 void gcw_finding_start(gcw_finding *f, const char *kind, gcw_severity sev, const gcw_cycle *cy);

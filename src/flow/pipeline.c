@@ -12,6 +12,7 @@
 #include "live.h"
 #include "limits.h"
 #include "lines.h"
+#include "procsample.h"
 #include "runs.h"
 #include "sha256.h"
 #include "splice.h"
@@ -59,6 +60,14 @@ struct gcw_pipeline {
   char arrival[GCW_WALL_MAX]; /* arrival time of the current chunk (watch mode) */
   gcw_spans spans;
   int told_full;      /* CEILING_* bits: the ceilings this source has passed (one notice each) */
+  struct {            /* issue 15: process samples (gcw_pipeline_sample_pid) */
+    gcw_procsample *ps; /* NULL: not sampling (any more) */
+    pid_t pid;
+    double every_ms, last_ms;
+    long long run_id;   /* the run of the latest gc line, 0: none open */
+    double run_t;       /* its @t */
+    int notice_end;
+  } sample;
 };
 
 /* The ceilings of limits.h an input can pass; each is told once per source. */
@@ -82,8 +91,6 @@ static void check_store(gcw_pipeline *p, gcw_err e) {
     set_err(p, e, gcw_store_errmsg(p->store));
 }
 
-/* ---- sinks of the stages --------------------------------------------------- */
-
 static void count_family(gcw_source_totals *t, gcw_family f) {
   switch (f) {
   case GCW_FAM_GC:
@@ -96,6 +103,66 @@ static void count_family(gcw_source_totals *t, gcw_family f) {
   case GCW_NFAMILIES: break;
   }
 }
+
+/* ---- process samples (issue 15) --------------------------------------------------- */
+
+static double mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void sample_stop(gcw_pipeline *p, const char *why) {
+  if (p->sample.notice_end && !p->opts.quiet)
+    fprintf(stderr, "gctrace-watch: process %d %s: memory sampling stopped\n", (int)p->sample.pid,
+            why);
+  gcw_procsample_close(&p->sample.ps);
+}
+
+/* A sample now if one is due (at_gc: a gc line arrived, due unless one was just taken). */
+static void sample_if_due(gcw_pipeline *p, int at_gc) {
+  if (!p->sample.ps || p->err || !p->sample.run_id)
+    return;
+  double now = mono_ms(), since = now - p->sample.last_ms;
+  if (since < GCW_SAMPLE_MIN_MS || (!at_gc && (p->sample.every_ms <= 0 || since < p->sample.every_ms)))
+    return;
+  gcw_proc_sample s;
+  int gone = gcw_procsample_read(p->sample.ps, &s) < 0;
+  /* the spacing counts from after the read, whose t_s was taken in it: samples are never
+  ** closer than GCW_SAMPLE_MIN_MS on the t_s axis, however the read was scheduled */
+  p->sample.last_ms = mono_ms();
+  if (gone) {
+    sample_stop(p, "has ended or /proc cannot be read");
+    return;
+  }
+  /* A gc line whose @t is later than the process's age is not this process's (watch
+  ** --pid on a stream of several processes): its run does not get the sample. */
+  if (p->sample.run_t > s.t_s + 1)
+    return;
+  check_store(p, gcw_store_sample(p->store, p->sample.run_id, &s));
+  gcw_detect_sample(p->detect, p->sample.run_id, &s);
+}
+
+gcw_err gcw_pipeline_sample_pid(gcw_pipeline *p, pid_t pid, double interval_s, int notice_end) {
+  char msg[200];
+  gcw_procsample_close(&p->sample.ps);
+  p->sample.pid = pid;
+  p->sample.every_ms = interval_s * 1000;
+  p->sample.notice_end = notice_end;
+  gcw_err e = gcw_procsample_open(&p->sample.ps, pid, msg, sizeof msg);
+  if (e)
+    snprintf(p->errmsg, sizeof p->errmsg, "%s", msg);
+  return e;
+}
+
+int gcw_pipeline_wait_ms(const gcw_pipeline *p, int max_ms) {
+  if (!p->sample.ps || p->sample.every_ms <= 0 || !p->sample.run_id)
+    return max_ms;
+  double left = p->sample.last_ms + p->sample.every_ms - mono_ms();
+  return left <= 0 ? 0 : left < max_ms ? (int)left + 1 : max_ms;
+}
+
+/* ---- sinks of the stages --------------------------------------------------- */
 
 static void on_event(void *ctx, const gcw_event *ev) {
   gcw_pipeline *p = ctx;
@@ -111,6 +178,11 @@ static void on_event(void *ctx, const gcw_event *ev) {
   check_store(p, gcw_store_event(p->store, run->id, cycle, ev, wall));
   p->cur_ordinal = run->ordinal;
   gcw_detect_event(p->detect, run->id, ev, wall);
+  if (p->sample.ps && (ev->family == GCW_FAM_GC || ev->family == GCW_FAM_GC_LEGACY)) {
+    p->sample.run_id = run->id;
+    p->sample.run_t = ev->present[GCW_F_t_s] ? ev->v[GCW_F_t_s] : 0;
+    sample_if_due(p, 1);
+  }
 }
 
 static void on_unparsed(void *ctx, long line, const char *text, size_t len, const char *why) {
@@ -153,6 +225,8 @@ static void on_run_opened(void *ctx, gcw_run *run) {
 static void on_run_closed(void *ctx, const gcw_run *run) {
   gcw_pipeline *p = ctx;
   p->cur_ordinal = run->ordinal;
+  if (p->sample.run_id == run->id)
+    p->sample.run_id = 0;
   gcw_detect_run_end(p->detect, run->id);
   check_store(p, gcw_store_run_close(p->store, run));
 }
@@ -381,6 +455,7 @@ void gcw_pipeline_free(gcw_pipeline **pp) {
   if (!pp || !*pp)
     return;
   free_stages(*pp);
+  gcw_procsample_close(&(*pp)->sample.ps);
   gcw_detect_free(&(*pp)->detect);
   free(*pp);
   *pp = NULL;
@@ -444,6 +519,7 @@ gcw_err gcw_pipeline_tick(gcw_pipeline *p) {
     return p->err;
   if (p->opts.pass != GCW_PASS_NONE && !p->out_err && fflush(p->opts.out) != 0)
     out_failed(p);
+  sample_if_due(p, 0);
   check_store(p, gcw_store_tick(p->store, 0));
   return status_of(p);
 }

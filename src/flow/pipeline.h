@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 typedef enum gcw_passthrough {
   GCW_PASS_NONE,  /* analyze: nothing to stdout while reading */
@@ -68,6 +69,15 @@ void gcw_pipeline_end_line(gcw_pipeline *p);
 /* Watch mode: commit if due, flush stdout. */
 gcw_err gcw_pipeline_tick(gcw_pipeline *p);
 const char *gcw_pipeline_errmsg(const gcw_pipeline *p);
+/* issue 15: sample process pid's memory (procsample.h) every interval_s seconds (0: only
+** at gc lines; the pump ticks at least every GCW_COMMIT_MS) and at every gc line (at most
+** one per GCW_SAMPLE_MIN_MS), into the run of the latest gc line. When the process is
+** gone or /proc stops answering, sampling stops (a notice if notice_end and not quiet).
+** GCW_EREAD with the message in gcw_pipeline_errmsg() when pid cannot be read at all. */
+gcw_err gcw_pipeline_sample_pid(gcw_pipeline *p, pid_t pid, double interval_s, int notice_end);
+/* How long the pump may wait for input before the next tick: at most max_ms, less when a
+** process sample is due sooner. */
+int gcw_pipeline_wait_ms(const gcw_pipeline *p, int max_ms);
 /* Lines read so far from the current source. */
 long gcw_pipeline_lines(const gcw_pipeline *p);
 

@@ -23,6 +23,9 @@
 **          decimated like $gc when there are more than GCW_PLOT_MAX_POINTS;
 **   $find  one line per finding (warn or error) that can be placed on the time axis:
 **          x, severity, 1 when it begins an episode (only those get a marker).
+**   $rss   one line per process sample (issue 15): RSS, its anonymous and file-backed
+**          parts, the lazily freed part, the cgroup's memory.max and memory.current
+**          (decimated like $gc).
 ** x is seconds: since the epoch (wall), since the process started (@t), or the cycle
 ** number (see gcw_plot_x).
 ** Each block is `$name << EOD`, data lines, `EOD`: a test can count the lines.
@@ -41,7 +44,7 @@
 
 /* The datablocks. */
 enum gcw_plot_block { GCW_PLOT_GC, GCW_PLOT_WIN, GCW_PLOT_SCAV, GCW_PLOT_SCVG, GCW_PLOT_FIND,
-                      GCW_PLOT_NBLOCKS };
+                      GCW_PLOT_RSS, GCW_PLOT_NBLOCKS };
 
 /* How the x axis is measured: wall time when every cycle of the run has `wall`, else @t
 ** (seconds since the process started), else the cycle number (Go <= 1.4 print no time). */
@@ -49,7 +52,7 @@ enum gcw_plot_x { GCW_PLOT_X_WALL, GCW_PLOT_X_T, GCW_PLOT_X_GC };
 
 typedef struct gcw_plot_req {
   long long run_id;   /* runs.id */
-  const char *kind;   /* heap, pause, interval, cpu, scavenger or all (NULL: all) */
+  const char *kind;   /* heap, pause, interval, cpu, scavenger, rss or all (NULL: all) */
   const char *output; /* FILE.png, .svg or .pdf; "-" or NULL: the terminal (dumb) */
   const char *size;   /* "WxH": pixels (dumb: characters); NULL: the default */
   int dumb;           /* 1: text on the dumb terminal, to output or to stdout */

@@ -244,6 +244,8 @@ gcw_err pl_measure(gcw_plot *p) {
     rc = read_pauses(p);
   if (!rc)
     rc = read_others(p);
+  if (!rc)
+    rc = pl_read_samples(p);
   if (rc)
     return rc;
   pl_choose_window(p);
@@ -477,11 +479,72 @@ static gcw_err write_findings(gcw_plot *p) {
 
 gcw_err pl_write_data(gcw_plot *p) {
   int rc = write_cycles(p);
-  if (!rc && (p->panels & 1u << P_SCAV) && p->s.scav)
+  /* released memory is drawn in the heap panel too, beside RSS (issue 15) */
+  unsigned scav_panels = 1u << P_SCAV | (p->s.samples ? 1u << P_HEAP : 0);
+  if (!rc && (p->panels & scav_panels) && p->s.scav)
     rc = write_scavenger(p, GCW_PLOT_SCAV, GCW_Q_PLOT_SCAV, S_N, p->s.scav);
-  if (!rc && (p->panels & 1u << P_SCAV) && p->s.scvg)
+  if (!rc && (p->panels & scav_panels) && p->s.scvg)
     rc = write_scavenger(p, GCW_PLOT_SCVG, GCW_Q_PLOT_SCVG, V_N, p->s.scvg);
   if (!rc && p->s.findings)
     rc = write_findings(p);
+  if (!rc && p->s.samples && (p->panels & (1u << P_HEAP | 1u << P_RSS)))
+    rc = pl_write_rss(p);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- issue 15: $rss */
+
+/* What the kernel charged the process (process_samples, procsample.h). Samples may
+** outlast the last cycle (a process idle after its last GC): the x range grows to hold
+** them. A store written before issue 15 has no process_samples table: no samples. */
+gcw_err pl_read_samples(gcw_plot *p) {
+  int has = gcw_db_has_samples(p->db);
+  if (has < 0)
+    return db_fail(p);
+  if (has && p->xmode != GCW_PLOT_X_GC) {
+    gcw_rows *st;
+    gcw_err rc = aggregate(p, GCW_Q_PLOT_SAMPLES_SHAPE, &st);
+    if (rc)
+      return rc;
+    p->s.samples = gcw_rows_int(st, GCW_PP_COUNT);
+    p->s.cgroup_max = gcw_rows_int(st, GCW_PP_CGROUP_MAX);
+    int wall = p->xmode == GCW_PLOT_X_WALL;
+    double lo = wall ? wall_seconds(gcw_rows_text(st, GCW_PP_MIN_WALL))
+                     : real_or_nan(st, GCW_PP_MIN_T);
+    double hi = wall ? wall_seconds(gcw_rows_text(st, GCW_PP_MAX_WALL))
+                     : real_or_nan(st, GCW_PP_MAX_T);
+    if (p->s.samples && lo < p->s.xmin)
+      p->s.xmin = lo;
+    if (p->s.samples && hi > p->s.xmax)
+      p->s.xmax = hi;
+    gcw_rows_close(&st);
+  }
+  if (!p->s.samples && p->panels != 1u << P_RSS)
+    p->panels &= ~(1u << P_RSS); /* the dashboard draws it only for runs with samples */
+  return GCW_OK;
+}
+
+gcw_err pl_write_rss(gcw_plot *p) {
+  pl_block b = {.id = GCW_PLOT_RSS};
+  gcw_rows *st = query(p, GCW_Q_PLOT_SAMPLES, 0);
+  int rc = st ? pl_block_begin(p, &b, GCW_PLOT_RSS, R_N, p->s.samples) : db_fail(p);
+  int step = 0;
+  while (!rc && (step = gcw_rows_next(st)) == 1) {
+    double v[R_N];
+    for (int i = 0; i < R_N; i++)
+      v[i] = real_or_nan(st, GCW_PP_RSS + i);
+    pl_grow(&p->ymax[P_HEAP], v[R_RSS]);
+    pl_grow(&p->ymax[P_HEAP], v[R_CGMAX]);
+    pl_grow(&p->ymax[P_RSS], v[R_RSS]);
+    pl_grow(&p->ymax[P_RSS], v[R_CGMAX]);
+    pl_block_row(p, &b, x_of(p, gcw_rows_text(st, GCW_PP_WALL), real_or_nan(st, GCW_PP_T), NAN),
+                 v);
+  }
+  if (!rc && step != 0)
+    rc = db_fail(p);
+  if (!rc)
+    pl_block_end(p, &b);
+  pl_block_free(&b);
+  gcw_rows_close(&st);
   return rc;
 }

@@ -30,7 +30,7 @@
 #include <string.h>
 
 static const char *const block_name[GCW_PLOT_NBLOCKS] = {"$gc", "$win", "$scav", "$scvg",
-                                                         "$find"};
+                                                         "$find", "$rss"};
 
 /* ---------------------------------------------------------------- datablocks */
 

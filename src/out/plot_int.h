@@ -58,6 +58,7 @@ enum { W_STW, W_ASSIST, W_BG, W_IDLE, W_RATE, W_N };
 enum { S_RELEASED, S_WORK, S_UTIL, S_N };
 enum { V_SYS, V_CONSUMED, V_RELEASED, V_INUSE, V_PASS, V_N };
 enum { F_SEV, F_MARK, F_N }; /* F_MARK 1: the first finding of an episode (drawn) */
+enum { R_RSS, R_ANON, R_FILE, R_LAZY, R_CGMAX, R_CGCUR, R_N }; /* $rss, issue 15 */
 enum { MAX_COLS = G_N }; /* the widest block */
 
 /* ---------------------------------------------------------------- state */
@@ -94,6 +95,8 @@ typedef struct pl_shape {
   long long cpu;         /* rows with cpu_assist_ms */
   long long scav, scvg;  /* scavenger rows of each family */
   long long findings;    /* findings rows */
+  long long samples;     /* process_samples rows (issue 15) */
+  long long cgroup_max;  /* samples with a memory.max */
   double xmin, xmax;     /* x range of the cycles */
   double xend;           /* end of the time axis: the last line of any kind (>= xmax) */
   double t0;             /* @t of the first cycle, s (wall mode: to place findings' t_s) */
@@ -193,5 +196,9 @@ void pl_put_num(pl_sink *o, double v, const char *fmt);
 
 /* plot_layout.c */
 gcw_err pl_write_script(gcw_plot *p);
+
+/* issue 15, process samples: plot_data.c reads them ($rss), plot_layout.c draws them */
+gcw_err pl_read_samples(gcw_plot *p);
+gcw_err pl_write_rss(gcw_plot *p);
 
 #endif

@@ -12,7 +12,8 @@
   X(PAUSE, "pause")                                                                        \
   X(INTERVAL, "interval")                                                                  \
   X(CPU, "cpu")                                                                            \
-  X(SCAV, "scavenger")
+  X(SCAV, "scavenger")                                                                     \
+  X(RSS, "rss") /* issue 15: only in the dashboard of a run with process samples */
 
 #define GCW_PLOT_KIND_ALL "all"
 

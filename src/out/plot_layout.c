@@ -33,9 +33,14 @@
 #define C_SYS "#7f7f7f"
 #define C_CONSUMED "#e08000"
 #define C_LIMIT "#8b0000"
+#define C_RSS "#000000"
+#define C_ANON "#b4c7e7"
+#define C_FILE "#e2d3a8"
+#define C_LAZY "#f4b183"
+#define C_CGMAX "#c00000"
 
 /* Relative heights of the panels of the dashboard: the heap is the headline. */
-static const int panel_weight[NPANELS] = {2, 1, 1, 1, 1};
+static const int panel_weight[NPANELS] = {2, 1, 1, 1, 1, 1};
 
 /* `set WHAT "text"` with the text escaped. */
 static void say_str(gcw_plot *p, const char *what, const char *text, const char *after) {
@@ -311,6 +316,9 @@ static void limit_line(gcw_plot *p) {
   pl_put_str(p->out, title);
 }
 
+static void heap_rss_series(gcw_plot *p);
+static void rss_panel(gcw_plot *p);
+
 static void heap_panel(gcw_plot *p) {
   const heap_series with_live[] = {
       {G_START, MARKS, C_START, "heap at GC start"},
@@ -357,6 +365,7 @@ static void heap_panel(gcw_plot *p) {
         pl_col(p, GCW_PLOT_GC, live, 1));
     pl_put_str(p->out, forced);
   }
+  heap_rss_series(p);
   findings_plot(p);
   pl_say(p, "\n%s", tail ? "unset arrow 99\n" : "");
 }
@@ -559,6 +568,58 @@ static void main_title(gcw_plot *p, char *buf, size_t n) {
         p->st->points[GCW_PLOT_GC]);
 }
 
+/* ---------------------------------------------------------------- issue 15: RSS */
+
+/* A line of $rss (its bucket maximum when decimated: RSS is judged by its peaks). */
+static void rss_line(gcw_plot *p, int c, const char *style, const char *title) {
+  pl_say(p, ", \\\n  $rss using 1:%d %s title ", pl_col(p, GCW_PLOT_RSS, c, 1), style);
+  pl_put_str(p->out, title);
+}
+
+/* In the heap panel: RSS, the container limit, and memory released to the OS. */
+static void heap_rss_series(gcw_plot *p) {
+  if (!p->st->points[GCW_PLOT_RSS])
+    return;
+  rss_line(p, R_RSS, "with lines lc rgb '" C_RSS "' lw 2", "RSS (kernel)");
+  if (p->s.cgroup_max)
+    rss_line(p, R_CGMAX, "with lines lc rgb '" C_CGMAX "' dt 4 lw 1.5", "cgroup memory.max");
+  if (p->st->points[GCW_PLOT_SCAV])
+    pl_say(p, ", \\\n  $scav using 1:%d with steps lc rgb '" C_RELEASED "' lw 1.5 "
+              "title 'released to the OS'", pl_col(p, GCW_PLOT_SCAV, S_RELEASED, 1));
+  else if (p->st->points[GCW_PLOT_SCVG])
+    pl_say(p, ", \\\n  $scvg using 1:%d with steps lc rgb '" C_RELEASED "' lw 1.5 "
+              "title 'released to the OS'", pl_col(p, GCW_PLOT_SCVG, V_RELEASED, 1));
+}
+
+/* RSS split into anonymous, file-backed and lazily freed pages, beside the live heap. */
+static void rss_panel(gcw_plot *p) {
+  panel_begin(p, P_RSS, "Process memory (from /proc): RSS split into anonymous, file-backed "
+                        "and lazily freed pages, and the live heap");
+  pl_say(p, "set ylabel 'MiB'\n");
+  if (!p->st->points[GCW_PLOT_RSS]) {
+    panel_note(p, "no process samples: run the program under gctrace-watch -- PROG, or "
+                  "watch with --pid PID");
+    return;
+  }
+  const int a = pl_col(p, GCW_PLOT_RSS, R_ANON, 1), f = pl_col(p, GCW_PLOT_RSS, R_FILE, 1);
+  const int z = pl_col(p, GCW_PLOT_RSS, R_LAZY, 1);
+  pl_say(p, "set yrange [0:*]\n");
+  linear_ytics(p, P_RSS);
+  pl_say(p, "plot $rss using 1:($%d+$%d) with filledcurves x1 fc rgb '" C_FILE "' "
+            "title 'file-backed (RssFile)', \\\n", a, f);
+  pl_say(p, "  $rss using 1:%d with filledcurves x1 fc rgb '" C_ANON "' "
+            "title 'anonymous (RssAnon)', \\\n", a);
+  pl_say(p, "  $rss using 1:%d with filledcurves x1 fc rgb '" C_LAZY "' "
+            "title 'lazily freed (LazyFree)'", z);
+  rss_line(p, R_RSS, "with lines lc rgb '" C_RSS "' lw 2", "RSS");
+  if (p->s.cgroup_max)
+    rss_line(p, R_CGMAX, "with lines lc rgb '" C_CGMAX "' dt 4 lw 1.5", "cgroup memory.max");
+  pl_say(p, ", \\\n  ");
+  gc_series(p, p->s.live ? G_LIVE : G_END, "%d", LEVEL, C_LIVE, "1.5",
+            p->s.live ? "live heap" : "heap after GC");
+  pl_say(p, "\n");
+}
+
 static void settings(gcw_plot *p) {
   char title[600];
   pl_say(p, "\n# ---- drawing\n");
@@ -588,7 +649,7 @@ gcw_err pl_write_script(gcw_plot *p) {
     return rc;
   settings(p);
   static void (*const panels[NPANELS])(gcw_plot *) = {heap_panel, pause_panel, interval_panel,
-                                                  cpu_panel, scav_panel};
+                                                  cpu_panel, scav_panel, rss_panel};
   for (int i = 0; i < NPANELS; i++)
     if (p->panels & 1u << i)
       panels[i](p);

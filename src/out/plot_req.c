@@ -39,7 +39,7 @@ static gcw_err parse_kind(gcw_plot *p, const char *kind) {
       return 0;
     }
   return pl_fail(p, GCW_EUSAGE, "unknown plot kind '%s' (heap, pause, interval, cpu, "
-                 "scavenger or all)", kind);
+                 "scavenger, rss or all)", kind);
 }
 
 static int has_suffix(const char *s, const char *suffix) {

@@ -353,6 +353,54 @@ static void text_scav(printer *p, gcw_rows *r, const stat_row *s) {
   print_line(p, "release", &l);
 }
 
+/* ---- issue 15: RSS vs heap ---- */
+
+/* Why RSS exceeds the heap at the last sample (stats_rss.h); NULL without samples. */
+static const char *rss_explanation(gcw_rows *r, const stat_row *s, char *buf, size_t n) {
+  int lo = has_col(r, GCW_R_ERA_MIN) ? (int)gcw_rows_int(r, GCW_R_ERA_MIN) : 0;
+  int hi = has_col(r, GCW_R_ERA_MAX) ? (int)gcw_rows_int(r, GCW_R_ERA_MAX) : 99;
+  return gcw_stats_rss_explain(s->v, s->has, lo, hi, buf, n);
+}
+
+/* RSS at its highest and at the end, beside the heap then, and the part left over. */
+static void text_rss(printer *p, gcw_rows *r, const stat_row *s) {
+  static const struct { const char *label; enum gcw_stat rss, t, goal, live; } at[] = {
+      {"max", GCW_STAT_RSS_MAX_MB, GCW_STAT_RSS_MAX_T_S, GCW_STAT_RSS_MAX_GOAL_MB,
+       GCW_STAT_RSS_MAX_LIVE_MB},
+      {"final", GCW_STAT_RSS_FINAL_MB, GCW_STAT_RSS_FINAL_T_S, GCW_STAT_RSS_FINAL_GOAL_MB,
+       GCW_STAT_RSS_FINAL_LIVE_MB}};
+  char why[600];
+  if (!s->has[GCW_STAT_RSS_SAMPLES])
+    return;
+  line l = {"", 0};
+  for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+    line one = {"", 0};
+    part(&one, s, at[i].rss, EXACT, "%s MB");
+    detail(&one, s, at[i].t, EXACT, " @%ss");
+    detail(&one, s, at[i].goal, EXACT, " (heap goal %s MB");
+    detail(&one, s, at[i].live, EXACT, ", live %s MB)");
+    if (one.n)
+      append(&l, "%s%s %s", l.n ? "; " : "", at[i].label, one.buf);
+  }
+  print_line(p, "RSS", &l);
+  l.n = 0;
+  part(&l, s, GCW_STAT_RSS_MAX_GAP_MB, EXACT, "at max %s MB");
+  part(&l, s, GCW_STAT_RSS_FINAL_GAP_MB, EXACT, "final %s MB (RSS - heap goal - stacks - globals)");
+  print_line(p, "RSS - heap", &l);
+  l.n = 0;
+  part(&l, s, GCW_STAT_RSS_FINAL_ANON_MB, EXACT, "final anon %s MB");
+  part(&l, s, GCW_STAT_RSS_FINAL_FILE_MB, EXACT, "file %s MB");
+  part(&l, s, GCW_STAT_LAZYFREE_FINAL_MB, EXACT, "lazy-free %s MB");
+  part(&l, s, GCW_STAT_SCAV_NOW_FINAL, EXACT, "released by the scavenger %s MB");
+  part(&l, s, GCW_STAT_VSZ_MAX_MB, EXACT, "VSZ max %s MB");
+  part(&l, s, GCW_STAT_CGROUP_MAX_MB, EXACT, "cgroup limit %s MB");
+  detail(&l, s, GCW_STAT_CGROUP_PEAK_MB, EXACT, " (peak use %s MB)");
+  print_line(p, "RSS parts", &l);
+  emit(p, "  %-11s", "why");
+  emit_wrapped(p, (const unsigned char *)rss_explanation(r, s, why, sizeof why), 13, 13);
+  emit(p, "\n");
+}
+
 static void text_summary(printer *p, gcw_rows *r, const stat_row *s) {
   text_header(p, r);
   text_cycles(p, r, s);
@@ -361,6 +409,7 @@ static void text_summary(printer *p, gcw_rows *r, const stat_row *s) {
   text_cpu(p, s);
   text_heap(p, s);
   text_scav(p, r, s);
+  text_rss(p, r, s);
 }
 
 /* ---- text: the findings ---- */
@@ -512,18 +561,28 @@ static gcw_err json_findings(gcw_db *db, long long run, printer *p) {
 /* A run id with no row still gets an object: {"id": N, "missing": true}. */
 static gcw_err json_run(gcw_db *db, long long run, printer *p, int first) {
   stat_row s;
+  char why[600];
+  const char *rss_why = NULL;
   gcw_err e = load_stats(db, run, &s);
   gcw_rows *r = e ? NULL : open_run(db, GCW_Q_RUN, run);
   int rc = r ? gcw_rows_next(r) : FAILED;
   emit(p, "%s\n    {\n", first ? "" : ",");
-  if (rc == ROW)
+  if (rc == ROW) {
     json_row(p, r, "      ");
-  else if (rc == DONE)
+    rss_why = rss_explanation(r, &s, why, sizeof why);
+  } else if (rc == DONE) {
     emit(p, "      \"id\": %lld,\n      \"missing\": true", run);
+  }
   gcw_rows_close(&r);
   if (rc != ROW && rc != DONE)
     return GCW_EDB;
   json_stats(p, &s);
+  /* issue 15: why RSS exceeds the heap, in words (null: no process samples) */
+  emit(p, ",\n      \"rss_explanation\": ");
+  if (rss_why)
+    json_str(p, (const unsigned char *)rss_why);
+  else
+    emit(p, "null");
   e = json_findings(db, run, p);
   emit(p, "\n    }");
   return e;

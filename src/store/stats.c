@@ -3,6 +3,7 @@
 
 #include "store_db.h"
 #include "percentile.h"
+#include "stats_rss.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -47,6 +48,23 @@ const gcw_stat_info gcw_stats_infos[GCW_STAT_COUNT] = {
     [GCW_STAT_SCAV_MAX] = {"scav_release_max_mb", "MB"},
     [GCW_STAT_SCAV_MAX_T_S] = {"scav_release_max_t_s", "s"},
     [GCW_STAT_SCAV_LAG_S] = {"scav_release_lag_s", "s"},
+    [GCW_STAT_RSS_SAMPLES] = {"rss_samples", "count"},
+    [GCW_STAT_RSS_MAX_MB] = {"rss_max_mb", "MB"},
+    [GCW_STAT_RSS_MAX_T_S] = {"rss_max_t_s", "s"},
+    [GCW_STAT_RSS_MAX_LIVE_MB] = {"rss_max_live_mb", "MB"},
+    [GCW_STAT_RSS_MAX_GOAL_MB] = {"rss_max_goal_mb", "MB"},
+    [GCW_STAT_RSS_MAX_GAP_MB] = {"rss_max_unexplained_mb", "MB"},
+    [GCW_STAT_RSS_FINAL_MB] = {"rss_final_mb", "MB"},
+    [GCW_STAT_RSS_FINAL_T_S] = {"rss_final_t_s", "s"},
+    [GCW_STAT_RSS_FINAL_LIVE_MB] = {"rss_final_live_mb", "MB"},
+    [GCW_STAT_RSS_FINAL_GOAL_MB] = {"rss_final_goal_mb", "MB"},
+    [GCW_STAT_RSS_FINAL_GAP_MB] = {"rss_final_unexplained_mb", "MB"},
+    [GCW_STAT_RSS_FINAL_ANON_MB] = {"rss_final_anon_mb", "MB"},
+    [GCW_STAT_RSS_FINAL_FILE_MB] = {"rss_final_file_mb", "MB"},
+    [GCW_STAT_LAZYFREE_FINAL_MB] = {"lazyfree_final_mb", "MB"},
+    [GCW_STAT_VSZ_MAX_MB] = {"vsz_max_mb", "MB"},
+    [GCW_STAT_CGROUP_MAX_MB] = {"cgroup_max_mb", "MB"},
+    [GCW_STAT_CGROUP_PEAK_MB] = {"cgroup_current_max_mb", "MB"},
 };
 
 int gcw_stats_lookup(const char *name) {
@@ -826,6 +844,14 @@ gcw_err gcw_stats_compute(gcw_db *handle, long long run_id) {
     e = mmu(db, run_id, &t, &r);
   if (!e)
     e = scavenger(db, run_id, &r);
+  if (!e) { /* issue 15 */
+    double v[GCW_STAT_COUNT];
+    unsigned char set[GCW_STAT_COUNT] = {0};
+    e = gcw_stats_rss(db, run_id, v, set);
+    for (int i = 0; i < GCW_STAT_COUNT; i++)
+      if (set[i])
+        gcw_stats_put(&r, (enum gcw_stat)i, v[i]);
+  }
   return e ? e : gcw_stats_write(db, run_id, &r);
 }
 

@@ -17,6 +17,8 @@
 
 #include "err.h"
 
+#include <stddef.h>
+
 typedef struct gcw_db gcw_db; /* store_read.h */
 
 /* The statistics, in report order; the comment gives each one's unit (docs/stats.md). */
@@ -58,6 +60,24 @@ enum gcw_stat {
   GCW_STAT_SCAV_MAX,         /* MB: the largest single release (one line) */
   GCW_STAT_SCAV_MAX_T_S,     /* s: @t of the cycle printed before that line */
   GCW_STAT_SCAV_LAG_S,       /* s: from the cycle that freed that memory to its release */
+  /* issue 15: process samples (stats_rss.c); NULL without them */
+  GCW_STAT_RSS_SAMPLES,      /* count: rows of process_samples */
+  GCW_STAT_RSS_MAX_MB,       /* MB: the highest RSS sampled */
+  GCW_STAT_RSS_MAX_T_S,      /* s: its @t */
+  GCW_STAT_RSS_MAX_LIVE_MB,  /* MB: live heap of the latest cycle at or before it */
+  GCW_STAT_RSS_MAX_GOAL_MB,  /* MB: goal of that cycle */
+  GCW_STAT_RSS_MAX_GAP_MB,   /* MB: RSS - goal - stacks - globals then (rssgap.h) */
+  GCW_STAT_RSS_FINAL_MB,     /* MB: RSS of the last sample */
+  GCW_STAT_RSS_FINAL_T_S,    /* s */
+  GCW_STAT_RSS_FINAL_LIVE_MB, /* MB */
+  GCW_STAT_RSS_FINAL_GOAL_MB, /* MB */
+  GCW_STAT_RSS_FINAL_GAP_MB, /* MB */
+  GCW_STAT_RSS_FINAL_ANON_MB, /* MB: RssAnon of the last sample */
+  GCW_STAT_RSS_FINAL_FILE_MB, /* MB: RssFile */
+  GCW_STAT_LAZYFREE_FINAL_MB, /* MB: LazyFree */
+  GCW_STAT_VSZ_MAX_MB,       /* MB: the highest VmSize */
+  GCW_STAT_CGROUP_MAX_MB,    /* MB: memory.max of the last sample that has one */
+  GCW_STAT_CGROUP_PEAK_MB,   /* MB: the highest memory.current */
   GCW_STAT_COUNT
 };
 
@@ -93,5 +113,10 @@ gcw_err gcw_stats_compute(gcw_db *db, long long run_id);
 
 /* 1 if run_id has rows in `stats` (the store writes them as the run closes). */
 int gcw_stats_present(gcw_db *db, long long run_id);
+/* issue 15 (stats_rss.c): the explanation (rssgap.h) of the unexplained RSS at the last
+** sample, from a run's statistics v[]/has[] and its Go release range; NULL when the run has
+** no samples. The report's "why" line and rss_explanation in JSON. */
+const char *gcw_stats_rss_explain(const double *v, const unsigned char *has, int era_min,
+                                  int era_max, char *buf, size_t n);
 
 #endif

@@ -17,6 +17,7 @@
 #include "pause.h"
 #include "severity.h"
 #include "statrun.h"
+#include "stats_rss.h"
 #include "stats.h"
 
 #include <assert.h>
@@ -34,7 +35,7 @@ enum { SCHEMA_VERSION = 1 };
 ** (SQLITE_PREPARE_PERSISTENT: they live as long as the connection). */
 enum { ST_GC, ST_SCAV, ST_PACER, ST_FORCED, ST_UNPARSED, ST_RUN_OPEN, ST_RUN_CLOSE,
        ST_SOURCE_BEGIN, ST_SOURCE_END, ST_SOURCE_FILE, ST_FINDING_ADD, ST_FINDING_UPDATE,
-       ST_BEGIN, ST_COMMIT, ST_COUNT };
+       ST_BEGIN, ST_COMMIT, ST_SAMPLE, ST_COUNT };
 
 /* Event rows wait in a small buffer per table and go in with one multi-row INSERT of
 ** SHAPE_ROWS rows. A statement binds only the columns its rows fill: lines of one shape
@@ -135,13 +136,18 @@ static const char schema_fixed[] =
     "run_id INTEGER NOT NULL REFERENCES runs(id), kind TEXT NOT NULL, severity TEXT NOT NULL, "
     "gc INTEGER, t_s REAL, value REAL, threshold REAL, unit TEXT, message TEXT NOT NULL, "
     "wall TEXT, end_gc INTEGER, end_t_s REAL, next_step TEXT);"
-    "CREATE TABLE IF NOT EXISTS stats" GCW_STATS_COLUMNS ";";
+    "CREATE TABLE IF NOT EXISTS stats" GCW_STATS_COLUMNS ";"
+    /* issue 15: the process's memory as the kernel counts it (procsample.h) */
+    "CREATE TABLE IF NOT EXISTS process_samples(run_id INTEGER NOT NULL REFERENCES runs(id), "
+    "t_s REAL, wall TEXT, rss_mb REAL, vsz_mb REAL, rss_anon_mb REAL, rss_file_mb REAL, "
+    "swap_mb REAL, lazyfree_mb REAL, cgroup_current_mb REAL, cgroup_max_mb REAL);";
 
 static const char indexes[] =
     "CREATE INDEX IF NOT EXISTS gc_cycles_run ON gc_cycles(run_id, gc);"
     "CREATE INDEX IF NOT EXISTS scavenger_run ON scavenger(run_id, line);"
     "CREATE INDEX IF NOT EXISTS pacer_run ON pacer(run_id, line);"
-    "CREATE INDEX IF NOT EXISTS runs_source ON runs(source_id);";
+    "CREATE INDEX IF NOT EXISTS runs_source ON runs(source_id);"
+    "CREATE INDEX IF NOT EXISTS process_samples_run ON process_samples(run_id, t_s);";
 
 static double now_ms(void) {
   struct timespec ts;
@@ -272,7 +278,10 @@ static gcw_err prepare_all(gcw_store *s) {
                           "threshold=?7, unit=?8, message=?9, end_gc=?11, end_t_s=?12, "
                           "next_step=?13 WHERE id=?1"},
       {ST_BEGIN, "BEGIN"},
-      {ST_COMMIT, "COMMIT"}};
+      {ST_COMMIT, "COMMIT"},
+      {ST_SAMPLE, "INSERT INTO process_samples(run_id, t_s, wall, rss_mb, vsz_mb, rss_anon_mb, "
+                  "rss_file_mb, swap_mb, lazyfree_mb, cgroup_current_mb, cgroup_max_mb) "
+                  "VALUES(?,?,?,?,?,?,?,?,?,?,?)"}};
   for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
     if (prepare(s, fixed[i].st, fixed[i].sql))
       return GCW_EDB;
@@ -648,6 +657,7 @@ gcw_err gcw_store_source_delete(gcw_store *s, long long id) {
       "DELETE FROM forced_gc WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
       "DELETE FROM findings WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
       "DELETE FROM stats WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
+      "DELETE FROM process_samples WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
       "DELETE FROM runs WHERE source_id=?1", "DELETE FROM unparsed WHERE source_id=?1",
       "DELETE FROM source_files WHERE source_id=?1", "DELETE FROM sources WHERE id=?1"};
   if (row(s) || flush_all(s))
@@ -670,6 +680,18 @@ gcw_err gcw_store_run_open(gcw_store *s, long long source_id, gcw_run *run) {
   run->id = sqlite3_last_insert_rowid(s->db);
   gcw_statrun_open(s->stats, run->id);
   return GCW_OK;
+}
+
+/* issue 15: the statistics of the run's process samples (stats_rss.c), from the rows this
+** connection has written, beside the ones computed while reading. */
+static gcw_err stats_add_rss(gcw_store *s, long long run, gcw_stat_values *vals) {
+  double v[GCW_STAT_COUNT];
+  unsigned char set[GCW_STAT_COUNT] = {0};
+  gcw_err e = gcw_stats_rss(s->db, run, v, set);
+  for (int i = 0; !e && i < GCW_STAT_COUNT; i++)
+    if (set[i])
+      gcw_stats_put(vals, (enum gcw_stat)i, v[i]);
+  return e;
 }
 
 gcw_err gcw_store_run_close(gcw_store *s, const gcw_run *r) {
@@ -702,7 +724,8 @@ gcw_err gcw_store_run_close(gcw_store *s, const gcw_run *r) {
   /* The run's statistics, computed as its lines arrived (none if they could not be kept
   ** exactly within bounded memory: a report then computes them from the rows). */
   gcw_stat_values vals;
-  if (gcw_statrun_close(s->stats, r->id, &vals) && gcw_stats_write(s->db, r->id, &vals))
+  if (gcw_statrun_close(s->stats, r->id, &vals) &&
+      (stats_add_rss(s, r->id, &vals) || gcw_stats_write(s->db, r->id, &vals)))
     return fail(s, "statistics");
   return GCW_OK;
 }
@@ -843,4 +866,19 @@ gcw_err gcw_store_unparsed(gcw_store *s, long long source_id, long line, const c
                     SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 4, why, -1, SQLITE_STATIC);
   return step(s, st, "insert unparsed");
+}
+
+gcw_err gcw_store_sample(gcw_store *s, long long run_id, const gcw_proc_sample *ps) {
+  if (row(s))
+    return GCW_EDB;
+  sqlite3_stmt *st = s->st[ST_SAMPLE];
+  const double mb[] = {ps->rss_mb,      ps->vsz_mb,      ps->rss_anon_mb,
+                       ps->rss_file_mb, ps->swap_mb,     ps->lazyfree_mb,
+                       ps->cgroup_current_mb, ps->cgroup_max_mb};
+  sqlite3_bind_int64(st, 1, run_id);
+  sqlite3_bind_double(st, 2, ps->t_s);
+  sqlite3_bind_text(st, 3, ps->wall, -1, SQLITE_TRANSIENT);
+  for (int i = 0; i < (int)(sizeof mb / sizeof mb[0]); i++)
+    bind_opt_real(st, 4 + i, mb[i], mb[i] >= 0);
+  return step(s, st, "insert process sample");
 }

@@ -16,6 +16,7 @@
 
 #include "err.h"
 #include "event.h"
+#include "procsample.h"
 #include "runs.h"
 #include "store_read.h"
 
@@ -63,6 +64,8 @@ struct gcw_finding;
 gcw_err gcw_store_finding_add(gcw_store *s, long long run_id, const struct gcw_finding *f,
                               long long *id);
 gcw_err gcw_store_finding_update(gcw_store *s, long long id, const struct gcw_finding *f);
+/* A sample of the process's memory (procsample.h), on the run's @t axis. */
+gcw_err gcw_store_sample(gcw_store *s, long long run_id, const gcw_proc_sample *ps);
 /* Commit if GCW_COMMIT_MS passed since the last commit (or now, if force). */
 gcw_err gcw_store_tick(gcw_store *s, int force);
 

@@ -121,6 +121,12 @@ static const char *const queries[GCW_NQUERIES] = {
     [GCW_Q_PLOT_FINDINGS] =
         "SELECT gc, kind, severity, t_s FROM findings WHERE run_id = ?1 "
         "AND severity <> 'info' ORDER BY gc IS NULL, gc, t_s, id",
+    [GCW_Q_PLOT_SAMPLES_SHAPE] =
+        "SELECT count(*), count(cgroup_max_mb), min(t_s), max(t_s), min(wall), max(wall) "
+        "FROM process_samples WHERE run_id = ?1",
+    [GCW_Q_PLOT_SAMPLES] =
+        "SELECT wall, t_s, rss_mb, rss_anon_mb, rss_file_mb, lazyfree_mb, cgroup_max_mb, "
+        "cgroup_current_mb FROM process_samples WHERE run_id = ?1 ORDER BY t_s",
 };
 
 /* ---- connections ---- */
@@ -258,12 +264,13 @@ static const struct {
      "source_id, line, rowid"},
     {"findings", "run_id = ?1", "id"},
     {"stats", "run_id = ?1", "run_id, name"},
+    {"process_samples", "run_id = ?1", "run_id, t_s"},
 };
 enum { NTABLES = sizeof tables / sizeof tables[0] };
 
 const char *const gcw_store_tables[NTABLES + 1] = {
     "gc_cycles", "scavenger", "pacer", "forced_gc", "runs", "sources", "source_files",
-    "unparsed", "findings", "stats", NULL};
+    "unparsed", "findings", "stats", "process_samples", NULL};
 
 static int table_index(const char *name) {
   for (int i = 0; i < NTABLES; i++)
@@ -348,6 +355,12 @@ int gcw_db_has_finding_at(gcw_db *db, long long run, const char *severity) {
       "SELECT EXISTS(SELECT 1 FROM findings WHERE run_id = ?1 AND "
       GCW_SEVERITY_RANK_SQL("severity") " >= " GCW_SEVERITY_RANK_SQL("?2") ")";
   return (int)scalar(db, sql, run, 0, severity, -1);
+}
+
+int gcw_db_has_samples(gcw_db *db) {
+  static const char sql[] = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                            "name = 'process_samples' AND ?1 = ?1";
+  return (int)scalar(db, sql, 0, 0, NULL, -1);
 }
 
 /* ---- statistics ---- */

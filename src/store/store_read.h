@@ -60,6 +60,8 @@ enum gcw_query {
   GCW_Q_PLOT_SCAV,      /* scavtrace lines of run ?1 in gc order (GCW_PV_*) */
   GCW_Q_PLOT_SCVG,      /* gctrace scvg lines of run ?1 in gc order (GCW_PV_*) */
   GCW_Q_PLOT_FINDINGS,  /* warn and error findings of run ?1 in time order (GCW_PF_*) */
+  GCW_Q_PLOT_SAMPLES_SHAPE, /* process samples of run ?1 (GCW_PP_COUNT...): counts, ranges */
+  GCW_Q_PLOT_SAMPLES,   /* process samples of run ?1 in time order (GCW_PP_WALL...) */
   GCW_NQUERIES
 };
 
@@ -90,6 +92,13 @@ enum { GCW_PC_WALL, GCW_PC_T, GCW_PC_GC, GCW_PC_LIVE, GCW_PC_START, GCW_PC_GOAL,
 enum { GCW_PV_GC, GCW_PV_WALL, GCW_PV_FIRST };
 /* GCW_Q_PLOT_FINDINGS */
 enum { GCW_PF_GC, GCW_PF_KIND, GCW_PF_SEVERITY, GCW_PF_T };
+/* GCW_Q_PLOT_SAMPLES_SHAPE: count(*), count(cgroup_max_mb), min/max t_s, min/max wall.
+** GCW_Q_PLOT_SAMPLES: wall, t_s, rss, anon, file, lazyfree, cgroup max, cgroup current
+** (MB). Both need the process_samples table (gcw_db_has_samples). */
+enum { GCW_PP_COUNT, GCW_PP_CGROUP_MAX, GCW_PP_MIN_T, GCW_PP_MAX_T, GCW_PP_MIN_WALL,
+       GCW_PP_MAX_WALL };
+enum { GCW_PP_WALL, GCW_PP_T, GCW_PP_RSS, GCW_PP_ANON, GCW_PP_FILE, GCW_PP_LAZY, GCW_PP_CGMAX,
+       GCW_PP_CGCUR };
 
 /* ---- cursors ---- */
 
@@ -136,6 +145,9 @@ int gcw_db_run_exists(gcw_db *db, long long id);
 long long gcw_db_latest_run_with_cycles(gcw_db *db);
 /* A finding of run `run` at or above `severity` (warn or error): 1, 0, or -1. */
 int gcw_db_has_finding_at(gcw_db *db, long long run, const char *severity);
+/* The database has the process_samples table (issue 15; a store written before it has
+** not): 1, 0, or -1 on a database error. */
+int gcw_db_has_samples(gcw_db *db);
 
 /* The stored statistics of a run (stats.h): v[i] and has[i] = 1 for each non-NULL row,
 ** indexed by enum gcw_stat; names this program does not know are skipped. */
