@@ -10,8 +10,9 @@ DESTDIR  ?=
 CC       ?= cc
 CORPUS   ?= $(abspath ../shared/corpus)
 DEB_PKGS  = libpcre2-dev libsqlite3-dev libcmocka-dev zlib1g-dev pkg-config gnuplot-nox clang \
-            libclang-rt-dev sqlite3 time golang-go mandoc groff zsh
-PKGS      = libpcre2-8 sqlite3 zlib
+            libclang-rt-dev sqlite3 time golang-go mandoc groff zsh \
+            libmicrohttpd-dev prometheus
+PKGS      = libpcre2-8 sqlite3 zlib libmicrohttpd
 
 OPT      ?= -O2 -g
 WARN      = -std=c11 -Wall -Wextra -Wpedantic -Werror -Wswitch -Wshadow -Wstrict-prototypes
@@ -20,7 +21,7 @@ WARN      = -std=c11 -Wall -Wextra -Wpedantic -Werror -Wswitch -Wshadow -Wstrict
 LAYERS    = base ingest detect store flow out cli
 CPPFLAGS += -D_GNU_SOURCE $(addprefix -Isrc/,$(LAYERS)) -Ibuild
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 SAN       = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
@@ -30,7 +31,7 @@ LIB_SRC = $(filter-out src/main.c,$(SRC))
 TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 GRAMMAR = $(sort $(wildcard grammar/*.pcre))
 
-.PHONY: all deps check test test-asan fuzz demo bench install install-files clean docs lint-man check-docs \
+.PHONY: all deps check test test-asan fuzz demo bench bench-metrics install install-files clean docs lint-man check-docs check-alerts \
         check-layers
 all: gctrace-watch
 
@@ -127,10 +128,16 @@ check-docs: gctrace-watch
 check-layers:
 	tests/layers.sh
 
+# The alert rules of docs/fleet.md parse and pass their unit tests (promtool: make deps).
+check-alerts:
+	promtool check rules docs/alerts.yml
+	promtool test rules docs/alerts_test.yml
+
 check: deps
 	$(MAKE) all
 	$(MAKE) check-layers
 	$(MAKE) lint-man
+	$(MAKE) check-alerts
 	$(MAKE) check-docs
 	$(MAKE) test
 	$(MAKE) test-asan
@@ -148,6 +155,18 @@ demo: deps
 bench: deps
 	$(MAKE) all
 	CORPUS=$(CORPUS) bench/run.sh
+
+# Pass-through latency of watch mode with and without --metrics and a 1-s scrape
+# (bench/README.md, "Pass-through latency with --metrics").
+build/bench/metrics_latency: bench/metrics_latency.c
+	@mkdir -p build/bench
+	$(CC) $(OPT) $(WARN) -D_GNU_SOURCE -o $@ $< -pthread
+build/bench/metrics_publish: bench/metrics_publish.c $(OBJ)
+	@mkdir -p build/bench
+	$(CC) $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS)
+bench-metrics: deps
+	$(MAKE) all build/bench/metrics_latency build/bench/metrics_publish
+	CORPUS=$(CORPUS) bench/metrics_latency.sh
 
 install: deps
 	$(MAKE) all

@@ -188,7 +188,7 @@ static void test_completion(void **state) {
   assert_string_equal(text, "all cpu heap interval pause rss scavenger "); /* rss: issue 15 */
   free(text);
   text = bash_complete(script, "gctrace-watch export --format ''");
-  assert_string_equal(text, "csv ndjson ");
+  assert_string_equal(text, "csv ndjson openmetrics ");
   free(text);
   text = bash_complete(script, "gctrace-watch report --format ''");
   assert_string_equal(text, "json text ");

@@ -56,5 +56,18 @@ _Static_assert(GCW_RUNS_LIVE >= GCW_RUNS_OPEN, "every open run of one stream has
 /* A ceiling's value as text, for the notice that names it. */
 #define GCW_STR_(x) #x
 #define GCW_STR(x) GCW_STR_(x)
+/* --metrics: runs with series at once (a run that ended stays until a new run replaces it;
+** beyond this the least recently active goes), distinct kind/severity pairs and open
+** episodes per run, seconds of silence after which a run counts as ended (over twice the
+** runtime's 2-minute forced GC). */
+#define GCW_METRICS_RUNS 32
+#define GCW_METRICS_FINDINGS 32
+#define GCW_METRICS_STALE_S 300
+/* Bytes of the rendered --label pairs (name="value",...) added to every series. */
+#define GCW_METRICS_LABELS_MAX 512
+/* The endpoint: connections at once (more wait in the kernel's backlog or are refused),
+** seconds a connection may stay idle (a slow or silent client is cut off). */
+#define GCW_METRICS_CONNECTIONS 8
+#define GCW_METRICS_TIMEOUT_S 5
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "envelope.h"
 #include "err.h"
+#include "metrics_http.h"
 #include "plot_kinds.h"
 #include "severity.h"
 #include "store_read.h"
@@ -32,10 +33,11 @@ _Static_assert(IN_WATCH == 1u << GCW_CMD_WATCH && IN_CHILD == 1u << GCW_CMD_CHIL
                "IN_* bits are 1 << enum gcw_command (gcw_cli_option_info)");
 enum opt_id { OPT_DB, OPT_STRIP, OPT_QUIET, OPT_INPUT_FORMAT, OPT_FORMAT, OPT_RUN, OPT_ALL,
               OPT_TABLE, OPT_FAIL_ON, OPT_THRESHOLD, OPT_PAUSE_SLO, OPT_KIND, OPT_OUTPUT,
-              OPT_SIZE, OPT_TERM, OPT_PLOT, OPT_HELP, OPT_VERSION, OPT_PID, OPT_SAMPLE_INTERVAL };
+              OPT_SIZE, OPT_TERM, OPT_PLOT, OPT_METRICS, OPT_HELP, OPT_VERSION, OPT_PID,
+              OPT_SAMPLE_INTERVAL };
 
 /* Values that are not another module's vocabulary. */
-static const char *const export_formats[] = {"csv", "ndjson", NULL};
+static const char *const export_formats[] = {"csv", "ndjson", "openmetrics", NULL};
 static const char *const report_formats[] = {"text", "json", NULL};
 static const char *const terms[] = {"dumb", NULL};
 #define GCW_SEV_FAILS_1(name) name,
@@ -106,6 +108,9 @@ static const option options[] = {
     {OPT_SAMPLE_INTERVAL, "--sample-interval", "DURATION", IN_WATCH | IN_CHILD,
      "time between memory samples (default 1s; ms, s or m; 0: only at gc lines)",
      .values = NULL},
+    {OPT_METRICS, "--metrics", "ADDR:PORT", IN_WATCH | IN_CHILD,
+     "serve Prometheus metrics on http://ADDR:PORT/metrics (docs/fleet.md)",
+     .field = FIELD(metrics)},
     {OPT_HELP, "--help", NULL, IN_ALL, "show this help and exit", .values = NULL},
     {OPT_VERSION, "--version", NULL, IN_ALL, "show the version and exit", .values = NULL},
 };
@@ -161,8 +166,9 @@ static const struct {
      EXIT_OK ", " EXIT_USAGE ", " EXIT_IO, "list the runs in the database"},
     {"export", GCW_CMD_EXPORT, IN_EXPORT,
      "usage: gctrace-watch export [OPTIONS]\n"
-     "Write the rows of a table as CSV (with a header row) or NDJSON, streaming.\n",
-     EXIT_OK ", " EXIT_USAGE ", " EXIT_IO, "write a table as CSV or NDJSON"},
+     "Write the rows of a table as CSV (with a header row) or NDJSON, streaming; or, with\n"
+     "--format openmetrics, the runs as timestamped Prometheus samples (docs/fleet.md).\n",
+     EXIT_OK ", " EXIT_USAGE ", " EXIT_IO, "write a table as CSV or NDJSON, or runs as OpenMetrics"},
     {"report", GCW_CMD_REPORT, IN_REPORT,
      "usage: gctrace-watch report [OPTIONS]\n"
      "Statistics and findings of a run (the latest by default), as text or JSON.\n",
@@ -360,6 +366,16 @@ static int set_option(gcw_config *cfg, const option *o, const char *value, int c
   case OPT_OUTPUT:
   case OPT_TERM:
   case OPT_PLOT: break; /* set above */
+  case OPT_METRICS: { /* a malformed address stops here, before anything is read */
+    struct sockaddr_storage sa;
+    socklen_t salen;
+    char msg[200];
+    if (gcw_metrics_addr_parse(value, &sa, &salen, msg, sizeof msg)) {
+      fprintf(stderr, "gctrace-watch: %s; try 'gctrace-watch --help'\n", msg);
+      return GCW_EXIT_USAGE;
+    }
+    break;
+  }
   case OPT_STRIP: cfg->strip = 1; break;
   case OPT_QUIET: cfg->quiet = 1; break;
   case OPT_RUN:

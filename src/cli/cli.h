@@ -47,6 +47,7 @@ typedef struct gcw_config {
   char **child_argv;        /* child mode: PROG ARGS..., NULL-terminated */
   long pid;                 /* watch --pid: sample this process's memory, 0: none */
   double sample_interval_s; /* --sample-interval, default 1; 0: only at gc lines */
+  const char *metrics;      /* --metrics ADDR:PORT: serve /metrics there, NULL: no endpoint */
 } gcw_config;
 
 /* Parse argv. Returns -1 to go on with *cfg, or an exit status (after --help, --version,

@@ -42,6 +42,16 @@ int gcw_cmd_status(gcw_err e);
 ** another failure is reported. Returns status, or 3 after a failure. */
 struct gcw_writer;
 int gcw_cmd_stdout_end(struct gcw_writer *w, int status);
+/* --metrics: the registry and its endpoint (both NULL without --metrics). Returns -1 to go
+** on, or an exit status after a one-line message. A bad --label is a usage error. When the
+** endpoint cannot listen (address in use, not ours) the message is printed and, unless
+** fatal, the command goes on without it: in watch and child mode the watched program's
+** output must flow whatever happens to the metrics. */
+struct gcw_metrics;
+struct gcw_metrics_http;
+int gcw_cmd_metrics_start(const gcw_config *cfg, int fatal, struct gcw_metrics **m,
+                          struct gcw_metrics_http **h);
+void gcw_cmd_metrics_stop(struct gcw_metrics **m, struct gcw_metrics_http **h);
 /* Close the store; report a failure. Returns status, or the worse of status and 3. */
 int gcw_cmd_close(struct gcw_store **s, int status);
 

@@ -172,7 +172,8 @@ int gcw_cmd_analyze(const gcw_config *cfg) {
   long long id = 0;
   gcw_pipeline_opts o = {GCW_PASS_NONE, stdout, 0, cfg->quiet,
                          gcw_envelope_kind_parse(cfg->input_format),
-                         {cfg->thresholds, cfg->nthresholds, cfg->pause_slo_ms, 0}};
+                         {cfg->thresholds, cfg->nthresholds, cfg->pause_slo_ms, 0},
+                         NULL};
   im.buf = malloc(GCW_READ_CHUNK);
   gcw_err e = im.buf ? gcw_pipeline_new(&im.p, r, s, o) : GCW_ENOMEM;
   if (e) {

@@ -19,6 +19,8 @@
 
 #include "envelope.h"
 #include "limits.h"
+#include "metrics.h"
+#include "metrics_http.h"
 #include "pipeline.h"
 #include "pump.h"
 #include "recog.h"
@@ -219,6 +221,7 @@ static void relay(child *c) {
     fprintf(stderr, "gctrace-watch: %s's stderr: %s\n", c->cfg->child_argv[0], strerror(errno));
   else if (e != GCW_OK && e != GCW_EPIPE && e != GCW_EWRITE) {
     report_db(c);
+    gcw_pipeline_tick(c->p); /* publishes the failure to --metrics; the error is known */
     copy_rest(c);
   }
   close_pipe(c);
@@ -260,14 +263,15 @@ static int envelope_of(const gcw_config *cfg) {
 }
 
 /* Pass-through to our stderr as it arrives, arrival times, findings live unless --quiet. */
-static gcw_pipeline_opts pipeline_opts(const gcw_config *cfg) {
+static gcw_pipeline_opts pipeline_opts(const gcw_config *cfg, gcw_metrics *m) {
   gcw_pipeline_opts o = {.pass = cfg->strip ? GCW_PASS_STRIP : GCW_PASS_RAW,
                          .out = stderr,
                          .stamp_arrival = 1,
                          .quiet = cfg->quiet,
                          .envelope = envelope_of(cfg),
                          .detect = {cfg->thresholds, cfg->nthresholds, cfg->pause_slo_ms,
-                                    !cfg->quiet}};
+                                    !cfg->quiet},
+                         .metrics = m};
   return o;
 }
 
@@ -275,11 +279,17 @@ int gcw_cmd_child(const gcw_config *cfg) {
   child c = {cfg, NULL, NULL, -1, -1, 0};
   gcw_recog *r = NULL;
   gcw_store *s = NULL;
+  gcw_metrics *m = NULL;
+  gcw_metrics_http *h = NULL;
   int status = gcw_cmd_open(cfg, &r, &s);
   if (status >= 0)
     return status;
+  /* before PROG starts: a bad --label stops here; an endpoint that cannot listen does not */
+  status = gcw_cmd_metrics_start(cfg, 0, &m, &h);
+  if (status >= 0)
+    goto out;
   c.buf = malloc(GCW_READ_CHUNK);
-  gcw_err pe = c.buf ? gcw_pipeline_new(&c.p, r, s, pipeline_opts(cfg)) : GCW_ENOMEM;
+  gcw_err pe = c.buf ? gcw_pipeline_new(&c.p, r, s, pipeline_opts(cfg, m)) : GCW_ENOMEM;
   if (pe == GCW_EUSAGE) { /* a bad --threshold: PROG is not started */
     fprintf(stderr, "gctrace-watch: %s; try 'gctrace-watch --help'\n", gcw_pipeline_errmsg(c.p));
     status = GCW_EXIT_USAGE;
@@ -299,6 +309,7 @@ int gcw_cmd_child(const gcw_config *cfg) {
   if (status < 0)
     status = run(&c);
 out:
+  gcw_cmd_metrics_stop(&m, &h);
   gcw_pipeline_free(&c.p);
   free(c.buf);
   gcw_recog_close(&r);

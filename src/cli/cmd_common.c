@@ -2,6 +2,8 @@
 #include "cmd.h"
 
 #include "err.h"
+#include "metrics.h"
+#include "metrics_http.h"
 #include "recog.h"
 #include "stats.h"
 #include "store.h"
@@ -79,4 +81,32 @@ int gcw_cmd_close(gcw_store **s, int status) {
     return GCW_EXIT_IO;
   }
   return status;
+}
+
+int gcw_cmd_metrics_start(const gcw_config *cfg, int fatal, gcw_metrics **m,
+                          gcw_metrics_http **h) {
+  char msg[400];
+  *m = NULL;
+  *h = NULL;
+  if (!cfg->metrics)
+    return -1;
+  gcw_err e = gcw_metrics_new(m, NULL, 0, msg, sizeof msg);
+  if (e) {
+    fprintf(stderr, "gctrace-watch: %s\n", e == GCW_EUSAGE ? msg : "out of memory");
+    return e == GCW_EUSAGE ? GCW_EXIT_USAGE : GCW_EXIT_INTERNAL;
+  }
+  e = gcw_metrics_http_start(h, *m, cfg->metrics, msg, sizeof msg);
+  if (!e)
+    return -1;
+  gcw_metrics_free(m);
+  fprintf(stderr, "gctrace-watch: %s%s\n", e == GCW_ENOMEM ? "out of memory" : msg,
+          fatal ? "" : "; going on without metrics");
+  if (!fatal)
+    return -1;
+  return e == GCW_EUSAGE ? GCW_EXIT_USAGE : GCW_EXIT_IO;
+}
+
+void gcw_cmd_metrics_stop(gcw_metrics **m, gcw_metrics_http **h) {
+  gcw_metrics_http_stop(h);
+  gcw_metrics_free(m);
 }

@@ -18,9 +18,11 @@
 #include "err.h"
 #include "json.h"
 #include "limits.h"
+#include "om_export.h"
 #include "store_read.h"
 #include "writer.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,6 +209,23 @@ out:
   return status;
 }
 
+/* --format openmetrics: every stored cycle as timestamped samples (om_export.h). */
+static int export_openmetrics(gcw_db *db, const gcw_config *cfg) {
+  char msg[300] = "";
+  gcw_err e = gcw_om_export(db, cfg->run, stdout, msg, sizeof msg);
+  if (e == GCW_EWRITE && errno == EPIPE) {
+    clearerr(stdout);
+    return GCW_EXIT_OK;
+  }
+  if (e == GCW_EWRITE)
+    fprintf(stderr, "gctrace-watch: stdout: %s\n", msg);
+  else if (e == GCW_EDB)
+    return db_error(db, cfg->db);
+  else if (e)
+    fprintf(stderr, "gctrace-watch: %s\n", *msg ? msg : "out of memory");
+  return e == GCW_OK ? GCW_EXIT_OK : e == GCW_EWRITE ? GCW_EXIT_IO : GCW_EXIT_INTERNAL;
+}
+
 int gcw_cmd_export(const gcw_config *cfg) {
   if (!gcw_store_table_known(cfg->table)) { /* cli.c accepts only the store's tables */
     fprintf(stderr, "gctrace-watch: internal error: no table '%s'\n", cfg->table);
@@ -216,7 +235,9 @@ int gcw_cmd_export(const gcw_config *cfg) {
   if (!db)
     return GCW_EXIT_IO;
   int status = cfg->run ? check_run(db, cfg) : GCW_EXIT_OK;
-  if (status == GCW_EXIT_OK)
+  if (status == GCW_EXIT_OK && strcmp(cfg->format, "openmetrics") == 0)
+    status = export_openmetrics(db, cfg);
+  else if (status == GCW_EXIT_OK)
     status = export_table(db, cfg);
   gcw_db_close(&db);
   return status;

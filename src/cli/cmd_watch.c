@@ -3,6 +3,8 @@
 
 #include "envelope.h"
 #include "limits.h"
+#include "metrics.h"
+#include "metrics_http.h"
 #include "pipeline.h"
 #include "pump.h"
 #include "recog.h"
@@ -40,15 +42,23 @@ int gcw_cmd_watch(const gcw_config *cfg) {
   gcw_recog *r = NULL;
   gcw_store *s = NULL;
   gcw_pipeline *p = NULL;
+  gcw_metrics *m = NULL;
+  gcw_metrics_http *h = NULL;
   long long id;
   int status = gcw_cmd_open(cfg, &r, &s);
   if (status >= 0)
     return status;
+  status = gcw_cmd_metrics_start(cfg, 0, &m, &h);
+  if (status >= 0) {
+    gcw_recog_close(&r);
+    return gcw_cmd_close(&s, status);
+  }
   status = GCW_EXIT_OK;
   char *buf = malloc(GCW_READ_CHUNK);
   gcw_pipeline_opts o = {cfg->strip ? GCW_PASS_STRIP : GCW_PASS_RAW, stdout, 1, cfg->quiet,
                          gcw_envelope_kind_parse(cfg->input_format),
-                         {cfg->thresholds, cfg->nthresholds, cfg->pause_slo_ms, !cfg->quiet}};
+                         {cfg->thresholds, cfg->nthresholds, cfg->pause_slo_ms, !cfg->quiet},
+                         m};
   gcw_err pe = buf ? gcw_pipeline_new(&p, r, s, o) : GCW_ENOMEM;
   if (pe) {
     fprintf(stderr, "gctrace-watch: %s%s\n", pe == GCW_EUSAGE ? gcw_pipeline_errmsg(p) : "out of memory",
@@ -84,6 +94,7 @@ int gcw_cmd_watch(const gcw_config *cfg) {
     status = GCW_EXIT_IO;
   }
 out:
+  gcw_cmd_metrics_stop(&m, &h);
   gcw_pipeline_free(&p);
   free(buf);
   gcw_recog_close(&r);

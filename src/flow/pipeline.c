@@ -53,6 +53,8 @@ struct gcw_pipeline {
   gcw_source_totals totals;
   gcw_source_totals file_start; /* totals when the current file began */
   int cur_ordinal;    /* ordinal of the run of the latest event (for live findings) */
+  long long detect_run; /* the run the detectors are looking at (finding updates name none) */
+  double mono_s;      /* monotonic time of the current chunk (metrics: silent runs) */
   gcw_err err;        /* first failure of reading or storing; stops all further work */
   gcw_err out_err;    /* output failed (EPIPE: its reader left): output stops, the input
                       ** already read is still parsed and stored */
@@ -87,8 +89,13 @@ const char *gcw_pipeline_errmsg(const gcw_pipeline *p) { return p->errmsg; }
 long gcw_pipeline_lines(const gcw_pipeline *p) { return p->lines ? gcw_lines_count(p->lines) : 0; }
 
 static void check_store(gcw_pipeline *p, gcw_err e) {
-  if (e)
-    set_err(p, e, gcw_store_errmsg(p->store));
+  if (!e)
+    return;
+  set_err(p, e, gcw_store_errmsg(p->store));
+  if (p->opts.metrics) {
+    gcw_metrics_store_dropped(p->opts.metrics, 1);
+    gcw_metrics_store_ok(p->opts.metrics, 0);
+  }
 }
 
 static void count_family(gcw_source_totals *t, gcw_family f) {
@@ -177,7 +184,13 @@ static void on_event(void *ctx, const gcw_event *ev) {
   const char *wall = ev->wall[0] ? ev->wall : NULL;
   check_store(p, gcw_store_event(p->store, run->id, cycle, ev, wall));
   p->cur_ordinal = run->ordinal;
-  gcw_detect_event(p->detect, run->id, ev, wall);
+  if (p->opts.metrics)
+    gcw_metrics_event(p->opts.metrics, run->id, ev, p->mono_s);
+  p->detect_run = run->id;
+  /* A run the store could not open has no id (0), and the detectors key their state by
+  ** it: judging it would share (and crash on) an empty slot. */
+  if (run->id > 0)
+    gcw_detect_event(p->detect, run->id, ev, wall);
   if (p->sample.ps && (ev->family == GCW_FAM_GC || ev->family == GCW_FAM_GC_LEGACY)) {
     p->sample.run_id = run->id;
     p->sample.run_t = ev->present[GCW_F_t_s] ? ev->v[GCW_F_t_s] : 0;
@@ -190,6 +203,8 @@ static void on_unparsed(void *ctx, long line, const char *text, size_t len, cons
   if (p->err)
     return;
   p->totals.unparsed++;
+  if (p->opts.metrics)
+    gcw_metrics_unparsed(p->opts.metrics);
   check_store(p, gcw_store_unparsed(p->store, p->source_id, line, text, len, why));
 }
 
@@ -220,6 +235,8 @@ static void on_run_opened(void *ctx, gcw_run *run) {
   gcw_pipeline *p = ctx;
   p->totals.runs++;
   check_store(p, gcw_store_run_open(p->store, p->source_id, run));
+  if (p->opts.metrics)
+    gcw_metrics_run_open(p->opts.metrics, run->id, p->mono_s);
 }
 
 static void on_run_closed(void *ctx, const gcw_run *run) {
@@ -227,8 +244,12 @@ static void on_run_closed(void *ctx, const gcw_run *run) {
   p->cur_ordinal = run->ordinal;
   if (p->sample.run_id == run->id)
     p->sample.run_id = 0;
-  gcw_detect_run_end(p->detect, run->id);
+  p->detect_run = run->id;
+  if (run->id > 0)
+    gcw_detect_run_end(p->detect, run->id);
   check_store(p, gcw_store_run_close(p->store, run));
+  if (p->opts.metrics)
+    gcw_metrics_run_end(p->opts.metrics, run->id);
 }
 
 static long long on_finding(void *ctx, long long run_id, const gcw_finding *f) {
@@ -236,6 +257,9 @@ static long long on_finding(void *ctx, long long run_id, const gcw_finding *f) {
   long long id = 0;
   if (p->err)
     return 0;
+  if (p->opts.metrics)
+    gcw_metrics_finding_open(p->opts.metrics, run_id, f->kind, gcw_severity_name(f->severity),
+                             f->gc);
   check_store(p, gcw_store_finding_add(p->store, run_id, f, &id));
   if (p->opts.detect.live)
     gcw_live_finding(stderr, p->colour, p->cur_ordinal, f);
@@ -244,6 +268,9 @@ static long long on_finding(void *ctx, long long run_id, const gcw_finding *f) {
 
 static void on_finding_update(void *ctx, long long id, const gcw_finding *f) {
   gcw_pipeline *p = ctx;
+  if (p->opts.metrics)
+    gcw_metrics_finding_update(p->opts.metrics, p->detect_run, f->kind,
+                               gcw_severity_name(f->severity), f->gc, f->end_gc >= 0);
   if (!p->err && id > 0)
     check_store(p, gcw_store_finding_update(p->store, id, f));
 }
@@ -405,6 +432,8 @@ static void on_line(void *ctx, const char *text, size_t len, const gcw_line_info
   }
   p->spans.n = 0;
   p->spans.whole = 0;
+  if (p->opts.metrics)
+    gcw_metrics_lines(p->opts.metrics, 1);
   gcw_envelope_line(p->env, text, len, info->no);
   if (p->opts.pass != GCW_PASS_STRIP)
     return;
@@ -490,6 +519,12 @@ gcw_err gcw_pipeline_source_begin(gcw_pipeline *p, const char *path, const char 
 
 static void stamp_now(gcw_pipeline *p) { gcw_wall_now(p->arrival); }
 
+static double mono_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void count_nul(gcw_pipeline *p, const char *bytes, size_t n) {
   for (const char *z = memchr(bytes, '\0', n); z;
        z = memchr(z + 1, '\0', n - (size_t)(z + 1 - bytes)))
@@ -507,6 +542,8 @@ gcw_err gcw_pipeline_feed(gcw_pipeline *p, const char *bytes, size_t n) {
   }
   if (p->opts.stamp_arrival)
     stamp_now(p);
+  if (p->opts.metrics)
+    p->mono_s = mono_now();
   gcw_sha256_update(&p->sha, bytes, n);
   p->totals.bytes += (long long)n;
   count_nul(p, bytes, n);
@@ -515,12 +552,17 @@ gcw_err gcw_pipeline_feed(gcw_pipeline *p, const char *bytes, size_t n) {
 }
 
 gcw_err gcw_pipeline_tick(gcw_pipeline *p) {
-  if (p->err)
+  if (p->err) {
+    if (p->opts.metrics) /* the failure itself is news for the scrapes (gctrace_store_up) */
+      gcw_metrics_publish(p->opts.metrics);
     return p->err;
+  }
   if (p->opts.pass != GCW_PASS_NONE && !p->out_err && fflush(p->opts.out) != 0)
     out_failed(p);
   sample_if_due(p, 0);
   check_store(p, gcw_store_tick(p->store, 0));
+  if (p->opts.metrics)
+    gcw_metrics_publish(p->opts.metrics);
   return status_of(p);
 }
 
@@ -573,6 +615,8 @@ gcw_err gcw_pipeline_source_end(gcw_pipeline *p, gcw_source_totals *totals) {
                                         p->totals.lines, p->totals.overlong));
   if (p->opts.pass != GCW_PASS_NONE && !p->out_err && fflush(p->opts.out) != 0)
     out_failed(p);
+  if (p->opts.metrics)
+    gcw_metrics_publish(p->opts.metrics);
   if (totals)
     *totals = p->totals;
   return status_of(p);

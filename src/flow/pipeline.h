@@ -11,6 +11,7 @@
 #define GCW_PIPELINE_H
 
 #include "err.h"
+#include "metrics.h"
 #include "recog.h"
 #include "store.h"
 
@@ -36,6 +37,7 @@ typedef struct gcw_pipeline_opts {
     double pause_slo_ms;           /* --pause-slo, 0: none */
     int live;                      /* print each new finding on stderr */
   } detect;
+  gcw_metrics *metrics; /* --metrics: fed with every event, published on each tick; NULL: none */
 } gcw_pipeline_opts;
 
 typedef struct gcw_source_totals {

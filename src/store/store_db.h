@@ -1,6 +1,6 @@
 /*
 ** store_db.h: the store's own view of a read connection (src/store/ only).
-** Owns:   nothing; declares what store.c, stats.c and store_read.c share.
+** Owns:   nothing; declares what store.c, stats.c, store_read.c and replay.c share.
 ** Never:  is included outside src/store/: it is the one header that names sqlite3, so
 **         the rest of the program sees gcw_db and gcw_rows (store_read.h) instead.
 */
