@@ -4,13 +4,14 @@
 #   make check    deps + build + every test, also under AddressSanitizer/UBSan, + a short fuzz
 #   make demo     deps + build + analyze samples/
 #   make bench    deps + build + throughput and memory on corpus 08 (see bench/README.md)
+#   make static   ./gctrace-watch-static: one statically linked file for scratch/distroless images
 #   make install  PREFIX=/usr/local DESTDIR=
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 CC       ?= cc
-CORPUS   ?= $(abspath ../shared/corpus)
+CORPUS   ?= $(CURDIR)/tests/corpus
 DEB_PKGS  = libpcre2-dev libsqlite3-dev libcmocka-dev zlib1g-dev pkg-config gnuplot-nox clang \
-            libclang-rt-dev sqlite3 time golang-go mandoc groff zsh \
+            libclang-rt-dev sqlite3 time golang-go mandoc groff zsh file libc6-dev \
             libmicrohttpd-dev prometheus
 PKGS      = libpcre2-8 sqlite3 zlib libmicrohttpd
 
@@ -32,18 +33,15 @@ TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 GRAMMAR = $(sort $(wildcard grammar/*.pcre))
 
 .PHONY: all deps check test test-asan fuzz demo bench bench-metrics install install-files clean docs lint-man check-docs check-alerts \
-        check-layers
+        check-layers static check-static check-standalone check-deps deps-list
 all: gctrace-watch
 
+# tools/deps.sh: apt-get as root, sudo apt-get otherwise; without apt it prints the list
+# and stops. `make deps-list` prints the list alone.
 deps:
-	@missing=""; for p in $(DEB_PKGS); do \
-	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "make deps: installing$$missing"; \
-	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
-	fi
+	@tools/deps.sh $(DEB_PKGS)
+deps-list:
+	@echo $(DEB_PKGS)
 
 build/grammar.c: $(GRAMMAR) grammar/embed.awk
 	@mkdir -p build
@@ -70,6 +68,23 @@ gctrace-watch: $(OBJ) build/o/main.o
 	$(CC) $(OPT) -o $@ $^ $(PKG_LIBS)
 build/asan/gctrace-watch: $(ASAN_OBJ) build/asan/main.o
 	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+# make static: the same objects linked with -static against glibc's libc.a and Debian's
+# libpcre2-8.a, libsqlite3.a and libz.a (README "A static binary" says why glibc, not musl).
+# The one link warning is about dlopen in SQLite's extension loader, which gctrace-watch
+# never calls; any other warning is shown.
+# Without the --metrics endpoint: Debian's libmicrohttpd needs gnutls, and Debian ships no
+# static libp11-kit or libunistring for it (docs/fleet.md: use the dynamic binary for it).
+STATIC_LIBS = -lpcre2-8 -lsqlite3 -lz -lm -pthread
+build/static/metrics_http.o: src/out/metrics_http.c $(HDR)
+	@mkdir -p build/static
+	$(CC) $(OPT) $(WARN) $(CPPFLAGS) -DGCW_NO_HTTP -c -o $@ $<
+STATIC_OBJ = $(filter-out build/o/out/metrics_http.o,$(OBJ)) build/static/metrics_http.o
+static: gctrace-watch-static
+gctrace-watch-static: $(STATIC_OBJ) build/o/main.o
+	$(CC) $(OPT) -static -s -o $@ $^ $(STATIC_LIBS) 2> build/static-link.log || \
+	  { cat build/static-link.log; exit 1; }
+	@grep -v -e 'unixDlOpen' -e "Using 'dlopen' in statically linked" build/static-link.log || true
 
 build/tests/%: tests/%.c tests/testutil.h $(OBJ)
 	@mkdir -p build/tests
@@ -133,15 +148,31 @@ check-alerts:
 	promtool check rules docs/alerts.yml
 	promtool test rules docs/alerts_test.yml
 
+# The static binary in an empty root (chroot as root, else a user namespace): analyze,
+# watch mode and child mode with nothing but the binary, a log and a static Go child.
+check-static: gctrace-watch-static
+	tests/static.sh ./gctrace-watch-static
+
+# No file of the project points outside it (a sibling reference folder, a path of one machine).
+check-standalone:
+	tests/standalone.sh
+
+# make deps without apt-get: the package list and a clear stop (tests/deps.sh).
+check-deps:
+	tests/deps.sh
+
 check: deps
 	$(MAKE) all
 	$(MAKE) check-layers
+	$(MAKE) check-standalone
+	$(MAKE) check-deps
 	$(MAKE) lint-man
 	$(MAKE) check-alerts
 	$(MAKE) check-docs
 	$(MAKE) test
 	$(MAKE) test-asan
 	$(MAKE) fuzz
+	$(MAKE) check-static
 	@echo "make check: all tests passed"
 
 demo: deps
@@ -183,4 +214,4 @@ install-files: gctrace-watch
 	./gctrace-watch completion zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_gctrace-watch
 
 clean:
-	rm -rf build gctrace-watch gctrace.db gctrace.db-wal gctrace.db-shm
+	rm -rf build gctrace-watch gctrace-watch-static gctrace.db gctrace.db-wal gctrace.db-shm

@@ -18,7 +18,7 @@
 static int read_lines(const char *rel, char **buf, char ***lines) {
   char path[512];
   size_t n = 0;
-  *buf = tu_slurp(tu_corpus(path, sizeof path, rel), &n);
+  *buf = tu_slurp(tu_corpus_plain(path, sizeof path, rel), &n);
   assert_non_null(*buf);
   int count = 0;
   for (size_t i = 0; i < n; i++)

@@ -71,7 +71,7 @@ static pid_t start(char *const argv[], char *const envp[], const char *in, const
   if (err)
     posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid;
-  int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, envp ? envp : environ);
+  int rc = tu_spawnp(&pid, argv[0], &fa, argv, envp ? envp : environ);
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) {
     fprintf(stderr, "cannot start %s: %s\n", argv[0], strerror(rc));
@@ -263,7 +263,7 @@ static int build_alloc(void **state) {
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   pid_t pid;
-  int rc = posix_spawnp(&pid, "go", &fa, NULL, argv, env);
+  int rc = tu_spawnp(&pid, "go", &fa, argv, env);
   posix_spawn_file_actions_destroy(&fa);
   free(env);
   if (rc != 0) {
@@ -333,7 +333,7 @@ static void test_true_pipe(void **state) {
   posix_spawn_file_actions_addclose(&fa, fds[0]);
   posix_spawn_file_actions_addclose(&fa, fds[1]);
   pid_t writer;
-  assert_int_equal(posix_spawnp(&writer, alloc[0], &fa, NULL, alloc, env), 0);
+  assert_int_equal(tu_spawnp(&writer, alloc[0], &fa, alloc, env), 0);
   posix_spawn_file_actions_destroy(&fa);
   free(env);
   posix_spawn_file_actions_init(&fa);
@@ -343,7 +343,7 @@ static void test_true_pipe(void **state) {
   posix_spawn_file_actions_addclose(&fa, fds[1]);
   char *watch[] = {(char *)tu_bin(), "--db", db, NULL};
   pid_t reader;
-  assert_int_equal(posix_spawnp(&reader, watch[0], &fa, NULL, watch, environ), 0);
+  assert_int_equal(tu_spawnp(&reader, watch[0], &fa, watch, environ), 0);
   posix_spawn_file_actions_destroy(&fa);
   close(fds[0]);
   close(fds[1]);

@@ -3,7 +3,7 @@
 ** store with figures taken from the logs themselves:
 **   - counts of intact lines of each family, counted here by a deliberately simple,
 **     independent scan of the file (not by the program's grammar);
-**   - figures measured in ../shared/corpus/MANIFEST.md and the logs' notes.txt
+**   - figures measured from the logs, written down in each tests/corpus folder's notes.md
 **     (repaired lines, runs and their cycle ranges, truncated lines), quoted per case;
 **   - the fields of chosen lines, copied from the log (file:line given).
 */
@@ -78,14 +78,14 @@ static long long q(const char *db, const char *sql) { return tu_db_int(db, sql);
 
 typedef struct expect {
   const char *file;
-  long repaired_gc;  /* gc lines rejoined (MANIFEST / notes.txt) */
+  long repaired_gc;  /* gc lines rejoined (the log's notes.md) */
   long repaired_scav;
   long runs;
-  long unparsed;     /* truncated lines (MANIFEST) */
+  long unparsed;     /* truncated lines (notes.md) */
 } expect;
 
 /* Every plain log of the corpus (09b's Docker records are checked in their own test, the
-** oracle here reads plain lines). Figures from MANIFEST.md. */
+** oracle here reads plain lines). Figures from each folder's notes.md. */
 static const expect expects[] = {
     {"01_steady_state_web/gctrace.log", 0, 0, 1, 0},
     {"02_slow_leak/gctrace.log", 0, 0, 1, 0},
@@ -125,7 +125,7 @@ static void test_every_log_counts(void **state) {
       continue; /* 50 MB: the sanitized build reads it in the throughput test only */
     char db[512], path[512];
     tu_corpus_db(db, sizeof db, e->file);
-    oracle o = count_intact(tu_corpus(path, sizeof path, e->file));
+    oracle o = count_intact(tu_corpus_plain(path, sizeof path, e->file));
     fprintf(stderr, "  %-66s gc %ld+%ld scav %ld+%ld pacer %ld forced %ld\n", e->file, o.gc,
             e->repaired_gc, o.scav, e->repaired_scav, o.pacer, o.forced);
     assert_int_equal(q(db, "SELECT count(*) FROM gc_cycles WHERE repaired=0"), o.gc);
@@ -146,7 +146,7 @@ static void test_every_log_counts(void **state) {
   }
 }
 
-/* 06: gc 1..10266 each exactly once, 474 rejoined (MANIFEST: 9,792 intact). */
+/* 06: gc 1..10266 each exactly once, 474 rejoined (notes.md: 9,792 intact). */
 static void test_06_interleaved(void **state) {
   (void)state;
   char db[512];
@@ -175,7 +175,7 @@ static void test_06_interleaved(void **state) {
   assert_int_equal(q(db, "SELECT procs FROM gc_cycles WHERE gc=80"), 2);
   /* combined.log:508-509: "gc 59" + "2026/11/22 ..." (digits glued to digits) */
   assert_true(tu_db_real(db, "SELECT t_s FROM gc_cycles WHERE gc=59") == 0.215);
-  /* MANIFEST: "live heap 0-2 MB, goal 4 MB", GOMAXPROCS 2: a digit of an app line glued
+  /* notes.md: "live heap 0-2 MB, goal 4 MB", GOMAXPROCS 2: a digit of an app line glued
   ** into a rejoined number would break one of these */
   assert_int_equal(q(db, "SELECT count(*) FROM gc_cycles WHERE heap_live_mb > 2 OR "
                          "goal_mb <> 4 OR procs <> 2"),
@@ -191,7 +191,7 @@ static const char *txt(const char *db, const char *sql) {
   return tu_db_text(db, sql, buf, sizeof buf);
 }
 
-/* 07c: three processes on one stderr; notes.txt: gc 1..21, 1..56, 1..131, and the
+/* 07c: three processes on one stderr; notes.md: gc 1..21, 1..56, 1..131, and the
 ** collision "gc gc 1 @0.012s ..." (line 3) + "2 @0.010s 24%: ..." (line 5). */
 static void test_07c_three_processes(void **state) {
   (void)state;
@@ -326,13 +326,13 @@ static void test_chosen_lines(void **state) {
   assert_string_equal(txt(db, "SELECT format FROM runs"), "go1.21+");
   tu_rm_db(db);
 
-  /* 13_forced_gc_storm: MANIFEST "417 (forced) cycles" */
+  /* 13_forced_gc_storm: notes.md: "417 (forced) cycles" */
   tu_corpus_db(db, sizeof db, "13_forced_gc_storm/gctrace.log");
   assert_int_equal(q(db, "SELECT count(*) FROM gc_cycles WHERE forced=1"), 417);
   tu_rm_db(db);
 }
 
-/* 09b: Docker json-file records of the 06 program; MANIFEST: "6,253 intact gc lines of
+/* 09b: Docker json-file records of the 06 program; notes.md: "6,253 intact gc lines of
 ** 6,585 cycles, 290 fragment records", 6,563 intact scav lines. */
 static void test_09b_docker_records(void **state) {
   (void)state;
@@ -362,7 +362,7 @@ static void test_09a_timestamps(void **state) {
   assert_int_equal(q(db, "SELECT count(*) FROM gc_cycles WHERE wall IS NOT NULL"), 60);
   assert_int_equal(q(db, "SELECT count(*) FROM scavenger WHERE wall IS NOT NULL"), 60);
   assert_string_equal(txt(db, "SELECT min(wall) FROM gc_cycles"), "2026-11-22T10:20:47.060Z");
-  assert_int_equal(q(db, "SELECT max(heap_live_mb) FROM gc_cycles"), 138); /* MANIFEST */
+  assert_int_equal(q(db, "SELECT max(heap_live_mb) FROM gc_cycles"), 138); /* notes.md */
   /* the report shows the wall time, not @t, for a run that has it */
   char out[512];
   tu_tmp(out, sizeof out, "09a.report");

@@ -19,7 +19,7 @@ static void test_sigkill_mid_stream(void **state) {
   (void)state;
   char path[512], db[512];
   size_t n = 0;
-  char *log = tu_slurp(tu_corpus(path, sizeof path, "04a_ramp_alloc_rate/gctrace.log"), &n);
+  char *log = tu_slurp(tu_corpus_plain(path, sizeof path, "04a_ramp_alloc_rate/gctrace.log"), &n);
   assert_non_null(log);
   tu_tmp(db, sizeof db, "kill.db");
   int to[2];
@@ -31,7 +31,7 @@ static void test_sigkill_mid_stream(void **state) {
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   char *argv[] = {(char *)tu_bin(), "--quiet", "--db", db, NULL};
   pid_t pid;
-  assert_int_equal(posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ), 0);
+  assert_int_equal(tu_spawnp(&pid, argv[0], &fa, argv, environ), 0);
   posix_spawn_file_actions_destroy(&fa);
   close(to[0]);
   /* one line every 2 ms; remember when each gc line was handed over */

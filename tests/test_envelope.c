@@ -97,7 +97,7 @@ static got run(gcw_envelope_kind kind, const char *s) { return run_kind(kind, s,
 
 static char *slurp_corpus(const char *rel, size_t *n) {
   char path[512];
-  char *b = tu_slurp(tu_corpus(path, sizeof path, rel), n);
+  char *b = tu_slurp(tu_corpus_plain(path, sizeof path, rel), n);
   assert_non_null(b);
   return b;
 }

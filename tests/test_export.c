@@ -526,7 +526,7 @@ static void make_odd_db(char *db, size_t n, char *dir, size_t dn, char *log, siz
   assert_int_equal(mkdir(dir, 0755), 0);
   snprintf(log, ln, "%s/a.log", dir);
   size_t size = 0;
-  char *text = tu_slurp(tu_corpus(src, sizeof src, "07b_go_run/gctrace.log"), &size);
+  char *text = tu_slurp(tu_corpus_plain(src, sizeof src, "07b_go_run/gctrace.log"), &size);
   assert_non_null(text);
   FILE *f = fopen(log, "wb");
   assert_non_null(f);
@@ -730,7 +730,7 @@ static int export_into_closed_pipe(const char *db, const char *format, const cha
   posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   char *argv[] = {(char *)tu_bin(), "export", "--db", (char *)db, "--format", (char *)format,
                   NULL};
-  assert_int_equal(posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ), 0);
+  assert_int_equal(tu_spawnp(&pid, argv[0], &fa, argv, environ), 0);
   posix_spawn_file_actions_destroy(&fa);
   close(fd[1]);
   size_t got = 0;

@@ -1,8 +1,8 @@
 /*
-** test_findings.c: the detectors against the corpus's anomaly index (MANIFEST.md):
+** test_findings.c: the detectors against the corpus's anomaly index (tests/corpus/README.md):
 ** every listed anomaly is reported at the stated place, and the logs listed as healthy
 ** ("no anomaly (false-positive checks)") produce no warn or error finding. The places are
-** the MANIFEST's words; the tolerances are stated next to each and come from how the
+** the index's words; the tolerances are stated next to each and come from how the
 ** detector measures (a window of cycles, whole-second buckets), not from the result.
 */
 #include "testutil.h"
@@ -11,7 +11,7 @@
 
 static void analyze_into(const char *rel, char *db, size_t n, char *const *extra) {
   char path[512];
-  tu_corpus(path, sizeof path, rel);
+  tu_corpus_stored(path, sizeof path, rel);
   tu_tmp(db, n, "find.db");
   char *argv[16] = {(char *)tu_bin(), "analyze", "--quiet", "--db", db};
   int k = 5;

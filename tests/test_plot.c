@@ -52,7 +52,7 @@ static int setup(void **state) {
   for (int i = 0; i < NLOGS; i++) {
     char path[512];
     tu_tmp(s->db[i], sizeof s->db[i], "plot.db");
-    analyze_into(s->db[i], tu_corpus(path, sizeof path, logs[i]));
+    analyze_into(s->db[i], tu_corpus_stored(path, sizeof path, logs[i]));
   }
   *state = s;
   return 0;
@@ -361,7 +361,7 @@ static result run_env(char *const *args, char **envp) {
   posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid;
   result r = {-1, NULL, NULL};
-  if (posix_spawn(&pid, argv[0], &fa, NULL, argv, envp ? envp : environ) == 0) {
+  if (tu_spawn(&pid, argv[0], &fa, argv, envp ? envp : environ) == 0) {
     int st;
     assert_int_equal(waitpid(pid, &st, 0), pid);
     r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);

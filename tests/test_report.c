@@ -111,7 +111,7 @@ typedef struct trace {
 static trace read_trace(const char *rel) {
   char path[512], line[1024];
   trace t = {calloc(4096, sizeof(cycle)), 0};
-  FILE *f = fopen(tu_corpus(path, sizeof path, rel), "r");
+  FILE *f = fopen(tu_corpus_plain(path, sizeof path, rel), "r");
   assert_non_null(f);
   assert_non_null(t.c);
   while (fgets(line, sizeof line, f)) {
@@ -524,7 +524,7 @@ static void test_odd_path(void **state) {
   char db[512], log[512], src[512];
   tu_tmp(log, sizeof log, "we\"ird\\\tname.log");
   size_t n = 0;
-  char *bytes = tu_slurp(tu_corpus(src, sizeof src, "05a_seed_map_freeosmemory/gctrace.log"), &n);
+  char *bytes = tu_slurp(tu_corpus_plain(src, sizeof src, "05a_seed_map_freeosmemory/gctrace.log"), &n);
   assert_non_null(bytes);
   FILE *f = fopen(log, "wb");
   assert_non_null(f);

@@ -40,7 +40,7 @@ static void on_unparsed(void *ctx, long line, const char *text, size_t len, cons
 static int load_lines(const char *rel, char **out, int max, int (*keep)(const char *)) {
   char path[512];
   size_t n;
-  char *buf = tu_slurp(tu_corpus(path, sizeof path, rel), &n);
+  char *buf = tu_slurp(tu_corpus_plain(path, sizeof path, rel), &n);
   assert_non_null(buf);
   int k = 0;
   for (char *line = strtok(buf, "\n"); line && k < max; line = strtok(NULL, "\n"))
@@ -285,7 +285,7 @@ static void run_interleave(gcw_recog *r, const splice_case *c) {
 static void run_pieces(gcw_recog *r, const splice_case *c) {
   char path[512];
   size_t n;
-  char *all = tu_slurp(tu_corpus(path, sizeof path, c->pieces), &n);
+  char *all = tu_slurp(tu_corpus_plain(path, sizeof path, c->pieces), &n);
   assert_non_null(all);
   char *end = all;
   for (int i = 0; i < c->lines && end; i++)

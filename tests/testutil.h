@@ -1,7 +1,8 @@
 /*
 ** testutil.h: helpers shared by the cmocka tests (header-only: each test is one binary).
 ** The binary under test, the corpus and the repository root come from the environment
-** (GCW_BIN, GCW_CORPUS, GCW_ROOT), set by `make test` / `make test-asan`.
+** (GCW_BIN, GCW_CORPUS, GCW_ROOT), set by `make test` / `make test-asan`; the corpus is the
+** project's own tests/corpus (tests/corpus/README.md), the large logs there gzipped.
 */
 #ifndef GCW_TESTUTIL_H
 #define GCW_TESTUTIL_H
@@ -14,6 +15,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -22,6 +24,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "store_read.h"
 
@@ -35,15 +38,133 @@ static inline const char *env_or(const char *name, const char *dflt) {
 static inline const char *tu_bin(void) { return env_or("GCW_BIN", "./gctrace-watch"); }
 static inline int tu_quick(void) { return getenv("GCW_QUICK") != NULL; }
 
-/* Path of a corpus file; one static buffer per call site is enough for tests. */
-static inline const char *tu_corpus(char *buf, size_t n, const char *rel) {
-  snprintf(buf, n, "%s/%s", env_or("GCW_CORPUS", "../shared/corpus"), rel);
-  return buf;
-}
-
 static inline const char *tu_root(char *buf, size_t n, const char *rel) {
   snprintf(buf, n, "%s/%s", env_or("GCW_ROOT", "."), rel);
   return buf;
+}
+
+/* Path of a corpus file (GCW_CORPUS, else tests/corpus under GCW_ROOT); one static buffer
+** per call site is enough for tests. The large logs are stored as NAME.gz: give the tool
+** "NAME.gz", and use tu_corpus_plain() where a test needs the bytes themselves. */
+static inline const char *tu_corpus(char *buf, size_t n, const char *rel) {
+  const char *dir = getenv("GCW_CORPUS");
+  if (dir && *dir)
+    snprintf(buf, n, "%s/%s", dir, rel);
+  else
+    snprintf(buf, n, "%s/tests/corpus/%s", env_or("GCW_ROOT", "."), rel);
+  return buf;
+}
+
+/* The decompressed copies this test process made (removed when it exits). Test-only state:
+** one process decompresses each large log once, however many tests read it. */
+enum { TU_PLAIN_MAX = 8 };
+static struct {
+  char rel[256], path[512];
+} tu_plain[TU_PLAIN_MAX];
+
+static inline void tu_plain_cleanup(void) {
+  for (int i = 0; i < TU_PLAIN_MAX; i++)
+    if (tu_plain[i].path[0])
+      unlink(tu_plain[i].path);
+}
+
+/* gunzip SRC into a new file created exclusively from the template DST; 0 on success. */
+static inline int tu_gunzip(const char *src, char *dst) {
+  int fd = mkstemp(dst);
+  if (fd < 0)
+    return -1;
+  gzFile gz = gzopen(src, "rb");
+  int ok = gz != NULL;
+  char buf[1 << 16];
+  int got;
+  while (ok && (got = gzread(gz, buf, sizeof buf)) > 0)
+    ok = write(fd, buf, (size_t)got) == got;
+  if (gz && (got < 0 || gzclose(gz) != Z_OK))
+    ok = 0;
+  if (close(fd) != 0 || !ok) {
+    unlink(dst);
+    return -1;
+  }
+  return 0;
+}
+
+/* Path of the plain bytes of corpus log REL: the file itself when it is stored plain,
+** else REL.gz decompressed into a temporary file (made once per test process). */
+static inline const char *tu_corpus_plain(char *buf, size_t n, const char *rel) {
+  if (access(tu_corpus(buf, n, rel), R_OK) == 0)
+    return buf;
+  int slot = 0;
+  for (; slot < TU_PLAIN_MAX && tu_plain[slot].path[0]; slot++)
+    if (strcmp(tu_plain[slot].rel, rel) == 0) {
+      snprintf(buf, n, "%s", tu_plain[slot].path);
+      return buf;
+    }
+  if (slot == TU_PLAIN_MAX) {
+    fprintf(stderr, "tu_corpus_plain: more than %d logs to decompress\n", TU_PLAIN_MAX);
+    abort();
+  }
+  char gz[1024];
+  snprintf(gz, sizeof gz, "%s.gz", tu_corpus(buf, n, rel));
+  snprintf(tu_plain[slot].path, sizeof tu_plain[slot].path, "%s/gcw-corpus-%d-XXXXXX",
+           env_or("TMPDIR", "/tmp"), (int)getpid());
+  if (tu_gunzip(gz, tu_plain[slot].path) != 0) {
+    fprintf(stderr, "tu_corpus_plain: cannot decompress %s\n", gz);
+    tu_plain[slot].path[0] = '\0';
+    return tu_corpus(buf, n, rel); /* the caller's read of it fails */
+  }
+  if (slot == 0)
+    atexit(tu_plain_cleanup);
+  snprintf(tu_plain[slot].rel, sizeof tu_plain[slot].rel, "%s", rel);
+  snprintf(buf, n, "%s", tu_plain[slot].path);
+  return buf;
+}
+
+/* Children start with default dispositions and an empty signal mask, whatever this test
+** inherited (`make check &` ignores SIGINT and SIGQUIT, nohup SIGHUP, some CI runners
+** SIGINT or SIGPIPE): a test about signals must not depend on how it was started. */
+static inline void tu_spawnattr(posix_spawnattr_t *at) {
+  sigset_t def, none;
+  sigemptyset(&def);
+  sigaddset(&def, SIGINT);
+  sigaddset(&def, SIGTERM);
+  sigaddset(&def, SIGHUP);
+  sigaddset(&def, SIGPIPE);
+  sigaddset(&def, SIGQUIT);
+  sigemptyset(&none);
+  posix_spawnattr_init(at);
+  posix_spawnattr_setsigdefault(at, &def);
+  posix_spawnattr_setsigmask(at, &none);
+  posix_spawnattr_setflags(at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+}
+
+/* Path of corpus log REL as the project stores it: REL itself, or REL.gz for the large logs
+** (the tool reads either). */
+static inline const char *tu_corpus_stored(char *buf, size_t n, const char *rel) {
+  if (access(tu_corpus(buf, n, rel), R_OK) == 0)
+    return buf;
+  size_t len = strlen(buf);
+  if (len + 4 <= n)
+    memcpy(buf + len, ".gz", 4);
+  return buf;
+}
+
+/* posix_spawnp / posix_spawn with the dispositions reset (tu_spawnattr). */
+static inline int tu_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
+                            char *const argv[], char *const envp[]) {
+  posix_spawnattr_t at;
+  tu_spawnattr(&at);
+  int rc = posix_spawnp(pid, file, fa, &at, argv, envp);
+  posix_spawnattr_destroy(&at);
+  return rc;
+}
+
+static inline int tu_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
+                           char *const argv[], char *const envp[]) {
+  posix_spawnattr_t at;
+  tu_spawnattr(&at);
+  int rc = posix_spawn(pid, path, fa, &at, argv, envp);
+  posix_spawnattr_destroy(&at);
+  return rc;
 }
 
 /* A fresh temporary path (the file does not exist). */
@@ -73,7 +194,7 @@ static inline int tu_run(char *const argv[], const char *in, const char *out, co
   if (err)
     posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid;
-  int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+  int rc = tu_spawnp(&pid, argv[0], &fa, argv, environ);
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0)
     return -1;
@@ -215,7 +336,7 @@ static inline void tu_analyze(const char *db, const char *path) {
 static inline void tu_corpus_db(char *db, size_t n, const char *rel) {
   char path[512];
   tu_tmp(db, n, "corpus.db");
-  tu_analyze(db, tu_corpus(path, sizeof path, rel));
+  tu_analyze(db, tu_corpus_stored(path, sizeof path, rel));
 }
 
 /* Run SQL on a database read-write (fails the test on error). */
