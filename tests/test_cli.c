@@ -31,7 +31,7 @@ static char *watch_on_a_terminal(const char *db) {
   posix_spawn_file_actions_addclose(&fa, master);
   char *argv[] = {(char *)tu_bin(), "--db", (char *)db, NULL};
   pid_t pid;
-  assert_int_equal(posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ), 0);
+  assert_int_equal(tu_spawnp(&pid, argv[0], &fa, argv, environ), 0);
   posix_spawn_file_actions_destroy(&fa);
   /* wait for the hint, then end the input as a person would */
   char *text = NULL;
