@@ -80,7 +80,7 @@ static void test_seventy_processes_stay_seventy_runs(void **state) {
   alone want = measure(one, "id = 1");
   assert_int_equal(want.cycles, 27);
   assert_int_equal(want.scav, 27);
-  assert_true(want.findings >= 1); /* 05c: the delayed release (MANIFEST) */
+  assert_true(want.findings >= 1); /* 05c: the delayed release (its notes.md) */
   assert_non_null(strstr(want.kinds, "delayed_release@9"));
 
   tu_tmp(path, sizeof path, "fleet70.log");

@@ -145,7 +145,7 @@ static void test_report_on_open_run(void **state) {
   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
   char *argv[] = {(char *)tu_bin(), "--quiet", "--db", db, NULL};
   pid_t pid;
-  assert_int_equal(posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ), 0);
+  assert_int_equal(tu_spawnp(&pid, argv[0], &fa, argv, environ), 0);
   posix_spawn_file_actions_destroy(&fa);
   close(in[0]);
   /* the first 100 lines (gc 1..100), then wait until they are committed */
