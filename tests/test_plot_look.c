@@ -198,7 +198,7 @@ static void test_inferred_limit(void **state) {
 
 /* A known limit is drawn at its value, not inferred: child mode records the environment
 ** (run_program), a run may carry a GOMEMLIMIT label (run_labels). 04b really ran with
-** GOMEMLIMIT=256MiB (corpus MANIFEST); the rows say so as those commands write them. The
+** GOMEMLIMIT=256MiB (corpus 04b, its notes.md); the rows say so as those commands write them. The
 ** tables come with the labels feature (schema: run_labels, run_program): created here
 ** when this store predates them. The labels also go into the title. */
 static void test_known_limit_and_labels(void **state) {
@@ -359,7 +359,7 @@ static void watch_with_pause(const char *db, const char *log, int head, int paus
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   char *argv[] = {(char *)tu_bin(), "--quiet", "--db", (char *)db, NULL};
   pid_t pid;
-  assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ), 0);
+  assert_int_equal(tu_spawn(&pid, argv[0], &fa, argv, environ), 0);
   posix_spawn_file_actions_destroy(&fa);
   close(fd[0]);
   assert_int_equal(write(fd[1], text, (size_t)(cut - text)), cut - text);
