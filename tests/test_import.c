@@ -40,11 +40,11 @@ static long file_size(const char *p) {
 static void test_killed_import_leaves_no_database(void **state) {
   (void)state;
   char log[512], db[512], tmp[700];
-  tu_corpus(log, sizeof log, "08_large_throughput/gctrace.log");
+  tu_corpus_stored(log, sizeof log, "08_large_throughput/gctrace.log"); /* the .gz */
   tu_tmp(db, sizeof db, "import.db");
   char *argv[] = {(char *)tu_bin(), "analyze", "--quiet", "--db", db, log, NULL};
   pid_t pid;
-  assert_int_equal(posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ), 0);
+  assert_int_equal(tu_spawnp(&pid, argv[0], NULL, argv, environ), 0);
   /* wait until the import is under way: its temporary file holds rows */
   snprintf(tmp, sizeof tmp, "%s.import-%ld", db, (long)pid);
   struct timespec pause = {0, 2 * 1000 * 1000};

@@ -133,7 +133,7 @@ static void test_streamed_equals_oracle(void **state) {
   (void)state;
   char path[512];
   for (int i = 0; i < NLOGS - (tu_quick() ? SLOW_LOGS : 0); i++)
-    compare_path(logs[i], tu_corpus(path, sizeof path, logs[i]));
+    compare_path(logs[i], tu_corpus_stored(path, sizeof path, logs[i]));
 }
 
 /* The real captures of tests/cases/ too (every *.log of its folders). */
@@ -177,7 +177,7 @@ static void test_run_resumed_after_idle(void **state) {
   char p02[512], p08[512], log[512], db[512];
   size_t n02 = 0, n08 = 0;
   char *a = tu_slurp(tu_corpus(p02, sizeof p02, "02_slow_leak/gctrace.log"), &n02);
-  char *b = tu_slurp(tu_corpus(p08, sizeof p08, "08_large_throughput/gctrace.log"), &n08);
+  char *b = tu_slurp(tu_corpus_plain(p08, sizeof p08, "08_large_throughput/gctrace.log"), &n08);
   assert_non_null(a);
   assert_non_null(b);
   const char *cut_a = a, *cut_b = b;
