@@ -67,7 +67,7 @@ static pid_t spawn(char *const argv[], char *const envp[], const char *out, cons
   posix_spawn_file_actions_addopen(&fa, 2, err ? err : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC,
                                    0644);
   pid_t pid;
-  int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, envp ? envp : environ);
+  int rc = tu_spawnp(&pid, argv[0], &fa, argv, envp ? envp : environ);
   posix_spawn_file_actions_destroy(&fa);
   if (rc)
     fail_msg("cannot start %s: %s", argv[0], strerror(rc));
@@ -105,7 +105,7 @@ static int build_prog(void **state) {
                  "GOTELEMETRY=off", "PATH=/usr/local/bin:/usr/bin:/bin:/usr/lib/go/bin", NULL};
   char *argv[] = {"go", "build", "-o", fx->prog, src, NULL};
   pid_t pid;
-  int rc = posix_spawnp(&pid, "go", NULL, NULL, argv, env);
+  int rc = tu_spawnp(&pid, "go", NULL, argv, env);
   if (rc) {
     fprintf(stderr, "test_rss: cannot run 'go' (%s): run 'make deps' (golang-go)\n", strerror(rc));
     return -1;
@@ -471,7 +471,7 @@ static void test_watch_pid(void **state) {
   posix_spawn_file_actions_addclose(&fa, fds[0]);
   posix_spawn_file_actions_addclose(&fa, fds[1]);
   pid_t writer;
-  assert_int_equal(posix_spawnp(&writer, prog[0], &fa, NULL, prog, penv), 0);
+  assert_int_equal(tu_spawnp(&writer, prog[0], &fa, prog, penv), 0);
   posix_spawn_file_actions_destroy(&fa);
   snprintf(pidarg, sizeof pidarg, "%d", (int)writer);
   posix_spawn_file_actions_init(&fa);
@@ -482,7 +482,7 @@ static void test_watch_pid(void **state) {
   char *watch[] = {(char *)tu_bin(), "--quiet", "--db", db, "--pid", pidarg,
                    "--sample-interval", "100ms", NULL};
   pid_t reader;
-  assert_int_equal(posix_spawnp(&reader, watch[0], &fa, NULL, watch, environ), 0);
+  assert_int_equal(tu_spawnp(&reader, watch[0], &fa, watch, environ), 0);
   posix_spawn_file_actions_destroy(&fa);
   close(fds[0]);
   close(fds[1]);
@@ -533,7 +533,7 @@ static void test_pid_ends_one_notice(void **state) {
   char *watch[] = {(char *)tu_bin(), "--db", db, "--pid", pidarg, "--sample-interval", "50ms",
                    NULL};
   pid_t reader;
-  assert_int_equal(posix_spawnp(&reader, watch[0], &fa, NULL, watch, environ), 0);
+  assert_int_equal(tu_spawnp(&reader, watch[0], &fa, watch, environ), 0);
   posix_spawn_file_actions_destroy(&fa);
   close(fds[0]);
   size_t n = 0;
