@@ -99,9 +99,11 @@ static pid_t start(char *const argv[], int in, const char *out, const char *err)
   posix_spawn_file_actions_t fa;
   posix_spawnattr_t at;
   posix_spawn_file_actions_init(&fa);
-  posix_spawnattr_init(&at);
+  tu_spawnattr(&at); /* default signal dispositions, whatever the test inherited */
+  short flags = 0;
+  posix_spawnattr_getflags(&at, &flags);
   posix_spawnattr_setpgroup(&at, 0);
-  posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setflags(&at, (short)(flags | POSIX_SPAWN_SETPGROUP));
   if (in >= 0)
     posix_spawn_file_actions_adddup2(&fa, in, 0);
   else
