@@ -11,7 +11,8 @@ src=$1 out=$2
 root=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="$root:$PATH" NO_COLOR=1
 cd "$root"
-rm -f build/cookbook.db build/cookbook.db-wal build/cookbook.db-shm
+rm -f build/cookbook.db build/cookbook.db-wal build/cookbook.db-shm \
+      build/cookbook-live.db build/cookbook-live.db-wal build/cookbook-live.db-shm
 mkdir -p build
 {
   in_run=0

@@ -5,6 +5,8 @@
 **     trade-off: B (200) worse on memory (peak heap, max goal, each checked against the
 **     stored cycles), better on CPU (cycles/min, GC CPU), both runs named by their file;
 **     --format json carries the same figures and verdicts.
+**   - runs named by their labels (issue 14): the same two logs read with --label, each
+**     header shows its run's labels and the JSON sides carry them as objects.
 **   - a watcher still reading: `report` on its run counts the cycles stored so far and
 **     says the run is open, instead of "format unknown, cycles 0".
 */
@@ -107,6 +109,45 @@ static void test_compare_gogc(void **state) {
   tu_rm_db(db);
 }
 
+/* Each log read by its own analyze, with its own --label: compare names A and B by them. */
+static void test_compare_labels(void **state) {
+  (void)state;
+  char db[512], a[512], b[512];
+  tu_tmp(db, sizeof db, "gogc_labels.db");
+  char *read_a[] = {(char *)tu_bin(), "analyze", "--quiet", "--db", db, "--label", "gogc=50",
+                    "--label", "app=gogc_case",
+                    (char *)tu_root(a, sizeof a, "tests/cases/gogc/gogc50.log"), NULL};
+  char *read_b[] = {(char *)tu_bin(), "analyze", "--quiet", "--db", db, "--label", "gogc=200",
+                    (char *)tu_root(b, sizeof b, "tests/cases/gogc/gogc200.log"), NULL};
+  assert_int_equal(tu_run(read_a, NULL, NULL, NULL), 0);
+  assert_int_equal(tu_run(read_b, NULL, NULL, NULL), 0);
+  assert_int_equal(tu_db_int(db, "SELECT count(*) FROM runs"), 2);
+  tu_result r = tu_capture("compare", "--db", db, "1", "2", NULL);
+  assert_int_equal(r.status, 0);
+  const char *ha = strstr(r.out, "A: "), *hb = strstr(r.out, "\nB: ");
+  assert_non_null(ha);
+  assert_non_null(hb);
+  const char *la = strstr(ha, "\nlabels: app=gogc_case, gogc=50\n"),
+             *lb = strstr(hb, "\nlabels: gogc=200\n");
+  assert_non_null(la);
+  assert_non_null(lb);
+  assert_true(la < hb); /* A's labels under A's header, B's under B's */
+  assert_null(strstr(hb, "gogc=50")); /* and not A's under B's */
+  tu_result_free(&r);
+  r = tu_capture("compare", "--db", db, "--format", "json", "1", "2", NULL);
+  assert_int_equal(r.status, 0);
+  const char *ja = strstr(r.out, "\"a\": {"), *jb = strstr(r.out, "\"b\": {");
+  assert_non_null(ja);
+  assert_non_null(jb);
+  const char *ka = strstr(ja, "\"labels\": {\"app\":\"gogc_case\",\"gogc\":\"50\"}"),
+             *kb = strstr(jb, "\"labels\": {\"gogc\":\"200\"}");
+  assert_non_null(ka);
+  assert_non_null(kb);
+  assert_true(ka < jb);
+  tu_result_free(&r);
+  tu_rm_db(db);
+}
+
 static void sleep_ms(int ms) {
   struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
   nanosleep(&ts, NULL);
@@ -182,6 +223,7 @@ static void test_report_on_open_run(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_compare_gogc),
+      cmocka_unit_test(test_compare_labels),
       cmocka_unit_test(test_report_on_open_run),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

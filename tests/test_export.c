@@ -783,6 +783,17 @@ static void test_every_schema_table(void **state) {
   char *watch[] = {(char *)tu_bin(), "--quiet", "--db", db, "--pid", pid, NULL};
   assert_int_equal(tu_run(watch, tu_corpus(path, sizeof path, "01_steady_state_web/gctrace.log"),
                           NULL, NULL), 0);
+  /* rows for run_labels (--label), finding_parts (12d's memory-limit thrash, with the GC
+  ** CPU that came with it) and run_program (child mode: dd relays 12d's log to stderr) */
+  char *labeled[] = {(char *)tu_bin(), "analyze", "--quiet", "--db", db, "--label", "k=v",
+                     (char *)tu_corpus(path, sizeof path,
+                               "12d_esbuild_0.17.19_go1.20.4/esbuild_stderr.log"), NULL};
+  assert_int_equal(tu_run(labeled, NULL, NULL, NULL), 0);
+  char in_arg[600];
+  snprintf(in_arg, sizeof in_arg, "if=%s", path);
+  char *child[] = {(char *)tu_bin(), "--quiet", "--db", db, "--", "dd", in_arg,
+                   "of=/dev/stderr", "status=none", NULL};
+  assert_int_equal(tu_run(child, NULL, NULL, "/dev/null"), 0);
   tu_result rep = tu_capture("report", "--all", "--db", db, NULL);
   assert_int_equal(rep.status, 0);
   tu_result_free(&rep);
@@ -813,7 +824,8 @@ static void test_every_schema_table(void **state) {
   }
   free(doc);
   tu_rm_db(db);
-  assert_int_equal(tables, 11); /* sources .. stats and process_samples: the schema's eleven */
+  assert_int_equal(tables, 14); /* sources .. stats, process_samples, finding_parts,
+                                ** run_labels, run_program: the schema's fourteen */
 }
 
 int main(void) {

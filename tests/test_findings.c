@@ -257,7 +257,8 @@ static void test_thresholds(void **state) {
   tu_rm_db(db);
 }
 
-/* watch mode prints a new finding once, on stderr, as it happens; --quiet silences it */
+/* watch mode prints a new finding once, on stderr, as it happens (and when it ends);
+** --quiet silences it */
 static void test_live_findings(void **state) {
   (void)state;
   char in[512], db[512], out[512], err[512];
@@ -268,10 +269,14 @@ static void test_live_findings(void **state) {
   char *argv[] = {(char *)tu_bin(), "--db", db, NULL};
   assert_int_equal(tu_run(argv, in, out, err), 0);
   char *text = tu_slurp(err, NULL);
-  int lines = 0;
-  for (char *p = text; (p = strstr(p, "warn pause_spike")); p++)
+  /* each of the four spikes: one line when it opens, one when it ends (docs/findings.md) */
+  int lines = 0, ended = 0;
+  for (char *p = text; (p = strstr(p, "gctrace-watch: warn pause_spike (")); p++)
     lines++;
+  for (char *p = text; (p = strstr(p, "gctrace-watch: ended warn pause_spike (")); p++)
+    ended++;
   assert_int_equal(lines, 4);
+  assert_int_equal(ended, 4);
   assert_null(strstr(text, "\033[")); /* not a terminal: no colour */
   free(text);
   assert_true(tu_same_file(in, out));

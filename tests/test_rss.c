@@ -654,8 +654,11 @@ static long long on_open(void *ctx, long long run, const gcw_finding *f) {
   return s->opened;
 }
 
-static void on_update(void *ctx, long long h, const gcw_finding *f) {
+static void on_update(void *ctx, long long run, long long h, const gcw_finding *f,
+                      gcw_finding_change change) {
+  (void)run;
   (void)h;
+  (void)change;
   seen *s = ctx;
   s->updated++;
   s->closed += f->end_gc >= 0 || f->end_t_s >= 0;

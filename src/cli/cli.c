@@ -33,13 +33,14 @@ _Static_assert(IN_WATCH == 1u << GCW_CMD_WATCH && IN_CHILD == 1u << GCW_CMD_CHIL
                "IN_* bits are 1 << enum gcw_command (gcw_cli_option_info)");
 enum opt_id { OPT_DB, OPT_STRIP, OPT_QUIET, OPT_INPUT_FORMAT, OPT_FORMAT, OPT_RUN, OPT_ALL,
               OPT_TABLE, OPT_FAIL_ON, OPT_THRESHOLD, OPT_PAUSE_SLO, OPT_KIND, OPT_OUTPUT,
-              OPT_SIZE, OPT_TERM, OPT_PLOT, OPT_METRICS, OPT_HELP, OPT_VERSION, OPT_PID,
-              OPT_SAMPLE_INTERVAL };
+              OPT_SIZE, OPT_TERM, OPT_PLOT, OPT_METRICS, OPT_LABEL, OPT_FINDINGS_FORMAT,
+              OPT_FOLLOW, OPT_HELP, OPT_VERSION, OPT_PID, OPT_SAMPLE_INTERVAL };
 
 /* Values that are not another module's vocabulary. */
 static const char *const export_formats[] = {"csv", "ndjson", "openmetrics", NULL};
 static const char *const report_formats[] = {"text", "json", NULL};
 static const char *const terms[] = {"dumb", NULL};
+static const char *const findings_formats[] = {"text", "json", NULL};
 #define GCW_SEV_FAILS_1(name) name,
 #define GCW_SEV_FAILS_0(name)
 #define GCW_SEV_FAIL_NAME_(id, name, rank, colour, fails) GCW_SEV_FAILS_##fails(name)
@@ -76,7 +77,7 @@ static const option options[] = {
      "auto", .field = FIELD(input_format)},
     {OPT_FORMAT, "--format", "FMT", IN_EXPORT, "%s", export_formats, "csv",
      .field = FIELD(format)},
-    {OPT_FORMAT, "--format", "FMT", IN_REPORT | IN_COMPARE, "%s", report_formats, "text",
+    {OPT_FORMAT, "--format", "FMT", IN_REPORT | IN_COMPARE | IN_RUNS, "%s", report_formats, "text",
      .field = FIELD(format)},
     {OPT_RUN, "--run", "N", IN_EXPORT | IN_REPORT | IN_PLOT,
      "only the run with this id (see 'gctrace-watch runs')", .values = NULL},
@@ -102,6 +103,15 @@ static const option options[] = {
      "--term takes %s, not", FIELD(term)},
     {OPT_PLOT, "--plot", "FILE", IN_ANALYZE | IN_REPORT, "also write the dashboard image",
      .field = FIELD(plot_file)},
+    {OPT_LABEL, "--label", "KEY=VALUE", IN_READ,
+     "store this label with every run read (KEY: letters, digits, _); repeatable",
+     .values = NULL},
+    {OPT_FINDINGS_FORMAT, "--findings-format", "FMT", IN_READ,
+     "live findings on stderr, %s: json is one object per line", findings_formats, "text",
+     .field = FIELD(findings_format)},
+    {OPT_FOLLOW, "--follow", NULL, IN_ANALYZE,
+     "keep reading the files as they grow and rotate (like tail -F) until SIGINT/SIGTERM",
+     .values = NULL},
     {OPT_PID, "--pid", "PID", IN_WATCH,
      "also sample this process's memory (RSS, VSZ, its cgroup) beside the trace",
      .values = NULL},
@@ -351,6 +361,22 @@ static double duration_s(const char *v) {
   return strcmp(end, "s") == 0 || !*end ? n : -1;
 }
 
+/* KEY=VALUE with KEY [a-zA-Z_][a-zA-Z0-9_]* (a name in every query language and metrics
+** system) and a VALUE without control characters (it is printed on terminals). */
+static int label_ok(const char *kv) {
+  const char *eq = strchr(kv, '=');
+  if (!eq || eq == kv || !((*kv >= 'a' && *kv <= 'z') || (*kv >= 'A' && *kv <= 'Z') || *kv == '_'))
+    return 0;
+  for (const char *k = kv; k < eq; k++)
+    if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') ||
+          *k == '_'))
+      return 0;
+  for (const unsigned char *v = (const unsigned char *)eq + 1; *v; v++)
+    if (*v < 0x20 || *v == 0x7f)
+      return 0;
+  return 1;
+}
+
 static int set_option(gcw_config *cfg, const option *o, const char *value, int c) {
   char *end;
   int w, h;
@@ -365,6 +391,7 @@ static int set_option(gcw_config *cfg, const option *o, const char *value, int c
   case OPT_KIND:
   case OPT_OUTPUT:
   case OPT_TERM:
+  case OPT_FINDINGS_FORMAT:
   case OPT_PLOT: break; /* set above */
   case OPT_METRICS: { /* a malformed address stops here, before anything is read */
     struct sockaddr_storage sa;
@@ -376,6 +403,13 @@ static int set_option(gcw_config *cfg, const option *o, const char *value, int c
     }
     break;
   }
+  case OPT_LABEL:
+    if (!label_ok(value) || cfg->nlabels == GCW_MAX_LABELS)
+      return bad_usage_in(c, "--label takes KEY=VALUE (KEY: a letter or _, then letters, digits, _; "
+                       "VALUE: no control characters), not", value);
+    cfg->labels[cfg->nlabels++] = value;
+    break;
+  case OPT_FOLLOW: cfg->follow = 1; break;
   case OPT_STRIP: cfg->strip = 1; break;
   case OPT_QUIET: cfg->quiet = 1; break;
   case OPT_RUN:
@@ -517,5 +551,6 @@ int gcw_cli_parse(gcw_config *cfg, int argc, char **argv) {
     if (st >= 0)
       return st;
   }
+  cfg->findings_json = cfg->findings_format && strcmp(cfg->findings_format, "json") == 0;
   return check_values(cfg, c);
 }

@@ -20,7 +20,7 @@ enum gcw_command {
   GCW_CMD_PLOT     /* gctrace-watch plot [opts] */
 };
 
-enum { GCW_MAX_THRESHOLDS = 32 };
+enum { GCW_MAX_THRESHOLDS = 32, GCW_MAX_LABELS = 32 };
 
 typedef struct gcw_config {
   enum gcw_command cmd;
@@ -28,7 +28,7 @@ typedef struct gcw_config {
   int strip;                /* --strip */
   int quiet;                /* --quiet */
   const char *input_format; /* --input-format: auto, plain, docker, cri, timestamp, syslog */
-  const char *format;       /* export: csv (default) or ndjson; report: text (default) or json */
+  const char *format;       /* export: csv (default) or ndjson; report, runs: text or json */
   long run;                 /* --run N (runs.id), 0: not given */
   int all;                  /* report --all */
   const char *table;        /* export --table T, default gc_cycles */
@@ -36,6 +36,11 @@ typedef struct gcw_config {
   const char *thresholds[GCW_MAX_THRESHOLDS]; /* --threshold NAME=VALUE, as given */
   int nthresholds;
   double pause_slo_ms;      /* --pause-slo MS, 0: none */
+  const char *labels[GCW_MAX_LABELS]; /* --label KEY=VALUE, as given */
+  int nlabels;
+  const char *findings_format; /* --findings-format: text (default) or json */
+  int findings_json;        /* findings_format is json */
+  int follow;               /* analyze --follow */
   const char *plot_kind;    /* plot --kind: heap, pause, interval, cpu, scavenger, all */
   const char *output;       /* plot -o FILE ("-": the terminal) */
   const char *size;         /* plot --size WxH */

@@ -11,6 +11,7 @@
 int gcw_cmd_watch(const gcw_config *cfg);   /* cmd_watch.c */
 int gcw_cmd_child(const gcw_config *cfg);   /* cmd_child.c */
 int gcw_cmd_analyze(const gcw_config *cfg); /* cmd_analyze.c */
+int gcw_cmd_follow(const gcw_config *cfg);  /* cmd_follow.c: analyze --follow */
 int gcw_cmd_runs(const gcw_config *cfg);    /* cmd_runs.c */
 int gcw_cmd_export(const gcw_config *cfg);  /* cmd_export.c */
 int gcw_cmd_report(const gcw_config *cfg);  /* cmd_report.c */
@@ -52,6 +53,10 @@ struct gcw_metrics_http;
 int gcw_cmd_metrics_start(const gcw_config *cfg, int fatal, struct gcw_metrics **m,
                           struct gcw_metrics_http **h);
 void gcw_cmd_metrics_stop(struct gcw_metrics **m, struct gcw_metrics_http **h);
+/* The summary of a live session on stderr (unless --quiet, or nothing was read): cycles,
+** runs, findings by severity, where the data is; over n pipelines (follow: one per file). */
+struct gcw_pipeline;
+void gcw_cmd_live_summary(const gcw_config *cfg, struct gcw_pipeline *const *p, int n);
 /* Close the store; report a failure. Returns status, or the worse of status and 3. */
 int gcw_cmd_close(struct gcw_store **s, int status);
 

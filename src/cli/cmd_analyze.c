@@ -163,6 +163,8 @@ static void import_all(import *im, gcw_store *s, long long *id) {
 }
 
 int gcw_cmd_analyze(const gcw_config *cfg) {
+  if (cfg->follow)
+    return gcw_cmd_follow(cfg);
   gcw_recog *r = NULL;
   gcw_store *s = NULL;
   import im = {cfg, NULL, {0, 0, 0, 0}, 0, NULL, GCW_EXIT_OK, 0};
@@ -170,10 +172,11 @@ int gcw_cmd_analyze(const gcw_config *cfg) {
   if (status >= 0)
     return status;
   long long id = 0;
+  gcw_run_meta meta = {cfg->labels, cfg->nlabels, NULL, {NULL, NULL, NULL, NULL}};
   gcw_pipeline_opts o = {GCW_PASS_NONE, stdout, 0, cfg->quiet,
                          gcw_envelope_kind_parse(cfg->input_format),
-                         {cfg->thresholds, cfg->nthresholds, cfg->pause_slo_ms, 0},
-                         NULL};
+                         {cfg->thresholds, cfg->nthresholds, cfg->pause_slo_ms, 0, 0}, NULL,
+                         &meta};
   im.buf = malloc(GCW_READ_CHUNK);
   gcw_err e = im.buf ? gcw_pipeline_new(&im.p, r, s, o) : GCW_ENOMEM;
   if (e) {

@@ -263,15 +263,17 @@ static int envelope_of(const gcw_config *cfg) {
 }
 
 /* Pass-through to our stderr as it arrives, arrival times, findings live unless --quiet. */
-static gcw_pipeline_opts pipeline_opts(const gcw_config *cfg, gcw_metrics *m) {
+static gcw_pipeline_opts pipeline_opts(const gcw_config *cfg, gcw_metrics *m,
+                                       const gcw_run_meta *meta) {
   gcw_pipeline_opts o = {.pass = cfg->strip ? GCW_PASS_STRIP : GCW_PASS_RAW,
                          .out = stderr,
                          .stamp_arrival = 1,
                          .quiet = cfg->quiet,
                          .envelope = envelope_of(cfg),
                          .detect = {cfg->thresholds, cfg->nthresholds, cfg->pause_slo_ms,
-                                    !cfg->quiet},
-                         .metrics = m};
+                                    !cfg->quiet, cfg->findings_json},
+                         .metrics = m,
+                         .meta = meta};
   return o;
 }
 
@@ -281,6 +283,7 @@ int gcw_cmd_child(const gcw_config *cfg) {
   gcw_store *s = NULL;
   gcw_metrics *m = NULL;
   gcw_metrics_http *h = NULL;
+  char *godebug = NULL; /* GODEBUG=... as PROG gets it (run_program) */
   int status = gcw_cmd_open(cfg, &r, &s);
   if (status >= 0)
     return status;
@@ -289,7 +292,13 @@ int gcw_cmd_child(const gcw_config *cfg) {
   if (status >= 0)
     goto out;
   c.buf = malloc(GCW_READ_CHUNK);
-  gcw_err pe = c.buf ? gcw_pipeline_new(&c.p, r, s, pipeline_opts(cfg, m)) : GCW_ENOMEM;
+  /* what PROG runs with, recorded with its runs: GODEBUG as start() extends it */
+  const char *user = getenv("GODEBUG");
+  godebug = godebug_entry(user ? user : "");
+  gcw_run_meta meta = {cfg->labels, cfg->nlabels, cfg->child_argv,
+                       {getenv("GOGC"), getenv("GOMEMLIMIT"), getenv("GOMAXPROCS"),
+                        godebug ? godebug + sizeof "GODEBUG=" - 1 : NULL}};
+  gcw_err pe = c.buf ? gcw_pipeline_new(&c.p, r, s, pipeline_opts(cfg, m, &meta)) : GCW_ENOMEM;
   if (pe == GCW_EUSAGE) { /* a bad --threshold: PROG is not started */
     fprintf(stderr, "gctrace-watch: %s; try 'gctrace-watch --help'\n", gcw_pipeline_errmsg(c.p));
     status = GCW_EXIT_USAGE;
@@ -302,15 +311,17 @@ int gcw_cmd_child(const gcw_config *cfg) {
   }
   install_handlers();
   status = start(&c);
-  /* issue 15: PROG's memory beside its trace; a process that cannot be read (it may
-  ** have exited at once) is simply not sampled */
-  if (status < 0)
+  if (status < 0) {
+    /* issue 15: PROG's memory beside its trace; a process that cannot be read (it may
+    ** have exited at once) is simply not sampled */
     gcw_pipeline_sample_pid(c.p, c.pid, cfg->sample_interval_s, 0);
-  if (status < 0)
     status = run(&c);
+    gcw_cmd_live_summary(cfg, &c.p, 1);
+  }
 out:
   gcw_cmd_metrics_stop(&m, &h);
   gcw_pipeline_free(&c.p);
+  free(godebug);
   free(c.buf);
   gcw_recog_close(&r);
   /* PROG's status wins; a failure to close the store is still reported (once). */

@@ -4,6 +4,8 @@
 #include "err.h"
 #include "metrics.h"
 #include "metrics_http.h"
+#include "live.h"
+#include "pipeline.h"
 #include "recog.h"
 #include "stats.h"
 #include "store.h"
@@ -40,8 +42,10 @@ int gcw_cmd_open(const gcw_config *cfg, gcw_recog **r, gcw_store **s) {
     fprintf(stderr, "gctrace-watch: %s\n", e == GCW_ENOMEM ? "out of memory" : msg);
     return GCW_EXIT_INTERNAL;
   }
-  e = cfg->cmd == GCW_CMD_ANALYZE ? gcw_store_open_import(s, cfg->db, msg, sizeof msg)
-                                  : gcw_store_open(s, cfg->db, msg, sizeof msg);
+  /* analyze --follow stores as watch mode does: readers see its rows as they come */
+  e = cfg->cmd == GCW_CMD_ANALYZE && !cfg->follow
+          ? gcw_store_open_import(s, cfg->db, msg, sizeof msg)
+          : gcw_store_open(s, cfg->db, msg, sizeof msg);
   if (e) {
     fprintf(stderr, "gctrace-watch: %s: %s\n", cfg->db, e == GCW_ENOMEM ? "out of memory" : msg);
     gcw_recog_close(r);
@@ -90,7 +94,8 @@ int gcw_cmd_metrics_start(const gcw_config *cfg, int fatal, gcw_metrics **m,
   *h = NULL;
   if (!cfg->metrics)
     return -1;
-  gcw_err e = gcw_metrics_new(m, NULL, 0, msg, sizeof msg);
+  /* the --label pairs become labels of every series (issue 10's labels, issue 11) */
+  gcw_err e = gcw_metrics_new(m, cfg->labels, cfg->nlabels, msg, sizeof msg);
   if (e) {
     fprintf(stderr, "gctrace-watch: %s\n", e == GCW_EUSAGE ? msg : "out of memory");
     return e == GCW_EUSAGE ? GCW_EXIT_USAGE : GCW_EXIT_INTERNAL;
@@ -109,4 +114,19 @@ int gcw_cmd_metrics_start(const gcw_config *cfg, int fatal, gcw_metrics **m,
 void gcw_cmd_metrics_stop(gcw_metrics **m, gcw_metrics_http **h) {
   gcw_metrics_http_stop(h);
   gcw_metrics_free(m);
+}
+
+void gcw_cmd_live_summary(const gcw_config *cfg, gcw_pipeline *const *p, int n) {
+  gcw_live_summary sum;
+  memset(&sum, 0, sizeof sum);
+  if (cfg->quiet)
+    return;
+  for (int i = 0; i < n; i++)
+    if (p[i])
+      gcw_pipeline_summary(p[i], &sum);
+  if (sum.bytes == 0)
+    return; /* nothing came (an empty pipe, Ctrl-D at a terminal): not a word */
+  sum.db = cfg->db;
+  gcw_live l = {stderr, 0, cfg->findings_json, cfg->labels, cfg->nlabels};
+  gcw_live_summary_print(&l, &sum);
 }

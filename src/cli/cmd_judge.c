@@ -44,8 +44,11 @@ static long long judged_open(void *ctx, long long run, const gcw_finding *f) {
   return j->n; /* the handle: its index + 1 */
 }
 
-static void judged_update(void *ctx, long long handle, const gcw_finding *f) {
+static void judged_update(void *ctx, long long run, long long handle, const gcw_finding *f,
+                          gcw_finding_change change) {
   judged *j = ctx;
+  (void)run;
+  (void)change;
   if (handle > 0 && handle <= j->n)
     j->f[handle - 1] = *f;
 }

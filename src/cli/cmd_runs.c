@@ -8,6 +8,7 @@
 #include "cmd.h"
 
 #include "err.h"
+#include "json.h"
 #include "store_read.h"
 #include "writer.h"
 
@@ -16,7 +17,7 @@
 
 /* The columns printed, in order. */
 enum { C_RUN, C_SOURCE, C_FIRST, C_LAST, C_CYCLES, C_MISSING, C_REPAIRED, C_FORMAT, C_PROCS,
-       NCOLS };
+       C_LABELS, NCOLS };
 
 static const struct {
   const char *head;
@@ -24,7 +25,8 @@ static const struct {
 } columns[NCOLS] = {
     [C_RUN] = {"RUN", 1},         [C_SOURCE] = {"SOURCE", 0},    [C_FIRST] = {"FIRST", 0},
     [C_LAST] = {"LAST", 0},       [C_CYCLES] = {"CYCLES", 1},    [C_MISSING] = {"MISSING", 1},
-    [C_REPAIRED] = {"REPAIRED", 1}, [C_FORMAT] = {"FORMAT", 0}, [C_PROCS] = {"PROCS", 1}};
+    [C_REPAIRED] = {"REPAIRED", 1}, [C_FORMAT] = {"FORMAT", 0}, [C_PROCS] = {"PROCS", 1},
+    [C_LABELS] = {"LABELS", 0}};
 
 /* One run, formatted. cell[] points into the buffers here or into the statement's row
 ** (valid until the next step). */
@@ -33,10 +35,13 @@ typedef struct row {
   char num[NCOLS][24];
   char first[48], last[48];
   char source[4096]; /* the path, control characters shown as '?' (longer ones cut) */
+  char labels[1024]; /* run_labels as k=v, k2=v2 ("-": none) */
 } row;
 
 typedef struct printer {
   gcw_writer w; /* stdout (writer.h: the first failure stops the output) */
+  gcw_db *db;
+  int ncols;    /* columns printed: LABELS only when some run has labels */
   int width[NCOLS];
 } printer;
 
@@ -83,7 +88,9 @@ static void time_cells(row *r, gcw_rows *st) {
   r->cell[C_LAST] = t_cell(r->last, sizeof r->last, st, GCW_RL_LAST_T);
 }
 
-static void format_row(row *r, gcw_rows *st) {
+static void format_row(printer *p, row *r, gcw_rows *st) {
+  gcw_store_labels_text(p->db, gcw_rows_int(st, GCW_RL_ID), r->labels, sizeof r->labels);
+  r->cell[C_LABELS] = r->labels[0] ? r->labels : "-";
   r->cell[C_RUN] = int_cell(r, C_RUN, st, GCW_RL_ID);
   r->cell[C_SOURCE] = source_cell(r, st);
   time_cells(r, st);
@@ -95,6 +102,8 @@ static void format_row(row *r, gcw_rows *st) {
 }
 
 static void measure(printer *p, const char *const cell[NCOLS]) {
+  if (strcmp(cell[C_LABELS], "-") != 0)
+    p->ncols = NCOLS;
   for (int c = 0; c < NCOLS; c++) {
     size_t n = strlen(cell[c]);
     if (n > (size_t)p->width[c])
@@ -104,9 +113,9 @@ static void measure(printer *p, const char *const cell[NCOLS]) {
 
 /* One line; the last column gets no trailing blanks. */
 static void print_line(printer *p, const char *const cell[NCOLS]) {
-  for (int c = 0; c < NCOLS; c++) {
+  for (int c = 0; c < p->ncols; c++) {
     const char *sep = c == 0 ? "" : "  ";
-    int w = c == NCOLS - 1 && !columns[c].right ? 0 : p->width[c];
+    int w = c == p->ncols - 1 && !columns[c].right ? 0 : p->width[c];
     if (columns[c].right)
       gcw_writef(&p->w, "%s%*s", sep, w, cell[c]);
     else
@@ -122,7 +131,7 @@ static int each_run(printer *p, gcw_rows *st, int print, long *nruns) {
   int rc = 0;
   *nruns = 0;
   while (!p->w.err_no && (rc = gcw_rows_next(st)) == 1) {
-    format_row(&r, st);
+    format_row(p, &r, st);
     if (print)
       print_line(p, r.cell);
     else
@@ -140,6 +149,7 @@ static int list_runs(gcw_db *db, const char *path, printer *p) {
   gcw_rows *st = NULL;
   const char *head[NCOLS];
   long nruns = 0;
+  p->ncols = NCOLS - 1;
   for (int c = 0; c < NCOLS; c++) {
     head[c] = columns[c].head;
     p->width[c] = (int)strlen(head[c]);
@@ -160,12 +170,72 @@ static int list_runs(gcw_db *db, const char *path, printer *p) {
 }
 
 
+/* ---- --format json: one array, an object per run (docs/report-json.md, "runs") ---- */
+
+static void json_key(printer *p, const char *key) { gcw_writef(&p->w, ",\"%s\":", key); }
+
+static void json_text(printer *p, gcw_rows *st, int q) {
+  const unsigned char *t = gcw_rows_text(st, q);
+  if (t)
+    gcw_json_string(&p->w, t, gcw_rows_bytes(st, q));
+  else
+    gcw_write_str(&p->w, "null");
+}
+
+static void json_number(printer *p, gcw_rows *st, int q) {
+  if (gcw_rows_null(st, q))
+    gcw_write_str(&p->w, "null");
+  else if (gcw_rows_type(st, q) == GCW_TYPE_INT)
+    gcw_writef(&p->w, "%lld", gcw_rows_int(st, q));
+  else
+    gcw_writef(&p->w, "%.17g", gcw_rows_real(st, q));
+}
+
+static void json_run(printer *p, gcw_rows *st, int first) {
+  static const struct { const char *key; int q, text; } cols[] = {
+      {"source", GCW_RL_PATH, 1},        {"first_t_s", GCW_RL_FIRST_T, 0},
+      {"last_t_s", GCW_RL_LAST_T, 0},    {"first_wall", GCW_RL_FIRST_WALL, 1},
+      {"last_wall", GCW_RL_LAST_WALL, 1}, {"cycles", GCW_RL_CYCLES, 0},
+      {"missing_cycles", GCW_RL_MISSING, 0}, {"repaired", GCW_RL_REPAIRED, 0},
+      {"format", GCW_RL_FORMAT, 1},      {"procs", GCW_RL_PROCS, 0}};
+  char labels[4096], program[16384]; /* JSON text built by SQLite (labels.c) */
+  long long id = gcw_rows_int(st, GCW_RL_ID);
+  gcw_writef(&p->w, "%s\n  {\"run\":%lld", first ? "" : ",", id);
+  for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+    json_key(p, cols[i].key);
+    if (cols[i].text)
+      json_text(p, st, cols[i].q);
+    else
+      json_number(p, st, cols[i].q);
+  }
+  gcw_store_labels_json(p->db, id, labels, sizeof labels);
+  gcw_store_program_json(p->db, id, program, sizeof program);
+  gcw_writef(&p->w, ",\"labels\":%s,\"program\":%s}", labels, program);
+}
+
+static int list_runs_json(gcw_db *db, const char *path, printer *p) {
+  gcw_rows *st = NULL;
+  int rc = gcw_rows_open(db, &st, GCW_Q_RUNS, 0, 0) ? -1 : 0, n = 0;
+  put_text(p, "[");
+  while (rc == 0 && !p->w.err_no && (rc = gcw_rows_next(st)) == 1) {
+    json_run(p, st, n++ == 0);
+    rc = 0;
+  }
+  put_text(p, n ? "\n]\n" : "]\n");
+  if (rc != 0)
+    fprintf(stderr, "gctrace-watch: %s: cannot read database: %s\n", path, gcw_db_errmsg(db));
+  gcw_rows_close(&st);
+  return rc == 0 ? GCW_EXIT_OK : GCW_EXIT_IO;
+}
+
 int gcw_cmd_runs(const gcw_config *cfg) {
-  printer p = {gcw_writer_to_file(stdout, NULL, 0), {0}};
+  printer p = {gcw_writer_to_file(stdout, NULL, 0), NULL, NCOLS, {0}};
   gcw_db *db = gcw_cmd_open_db(cfg->db);
   if (!db)
     return GCW_EXIT_IO;
-  int status = list_runs(db, cfg->db, &p);
+  p.db = db;
+  int status = strcmp(cfg->format, "json") == 0 ? list_runs_json(db, cfg->db, &p)
+                                                 : list_runs(db, cfg->db, &p);
   gcw_db_close(&db);
   return gcw_cmd_stdout_end(&p.w, status);
 }

@@ -5,6 +5,7 @@
 #include "limits.h"
 #include "metrics.h"
 #include "metrics_http.h"
+#include "live.h"
 #include "pipeline.h"
 #include "pump.h"
 #include "recog.h"
@@ -55,10 +56,12 @@ int gcw_cmd_watch(const gcw_config *cfg) {
   }
   status = GCW_EXIT_OK;
   char *buf = malloc(GCW_READ_CHUNK);
+  gcw_run_meta meta = {cfg->labels, cfg->nlabels, NULL, {NULL, NULL, NULL, NULL}};
   gcw_pipeline_opts o = {cfg->strip ? GCW_PASS_STRIP : GCW_PASS_RAW, stdout, 1, cfg->quiet,
                          gcw_envelope_kind_parse(cfg->input_format),
-                         {cfg->thresholds, cfg->nthresholds, cfg->pause_slo_ms, !cfg->quiet},
-                         m};
+                         {cfg->thresholds, cfg->nthresholds, cfg->pause_slo_ms, !cfg->quiet,
+                          cfg->findings_json},
+                         m, &meta};
   gcw_err pe = buf ? gcw_pipeline_new(&p, r, s, o) : GCW_ENOMEM;
   if (pe) {
     fprintf(stderr, "gctrace-watch: %s%s\n", pe == GCW_EUSAGE ? gcw_pipeline_errmsg(p) : "out of memory",
@@ -93,6 +96,8 @@ int gcw_cmd_watch(const gcw_config *cfg) {
     fprintf(stderr, "gctrace-watch: %s\n", gcw_pipeline_errmsg(p));
     status = GCW_EXIT_IO;
   }
+  if (e != GCW_EPIPE) /* `| head` ends us quietly: no summary either */
+    gcw_cmd_live_summary(cfg, &p, 1);
 out:
   gcw_cmd_metrics_stop(&m, &h);
   gcw_pipeline_free(&p);

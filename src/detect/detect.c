@@ -46,12 +46,15 @@ typedef struct run_state {
 struct gcw_detect_ctx {
   gcw_detect *d;
   long long run_id;
+  run_state *r;  /* the run's state (NULL: none) */
+  double hold_s; /* the calling detector's hold time (0: it ends at once) */
 };
 
 struct gcw_detect {
   gcw_detect_sink sink;
   double thr[NDETECTORS][MAX_PARAMS];
   int enabled[NDETECTORS];
+  double hold[NDETECTORS]; /* each detector's hold_s threshold (0: none) */
   run_state runs[MAX_RUNS];
   run_state *last;  /* the run of the latest event: consecutive events mostly share it */
   long clock;
@@ -141,6 +144,10 @@ gcw_err gcw_detect_new(gcw_detect **out, gcw_detect_sink sink, const char *const
       free(d);
       return GCW_EUSAGE;
     }
+  for (int k = 0; k < NDETECTORS; k++)
+    for (int p = 0; p < registry[k]->nparams && p < MAX_PARAMS; p++)
+      if (strcmp(registry[k]->params[p].name, "hold_s") == 0)
+        d->hold[k] = d->thr[k][p];
   *out = d;
   return GCW_OK;
 }
@@ -157,16 +164,20 @@ static void free_run(gcw_detect *d, run_state *r) {
     d->last = NULL;
 }
 
+static void end_held(gcw_detect *d, run_state *r, const gcw_cycle *cy);
+
 void gcw_detect_run_end(gcw_detect *d, long long run_id) {
   assert(detect_ok(d));
   for (int i = 0; i < MAX_RUNS; i++) {
     run_state *r = &d->runs[i];
     if (r->run_id != run_id)
       continue;
-    gcw_detect_ctx c = {d, run_id};
     for (int k = 0; k < NDETECTORS; k++)
-      if (d->enabled[k] && registry[k]->end)
+      if (d->enabled[k] && registry[k]->end) {
+        gcw_detect_ctx c = {d, run_id, r, d->hold[k]};
         registry[k]->end(&c, r->state[k], d->thr[k]);
+      }
+    end_held(d, r, NULL);
     free_run(d, r);
   }
   assert(detect_ok(d));
@@ -269,7 +280,6 @@ void gcw_detect_event(gcw_detect *d, long long run_id, const gcw_event *ev, cons
   run_state *r = run_for(d, run_id);
   if (!r)
     return;
-  gcw_detect_ctx c = {d, run_id};
   gcw_cycle cy;
   gcw_scav sc;
   if (is_gc)
@@ -279,11 +289,14 @@ void gcw_detect_event(gcw_detect *d, long long run_id, const gcw_event *ev, cons
   for (int k = 0; k < NDETECTORS; k++) {
     if (!d->enabled[k])
       continue;
+    gcw_detect_ctx c = {d, run_id, r, d->hold[k]};
     if (is_gc && registry[k]->cycle)
       registry[k]->cycle(&c, r->state[k], d->thr[k], &cy);
     else if (is_scav && registry[k]->scav)
       registry[k]->scav(&c, r->state[k], d->thr[k], &sc);
   }
+  if (is_gc)
+    end_held(d, r, &cy);
 }
 
 /* The detectors that judge process samples too. */
@@ -294,11 +307,12 @@ void gcw_detect_sample(gcw_detect *d, long long run_id, const gcw_proc_sample *s
   run_state *r = run_for(d, run_id);
   if (!r)
     return;
-  gcw_detect_ctx c = {d, run_id};
   for (size_t i = 0; i < sizeof sample_registry / sizeof sample_registry[0]; i++)
     for (int k = 0; k < NDETECTORS; k++)
-      if (registry[k] == sample_registry[i]->def && d->enabled[k])
+      if (registry[k] == sample_registry[i]->def && d->enabled[k]) {
+        gcw_detect_ctx c = {d, run_id, r, d->hold[k]};
         sample_registry[i]->sample(&c, r->state[k], d->thr[k], s);
+      }
 }
 
 /* ---- reporting, for the detectors ----------------------------------------------- */
@@ -315,14 +329,147 @@ void gcw_finding_start(gcw_finding *f, const char *kind, gcw_severity sev, const
   f->end_t_s = -1;
 }
 
-void gcw_episode_open(gcw_detect_ctx *c, gcw_episode *e) {
-  e->open = 1;
+const char *gcw_change_name(gcw_finding_change c) {
+  switch (c) {
+  case GCW_CHANGE_QUIET: return "update";
+  case GCW_CHANGE_WORSE: return "worse";
+  case GCW_CHANGE_CLOSED: return "close";
+  }
+  return "update";
+}
+
+/* The episode of detector k in run r. */
+static gcw_episode *episode_of(const run_state *r, int k) {
+  return (gcw_episode *)((char *)r->state[k] + registry[k]->episode_at);
+}
+
+static int index_of(const gcw_detector_def *def) {
+  for (int k = 0; k < NDETECTORS; k++)
+    if (registry[k] == def)
+      return k;
+  return -1;
+}
+
+/* Symptoms of the GOMEMLIMIT spiral: while memlimit_thrash is open in a run, these join
+** its explanation instead of opening findings of their own (docs/findings.md). */
+static int is_symptom(const char *kind) {
+  return strcmp(kind, "assist_heavy") == 0 || strcmp(kind, "gc_cpu_high") == 0 ||
+         strcmp(kind, "shrinking_interval") == 0 || strcmp(kind, "pause_spike") == 0;
+}
+
+/* The run's memlimit_thrash episode if it is open (held too, if held). */
+static gcw_episode *thrash_of(const gcw_detect_ctx *c, int held) {
+  int k = index_of(&gcw_detect_memlimit_thrash);
+  if (!c->r || k < 0 || !c->d->enabled[k])
+    return NULL;
+  gcw_episode *t = episode_of(c->r, k);
+  return t->open || (held && t->held) ? t : NULL;
+}
+
+/* 1 when value v is worse than w for this finding: a finding whose value is under its
+** threshold (shrinking_interval: the interval fell) gets worse as the value falls. */
+static int worse(const gcw_finding *f, double v, double w) {
+  return f->value < f->threshold ? v < w : v > w;
+}
+
+static int material(const gcw_episode *e) {
+  const gcw_finding *f = &e->f;
+  if (f->severity > e->shown_sev)
+    return 1;
+  if (f->value < f->threshold)
+    return e->shown_value > 0 && f->value <= e->shown_value / 2;
+  return e->shown_value > 0 ? f->value >= 2 * e->shown_value : f->value > 0;
+}
+
+/* Tell the sink; a memlimit_thrash finding carries its joined symptoms in its message. */
+static void notify(gcw_detect_ctx *c, gcw_episode *e, gcw_finding_change change) {
+  if (!c->d->sink.updated)
+    return;
+  if (strcmp(e->f.kind, "memlimit_thrash") != 0 || !c->r) {
+    c->d->sink.updated(c->d->sink.ctx, c->run_id, e->handle, &e->f, change);
+    return;
+  }
+  gcw_finding f = e->f;
+  size_t n = strlen(f.message);
+  const char *sep = "; with it (joined, see their findings): ";
+  for (int k = 0; k < NDETECTORS; k++) {
+    const gcw_episode *s = c->d->enabled[k] ? episode_of(c->r, k) : NULL;
+    if (!s || !s->joined || n >= sizeof f.message)
+      continue;
+    n += (size_t)snprintf(f.message + n, sizeof f.message - n, "%s%s %.3g %s", sep, s->f.kind,
+                          s->peak, s->f.unit ? s->f.unit : "");
+    sep = ", ";
+  }
+  c->d->sink.updated(c->d->sink.ctx, c->run_id, e->handle, &f, change);
+}
+
+static void announce_open(gcw_detect_ctx *c, gcw_episode *e) {
   e->handle = c->d->sink.opened ? c->d->sink.opened(c->d->sink.ctx, c->run_id, &e->f) : 0;
+  e->shown_value = e->f.value;
+  e->shown_sev = e->f.severity;
+}
+
+/* Keep the episode's start and its worst value and severity in f. */
+/* resumed: the detector started f afresh, so its value is the worst of the episode so far;
+** otherwise the detector's own value stands (most keep their peak; heap_growth refines an
+** estimate, which must match its message) and only the worst seen is remembered. */
+static void merge(gcw_episode *e, int resumed) {
+  e->f.gc = e->start_gc;
+  e->f.t_s = e->start_t_s;
+  snprintf(e->f.wall, sizeof e->f.wall, "%s", e->start_wall);
+  if (resumed && worse(&e->f, e->peak, e->f.value))
+    e->f.value = e->peak;
+  if (worse(&e->f, e->f.value, e->peak))
+    e->peak = e->f.value;
+  if (e->worst > e->f.severity)
+    e->f.severity = e->worst;
+  e->worst = e->f.severity;
+  e->f.end_gc = -1;
+  e->f.end_t_s = -1;
+}
+
+void gcw_episode_open(gcw_detect_ctx *c, gcw_episode *e) {
+  if (e->open)
+    return;
+  e->open = 1;
+  if (e->held) { /* back within its hold time: the same episode goes on */
+    e->held = 0;
+    e->f.part_of = e->part_of; /* the detector started f afresh */
+    merge(e, 1);
+    gcw_episode_update(c, e);
+    return;
+  }
+  e->start_gc = e->f.gc;
+  e->start_t_s = e->f.t_s;
+  snprintf(e->start_wall, sizeof e->start_wall, "%s", e->f.wall);
+  e->peak = e->f.value;
+  e->worst = e->f.severity;
+  e->handle = 0;
+  gcw_episode *t = is_symptom(e->f.kind) ? thrash_of(c, 0) : NULL;
+  e->joined = t != NULL;
+  e->f.part_of = e->part_of = t ? t->handle : 0;
+  announce_open(c, e);
+  if (t) /* a new symptom in the thrash's explanation: worth a line */
+    notify(c, t, GCW_CHANGE_WORSE);
 }
 
 void gcw_episode_update(gcw_detect_ctx *c, gcw_episode *e) {
-  if (e->open && c->d->sink.updated)
-    c->d->sink.updated(c->d->sink.ctx, e->handle, &e->f);
+  if (!e->open)
+    return;
+  merge(e, 0);
+  if (e->joined) {
+    gcw_episode *t = thrash_of(c, 1);
+    notify(c, e, GCW_CHANGE_QUIET);
+    if (t)
+      notify(c, t, GCW_CHANGE_QUIET);
+    return;
+  }
+  int m = material(e);
+  if (m) {
+    e->shown_value = e->f.value;
+    e->shown_sev = e->f.severity;
+  }
+  notify(c, e, m ? GCW_CHANGE_WORSE : GCW_CHANGE_QUIET);
 }
 
 void gcw_episode_report(gcw_detect_ctx *c, gcw_episode *e) {
@@ -332,19 +479,83 @@ void gcw_episode_report(gcw_detect_ctx *c, gcw_episode *e) {
     gcw_episode_open(c, e);
 }
 
+static void finish(gcw_detect_ctx *c, gcw_episode *e);
+
+/* memlimit_thrash ended: its symptoms end with it; one still going on goes on as a
+** finding of its own, from where the thrash ended. */
+static void release_symptoms(gcw_detect_ctx *c, const gcw_finding *thrash) {
+  for (int k = 0; c->r && k < NDETECTORS; k++) {
+    gcw_episode *s = c->d->enabled[k] ? episode_of(c->r, k) : NULL;
+    if (!s || !s->joined)
+      continue;
+    if (!s->open) {
+      finish(c, s);
+      continue;
+    }
+    s->f.end_gc = thrash->end_gc;
+    s->f.end_t_s = thrash->end_t_s;
+    notify(c, s, GCW_CHANGE_CLOSED);
+    s->joined = 0;
+    s->f.part_of = s->part_of = 0;
+    s->f.end_gc = -1;
+    s->f.end_t_s = -1;
+    s->start_gc = s->f.gc = thrash->end_gc;
+    s->start_t_s = s->f.t_s = thrash->end_t_s;
+    s->start_wall[0] = s->f.wall[0] = '\0';
+    announce_open(c, s);
+  }
+}
+
+/* The episode ends for good: the sink hears of it. */
+static void finish(gcw_detect_ctx *c, gcw_episode *e) {
+  e->held = 0;
+  e->joined = 0;
+  notify(c, e, GCW_CHANGE_CLOSED);
+  if (strcmp(e->f.kind, "memlimit_thrash") == 0)
+    release_symptoms(c, &e->f);
+}
+
 void gcw_episode_close(gcw_detect_ctx *c, gcw_episode *e, long gc, double t_s) {
   if (!e->open)
     return;
+  e->open = 0;
   e->f.end_gc = gc;
   e->f.end_t_s = t_s;
-  gcw_episode_update(c, e);
-  e->open = 0;
+  e->held_cycles = 0;
+  e->held = c->hold_s > 0;
+  if (!e->held)
+    finish(c, e);
 }
 
 void gcw_finding_once(gcw_detect_ctx *c, gcw_finding *f) {
-  gcw_episode e = {0, 0, *f};
-  gcw_episode_open(c, &e);
-  gcw_episode_close(c, &e, f->end_gc >= 0 ? f->end_gc : f->gc, f->end_t_s >= 0 ? f->end_t_s : f->t_s);
+  gcw_episode e;
+  memset(&e, 0, sizeof e);
+  e.f = *f;
+  announce_open(c, &e);
+  if (e.f.end_gc < 0)
+    e.f.end_gc = e.f.gc;
+  if (e.f.end_t_s < 0)
+    e.f.end_t_s = e.f.t_s;
+  notify(c, &e, GCW_CHANGE_CLOSED);
+}
+
+/* After a cycle: held episodes whose kind's hold time has passed end, where the detector
+** closed them. Without @t (Go <= 1.4), HOLD_CYCLES cycles stand for the time. */
+static void end_held(gcw_detect *d, run_state *r, const gcw_cycle *cy) {
+  enum { HOLD_CYCLES = 20 };
+  for (int k = 0; k < NDETECTORS; k++) {
+    if (!d->enabled[k] || d->hold[k] <= 0)
+      continue;
+    gcw_episode *e = episode_of(r, k);
+    if (!e->held || e->joined) /* a joined one ends with its thrash (release_symptoms) */
+      continue;
+    e->held_cycles++;
+    int timed = cy && cy->t_s >= 0 && e->f.end_t_s >= 0;
+    if (!cy || (timed ? cy->t_s - e->f.end_t_s >= d->hold[k] : e->held_cycles >= HOLD_CYCLES)) {
+      gcw_detect_ctx c = {d, r->run_id, r, d->hold[k]};
+      finish(&c, e);
+    }
+  }
 }
 
 /* The registry for docs and --help: name, default, unit, reason of every threshold. */

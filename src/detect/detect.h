@@ -58,14 +58,26 @@ typedef struct gcw_finding {
   char next_step[400];    /* what to do about it */
   long end_gc;            /* where it ended (-1: open) */
   double end_t_s;
+  long long part_of;      /* a symptom joined to this memlimit_thrash finding (its handle), or 0:
+                          ** stored, explained in that finding, not announced on its own */
 } gcw_finding;
+
+/* What an update of a finding means for someone watching live (live.c prints the last
+** two; the store records every one). */
+typedef enum gcw_finding_change {
+  GCW_CHANGE_QUIET,  /* its peak or message changed, not materially */
+  GCW_CHANGE_WORSE,  /* severity up, or the value twice as bad as when last announced */
+  GCW_CHANGE_CLOSED  /* it ended (end_gc >= 0): absent for its hold time */
+} gcw_finding_change;
+const char *gcw_change_name(gcw_finding_change c); /* "update", "worse", "close" */
 
 typedef struct gcw_detect_sink {
   void *ctx;
   /* A new finding; returns a handle for updates (its store id), or 0. */
   long long (*opened)(void *ctx, long long run_id, const gcw_finding *f);
-  /* Its peak value or message changed, or it ended (end_gc >= 0). */
-  void (*updated)(void *ctx, long long handle, const gcw_finding *f);
+  /* Its peak value or message changed, it got materially worse, or it ended. */
+  void (*updated)(void *ctx, long long run_id, long long handle, const gcw_finding *f,
+                  gcw_finding_change change);
   /* GCW_RUNS_LIVE runs have state and another begins: the least recently active one is
   ** ended first (may be NULL). */
   void (*full)(void *ctx);
@@ -94,10 +106,24 @@ typedef struct gcw_threshold_def {
   const char *why;        /* one line of reasoning (docs/findings.md has the rest) */
 } gcw_threshold_def;
 
-/* An episode a detector has open; 0 when none. */
+/* An episode of a detector (all zero: none). `open` is what the detector sees; detect.c
+** keeps the rest: an episode the detector closes is *held* for its kind's hold_s (absent
+** that long, it ends; back before that, it goes on as the same finding), and an episode of
+** a symptom of an open memlimit_thrash is *joined* to it (no finding of its own). */
 typedef struct gcw_episode {
   long long handle;
   int open;
+  int held;                /* closed by the detector, not yet ended */
+  int joined;              /* part of the run's memlimit_thrash: ends when it ends */
+  long long part_of;       /* that thrash finding's handle (0: not joined) */
+  long held_cycles;        /* cycles since it was closed */
+  long start_gc;           /* where the finding began (kept when it resumes) */
+  double start_t_s;
+  char start_wall[40];
+  double peak;             /* the worst value so far */
+  gcw_severity worst;
+  double shown_value;      /* value and severity when last announced (open or worse) */
+  gcw_severity shown_sev;
   gcw_finding f;
 } gcw_episode;
 
@@ -119,6 +145,7 @@ typedef struct gcw_detector_def {
   void (*cycle)(gcw_detect_ctx *c, void *state, const double *thr, const gcw_cycle *cy);
   void (*scav)(gcw_detect_ctx *c, void *state, const double *thr, const gcw_scav *sc);
   void (*end)(gcw_detect_ctx *c, void *state, const double *thr);
+  size_t episode_at;      /* offsetof(state, its gcw_episode) */
 } gcw_detector_def;
 
 /* The registry: one row per finding kind, each the detector gcw_detect_<kind> of a file

@@ -2,6 +2,7 @@
 ** GC's design point) and assist_heavy (mark assists outweigh background marking). */
 #include "detect.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
 enum { P_PCT, P_ERROR, P_SUSTAIN, P_RUN_SHARE, P_MIN_CYCLES };
@@ -12,6 +13,7 @@ static const gcw_threshold_def params[] = {
     {"sustain_s", 10, "s", "for 10 s: start-up transients are normal"},
     {"run_share", 0.8, "share", "or for 80% of a run shorter than that"},
     {"min_cycles", 5, "cycles", "and over at least 5 cycles"},
+    {"hold_s", 10, "s", "the episode ends after 10 s below the threshold; back sooner, it goes on"},
 };
 
 typedef struct state {
@@ -92,8 +94,8 @@ static void end(gcw_detect_ctx *c, void *sp, const double *thr) {
   gcw_episode_close(c, &s->ep, s->last_gc, s->last_t);
 }
 
-const gcw_detector_def gcw_detect_gc_cpu_high = {"gc_cpu_high", sizeof(state), params, 5, cycle,
-                                                 NULL, end};
+const gcw_detector_def gcw_detect_gc_cpu_high = {"gc_cpu_high", sizeof(state), params, 6, cycle,
+                                                 NULL, end, offsetof(state, ep)};
 
 /* ---- assist_heavy ------------------------------------------------------------------ */
 
@@ -114,6 +116,7 @@ static const gcw_threshold_def assist_params[] = {
     {"ramp", 1.5, "x",
      "cpu_alone is not judged on a cycle whose marked heap grew 1.5x or more over the last "
      "one: the pacer plans from a heap far smaller, and assists catching up is its design"},
+    {"hold_s", 10, "s", "the episode ends after 10 s without heavy assists; back sooner, it goes on"},
 };
 
 typedef struct assist_state {
@@ -218,5 +221,5 @@ static void assist_end(gcw_detect_ctx *c, void *sp, const double *thr) {
 }
 
 const gcw_detector_def gcw_detect_assist_heavy = {"assist_heavy", sizeof(assist_state),
-                                                  assist_params, 7, assist_cycle, NULL,
-                                                  assist_end};
+                                                  assist_params, 8, assist_cycle, NULL,
+                                                  assist_end, offsetof(assist_state, ep)};

@@ -2,6 +2,7 @@
 ** debug.FreeOSMemory() called in a loop). */
 #include "detect.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
 enum { RING = 64 };
@@ -78,4 +79,4 @@ static void end(gcw_detect_ctx *c, void *sp, const double *thr) {
 }
 
 const gcw_detector_def gcw_detect_forced_gc_storm = {"forced_gc_storm", sizeof(state), params,
-                                                     2, cycle, NULL, end};
+                                                     2, cycle, NULL, end, offsetof(state, ep)};

@@ -195,4 +195,4 @@ static void end(gcw_detect_ctx *c, void *sp, const double *thr) {
 }
 
 const gcw_detector_def gcw_detect_heap_growth = {"heap_growth", sizeof(state), params, 6, cycle,
-                                                 NULL, end};
+                                                 NULL, end, offsetof(state, ep)};

@@ -7,6 +7,7 @@
 #include "detect.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 
 enum { SECONDS = 10 };
@@ -17,6 +18,7 @@ static const gcw_threshold_def params[] = {
     {"max_interval_ms", 1000, "ms", "only when GC runs more than once a second"},
     {"min_cycles", 40, "cycles", "enough cycles to speak of a trend"},
     {"min_span_s", 20, "s", "two 10 s windows: before and now"},
+    {"hold_s", 10, "s", "the episode ends after 10 s back above the threshold; back sooner, it goes on"},
 };
 
 typedef struct state {
@@ -105,4 +107,5 @@ static void end(gcw_detect_ctx *c, void *sp, const double *thr) {
 }
 
 const gcw_detector_def gcw_detect_shrinking_interval = {"shrinking_interval", sizeof(state),
-                                                        params, 4, cycle, NULL, end};
+                                                        params, 5, cycle, NULL, end,
+                                                        offsetof(state, ep)};

@@ -2,6 +2,7 @@
 ** baseline and above an absolute floor) and pause_slo (any pause over --pause-slo). */
 #include "detect.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
 enum { HISTORY = 32 };
@@ -13,6 +14,7 @@ static const gcw_threshold_def params[] = {
     {"factor", 10, "x", "ten times the run's median of its last 32 pauses"},
     {"error_ms", 100, "ms", "a 100 ms stop is a whole request budget: error"},
     {"min_history", 8, "cycles", "the baseline needs this many earlier pauses"},
+    {"hold_s", 5, "s", "spikes less than 5 s apart are one episode (a stall storm), its peak the worst"},
 };
 
 typedef struct state {
@@ -85,8 +87,8 @@ static void end(gcw_detect_ctx *c, void *sp, const double *thr) {
   gcw_episode_close(c, &s->ep, s->last_gc, s->last_t);
 }
 
-const gcw_detector_def gcw_detect_pause_spike = {"pause_spike", sizeof(state), params, 4,
-                                                 cycle, NULL, end};
+const gcw_detector_def gcw_detect_pause_spike = {"pause_spike", sizeof(state), params, 5,
+                                                 cycle, NULL, end, offsetof(state, ep)};
 
 /* ---- pause_slo ------------------------------------------------------------------- */
 
@@ -123,4 +125,4 @@ static void slo_cycle(gcw_detect_ctx *c, void *sp, const double *thr, const gcw_
 }
 
 const gcw_detector_def gcw_detect_pause_slo = {"pause_slo", sizeof(state), slo_params, 1,
-                                               slo_cycle, NULL, end};
+                                               slo_cycle, NULL, end, offsetof(state, ep)};

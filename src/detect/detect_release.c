@@ -148,4 +148,4 @@ static void end(gcw_detect_ctx *c, void *sp, const double *thr) {
 }
 
 const gcw_detector_def gcw_detect_delayed_release = {"delayed_release", sizeof(state), params,
-                                                     4, cycle, scav, end};
+                                                     4, cycle, scav, end, offsetof(state, ep)};

@@ -4,6 +4,7 @@
 ** does not know the limit, and the kernel's OOM killer ends the process when it is hit. */
 #include "detect.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
 enum { P_MARGIN };
@@ -81,6 +82,6 @@ static void end(gcw_detect_ctx *c, void *sp, const double *thr) {
 }
 
 const gcw_detector_def gcw_detect_rss_near_limit = {
-    "rss_near_limit", sizeof(state), params, 1, cycle, NULL, end};
+    "rss_near_limit", sizeof(state), params, 1, cycle, NULL, end, offsetof(state, ep)};
 
 const gcw_sample_detector gcw_sample_rss_near_limit = {&gcw_detect_rss_near_limit, sample};

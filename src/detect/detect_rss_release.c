@@ -6,6 +6,7 @@
 #include "detect.h"
 #include "rssgap.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -153,6 +154,6 @@ static void end(gcw_detect_ctx *c, void *sp, const double *thr) {
 }
 
 const gcw_detector_def gcw_detect_rss_not_released = {
-    "rss_not_released", sizeof(state), params, 5, cycle, scav, end};
+    "rss_not_released", sizeof(state), params, 5, cycle, scav, end, offsetof(state, ep)};
 
 const gcw_sample_detector gcw_sample_rss_not_released = {&gcw_detect_rss_not_released, sample};

@@ -3,6 +3,7 @@
 ** begins. */
 #include "detect.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
 enum { WINDOW = 20 };
@@ -15,6 +16,7 @@ static const gcw_threshold_def params[] = {
     {"busy_share", 0.5, "share", "GC phases fill at least half of the wall time: back to back"},
     {"cpu_pct", 25, "%", "or GC CPU is at or over the 25% the GC is designed to take"},
     {"min_cycles", 8, "cycles", "enough cycles to speak of a pattern"},
+    {"hold_s", 10, "s", "the episode ends after 10 s with the goal no longer pinned; back sooner, it goes on"},
 };
 
 typedef struct slot {
@@ -128,4 +130,4 @@ static void end(gcw_detect_ctx *c, void *sp, const double *thr) {
 }
 
 const gcw_detector_def gcw_detect_memlimit_thrash = {"memlimit_thrash", sizeof(state), params,
-                                                     5, cycle, NULL, end};
+                                                     6, cycle, NULL, end, offsetof(state, ep)};

@@ -40,7 +40,20 @@ struct gcw_pipeline {
   gcw_lines *lines;
   gcw_envelope *env;
   gcw_detect *detect;
-  int colour;         /* live findings in colour */
+  gcw_live live;      /* where and how findings are printed */
+  /* Child mode passes PROG's stderr through to the stream live lines go to: a live line
+  ** waits in `held` until the pass-through is at the start of a line, so that it is never
+  ** glued to half of one of PROG's lines. */
+  FILE *held_f;       /* live.f then: a memory stream (NULL: live lines go out at once) */
+  char *held;
+  size_t held_len;
+  int at_bol;         /* the last byte passed through was a newline (or none yet) */
+  long long bytes_seen; /* of every source (the summary) */
+  long cycles_seen;   /* gc lines of every source (the summary) */
+  long runs_seen;
+  long long first_run, last_run;
+  long findings[GCW_NSEVERITIES]; /* ended findings by severity */
+  long joined;        /* ended symptoms explained in a memlimit_thrash finding */
   stream streams[GCW_STREAMS_OPEN];
   stream *cur;        /* the stream whose lines are being spliced */
   const char *wall;   /* wall time of the text being spliced (NULL: none) */
@@ -52,8 +65,6 @@ struct gcw_pipeline {
   gcw_sha256 sha;
   gcw_source_totals totals;
   gcw_source_totals file_start; /* totals when the current file began */
-  int cur_ordinal;    /* ordinal of the run of the latest event (for live findings) */
-  long long detect_run; /* the run the detectors are looking at (finding updates name none) */
   double mono_s;      /* monotonic time of the current chunk (metrics: silent runs) */
   gcw_err err;        /* first failure of reading or storing; stops all further work */
   gcw_err out_err;    /* output failed (EPIPE: its reader left): output stops, the input
@@ -183,10 +194,9 @@ static void on_event(void *ctx, const gcw_event *ev) {
   /* a rejoined line is emitted while a later line is read: its own time came with it */
   const char *wall = ev->wall[0] ? ev->wall : NULL;
   check_store(p, gcw_store_event(p->store, run->id, cycle, ev, wall));
-  p->cur_ordinal = run->ordinal;
   if (p->opts.metrics)
     gcw_metrics_event(p->opts.metrics, run->id, ev, p->mono_s);
-  p->detect_run = run->id;
+  p->cycles_seen += ev->family == GCW_FAM_GC || ev->family == GCW_FAM_GC_LEGACY;
   /* A run the store could not open has no id (0), and the detectors key their state by
   ** it: judging it would share (and crash on) an empty slot. */
   if (run->id > 0)
@@ -237,14 +247,18 @@ static void on_run_opened(void *ctx, gcw_run *run) {
   check_store(p, gcw_store_run_open(p->store, p->source_id, run));
   if (p->opts.metrics)
     gcw_metrics_run_open(p->opts.metrics, run->id, p->mono_s);
+  if (!p->err)
+    check_store(p, gcw_store_run_meta(p->store, run->id, p->opts.meta));
+  p->runs_seen++;
+  if (!p->first_run)
+    p->first_run = run->id;
+  p->last_run = run->id;
 }
 
 static void on_run_closed(void *ctx, const gcw_run *run) {
   gcw_pipeline *p = ctx;
-  p->cur_ordinal = run->ordinal;
   if (p->sample.run_id == run->id)
     p->sample.run_id = 0;
-  p->detect_run = run->id;
   if (run->id > 0)
     gcw_detect_run_end(p->detect, run->id);
   check_store(p, gcw_store_run_close(p->store, run));
@@ -261,18 +275,57 @@ static long long on_finding(void *ctx, long long run_id, const gcw_finding *f) {
     gcw_metrics_finding_open(p->opts.metrics, run_id, f->kind, gcw_severity_name(f->severity),
                              f->gc);
   check_store(p, gcw_store_finding_add(p->store, run_id, f, &id));
+  if (f->part_of) { /* a symptom explained in its memlimit_thrash finding: stored, not printed */
+    check_store(p, gcw_store_finding_part(p->store, id, f->part_of));
+    return id;
+  }
+  /* the number printed is the run's id: the one `report --run` and every command take */
   if (p->opts.detect.live)
-    gcw_live_finding(stderr, p->colour, p->cur_ordinal, f);
+    gcw_live_finding(&p->live, "open", run_id, f);
   return id;
 }
 
-static void on_finding_update(void *ctx, long long id, const gcw_finding *f) {
+/* Write the live lines waiting in `held` (the pass-through is at the start of a line). */
+static void flush_held(gcw_pipeline *p) {
+  if (!p->held_f || fflush(p->held_f) != 0 || p->held_len == 0)
+    return;
+  fwrite(p->held, 1, p->held_len, p->opts.out);
+  fflush(p->opts.out);
+  fclose(p->held_f);
+  free(p->held);
+  p->held = NULL;
+  p->held_len = 0;
+  p->held_f = open_memstream(&p->held, &p->held_len);
+  p->live.f = p->held_f ? p->held_f : p->opts.out;
+}
+
+static void on_finding_update(void *ctx, long long run_id, long long id, const gcw_finding *f,
+                              gcw_finding_change change) {
   gcw_pipeline *p = ctx;
   if (p->opts.metrics)
-    gcw_metrics_finding_update(p->opts.metrics, p->detect_run, f->kind,
-                               gcw_severity_name(f->severity), f->gc, f->end_gc >= 0);
+    gcw_metrics_finding_update(p->opts.metrics, run_id, f->kind, gcw_severity_name(f->severity),
+                               f->gc, change == GCW_CHANGE_CLOSED);
   if (!p->err && id > 0)
     check_store(p, gcw_store_finding_update(p->store, id, f));
+  if (change == GCW_CHANGE_CLOSED && f->part_of)
+    p->joined++;
+  else if (change == GCW_CHANGE_CLOSED && f->severity <= GCW_SEV_ERROR)
+    p->findings[f->severity]++;
+  if (p->opts.detect.live && change != GCW_CHANGE_QUIET && !f->part_of)
+    gcw_live_finding(&p->live, change == GCW_CHANGE_CLOSED ? "close" : "update", run_id, f);
+}
+
+void gcw_pipeline_summary(const gcw_pipeline *p, gcw_live_summary *s) {
+  s->bytes += p->bytes_seen;
+  s->cycles += p->cycles_seen;
+  s->runs += p->runs_seen;
+  if (p->first_run && (!s->first_run || p->first_run < s->first_run))
+    s->first_run = p->first_run;
+  if (p->last_run > s->last_run)
+    s->last_run = p->last_run;
+  for (int i = 0; i < GCW_NSEVERITIES; i++)
+    s->findings[i] += p->findings[i];
+  s->joined += p->joined;
 }
 
 
@@ -389,6 +442,7 @@ static void out_write(gcw_pipeline *p, const char *b, size_t n) {
     return;
   if (fwrite(b, 1, n, p->opts.out) != n)
     out_failed(p);
+  p->at_bol = b[n - 1] == '\n';
 }
 
 /* --strip: write the line without the spans that belong to trace lines. */
@@ -461,7 +515,17 @@ gcw_err gcw_pipeline_new(gcw_pipeline **out, gcw_recog *r, gcw_store *s, gcw_pip
     p->opts.out = stdout;
   p->recog = r;
   p->store = s;
-  p->colour = gcw_live_colour(stderr);
+  p->live.f = stderr;
+  p->at_bol = 1;
+  if (o.detect.live && p->opts.out == stderr && o.pass != GCW_PASS_NONE &&
+      (p->held_f = open_memstream(&p->held, &p->held_len)))
+    p->live.f = p->held_f;
+  p->live.colour = gcw_live_colour(stderr);
+  p->live.json = o.detect.json;
+  if (o.meta) {
+    p->live.labels = o.meta->labels;
+    p->live.nlabels = o.meta->nlabels;
+  }
   gcw_detect_sink ds = {p, on_finding, on_finding_update, on_detect_full};
   gcw_err e = gcw_detect_new(&p->detect, ds, o.detect.thresholds, o.detect.nthresholds,
                              o.detect.pause_slo_ms, p->errmsg, sizeof p->errmsg);
@@ -486,6 +550,10 @@ void gcw_pipeline_free(gcw_pipeline **pp) {
   free_stages(*pp);
   gcw_procsample_close(&(*pp)->sample.ps);
   gcw_detect_free(&(*pp)->detect);
+  flush_held(*pp);
+  if ((*pp)->held_f)
+    fclose((*pp)->held_f);
+  free((*pp)->held);
   free(*pp);
   *pp = NULL;
 }
@@ -536,7 +604,13 @@ gcw_err gcw_pipeline_feed(gcw_pipeline *p, const char *bytes, size_t n) {
     return p->err;
   /* Pass-through comes first and works on raw bytes: identical by construction. */
   if (p->opts.pass == GCW_PASS_RAW && !p->out_err) {
-    out_write(p, bytes, n);
+    /* live lines waiting for a line to end go out right after its newline */
+    const char *nl = p->held_len && !p->at_bol ? memchr(bytes, '\n', n) : NULL;
+    size_t head = nl ? (size_t)(nl - bytes) + 1 : 0;
+    out_write(p, bytes, head);
+    if (p->at_bol)
+      flush_held(p);
+    out_write(p, bytes + head, n - head);
     if (!p->out_err && fflush(p->opts.out) != 0)
       out_failed(p);
   }
@@ -546,8 +620,11 @@ gcw_err gcw_pipeline_feed(gcw_pipeline *p, const char *bytes, size_t n) {
     p->mono_s = mono_now();
   gcw_sha256_update(&p->sha, bytes, n);
   p->totals.bytes += (long long)n;
+  p->bytes_seen += (long long)n;
   count_nul(p, bytes, n);
   gcw_lines_feed(p->lines, bytes, n);
+  if (p->at_bol)
+    flush_held(p);
   return status_of(p);
 }
 
@@ -560,6 +637,8 @@ gcw_err gcw_pipeline_tick(gcw_pipeline *p) {
   if (p->opts.pass != GCW_PASS_NONE && !p->out_err && fflush(p->opts.out) != 0)
     out_failed(p);
   sample_if_due(p, 0);
+  if (p->at_bol)
+    flush_held(p);
   check_store(p, gcw_store_tick(p->store, 0));
   if (p->opts.metrics)
     gcw_metrics_publish(p->opts.metrics);
@@ -617,6 +696,7 @@ gcw_err gcw_pipeline_source_end(gcw_pipeline *p, gcw_source_totals *totals) {
     out_failed(p);
   if (p->opts.metrics)
     gcw_metrics_publish(p->opts.metrics);
+  flush_held(p); /* the input ended: nothing more can end its last line */
   if (totals)
     *totals = p->totals;
   return status_of(p);

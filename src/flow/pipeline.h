@@ -35,9 +35,11 @@ typedef struct gcw_pipeline_opts {
     const char *const *thresholds; /* --threshold NAME=VALUE */
     int nthresholds;
     double pause_slo_ms;           /* --pause-slo, 0: none */
-    int live;                      /* print each new finding on stderr */
+    int live;                      /* print findings on stderr as they open, worsen, end */
+    int json;                      /* --findings-format json */
   } detect;
   gcw_metrics *metrics; /* --metrics: fed with every event, published on each tick; NULL: none */
+  const gcw_run_meta *meta;        /* labels (and child mode's program) of every run; NULL */
 } gcw_pipeline_opts;
 
 typedef struct gcw_source_totals {
@@ -80,6 +82,10 @@ gcw_err gcw_pipeline_sample_pid(gcw_pipeline *p, pid_t pid, double interval_s, i
 /* How long the pump may wait for input before the next tick: at most max_ms, less when a
 ** process sample is due sooner. */
 int gcw_pipeline_wait_ms(const gcw_pipeline *p, int max_ms);
+/* What the live session did so far (cycles, runs, findings by severity); db is set by the
+** caller. Adds to *s, so several pipelines (follow mode) sum up. */
+struct gcw_live_summary;
+void gcw_pipeline_summary(const gcw_pipeline *p, struct gcw_live_summary *s);
 /* Lines read so far from the current source. */
 long gcw_pipeline_lines(const gcw_pipeline *p);
 

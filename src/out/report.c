@@ -2,9 +2,11 @@
 ** schema is docs/report-json.md, the statistics docs/stats.md. */
 #include "report.h"
 
+#include "compare.h"
 #include "json.h"
 #include "severity.h"
 #include "stats.h"
+#include "store_read.h"
 #include "writer.h"
 
 #include <errno.h>
@@ -155,10 +157,7 @@ static void json_row(printer *p, gcw_rows *st, const char *indent) {
 
 /* ---- what is read ---- */
 
-typedef struct stat_row {
-  double v[GCW_STAT_COUNT];
-  unsigned char has[GCW_STAT_COUNT]; /* 0: no row, or NULL */
-} stat_row;
+typedef gcw_stat_row stat_row; /* compare.h */
 
 static gcw_err load_stats(gcw_db *db, long long run, stat_row *s) {
   return gcw_db_stats_load(db, run, s->v, s->has);
@@ -228,7 +227,24 @@ static int has_col(gcw_rows *st, int c) { return !gcw_rows_null(st, c); }
 
 /* ---- text: the summary ---- */
 
-static void text_header(printer *p, gcw_rows *r) {
+/* --label labels and child mode's program, when the run has them. */
+static void run_meta_text(printer *p, gcw_db *db, long long run) {
+  char buf[16384];
+  gcw_store_labels_text(db, run, buf, sizeof buf);
+  if (buf[0]) {
+    emit(p, "labels: ");
+    emit_clean(p, (const unsigned char *)buf);
+    emit(p, "\n");
+  }
+  gcw_store_program_json(db, run, buf, sizeof buf);
+  if (strcmp(buf, "null") != 0) {
+    emit(p, "program: ");
+    emit_clean(p, (const unsigned char *)buf);
+    emit(p, "\n");
+  }
+}
+
+static void text_header(printer *p, gcw_db *db, gcw_rows *r) {
   sgr(p, 1);
   emit(p, "run %lld (id %lld) of ", (long long)gcw_rows_int(r, GCW_R_ORDINAL),
        (long long)gcw_rows_int(r, GCW_R_ID));
@@ -244,6 +260,7 @@ static void text_header(printer *p, gcw_rows *r) {
     emit(p, ", %lld P", (long long)gcw_rows_int(r, GCW_R_PROCS));
   sgr(p, 0);
   emit(p, "\n");
+  run_meta_text(p, db, gcw_rows_int(r, GCW_R_ID));
 }
 
 static void text_cycles(printer *p, gcw_rows *r, const stat_row *s) {
@@ -401,8 +418,8 @@ static void text_rss(printer *p, gcw_rows *r, const stat_row *s) {
   emit(p, "\n");
 }
 
-static void text_summary(printer *p, gcw_rows *r, const stat_row *s) {
-  text_header(p, r);
+static void text_summary(printer *p, gcw_db *db, gcw_rows *r, const stat_row *s) {
+  text_header(p, db, r);
   text_cycles(p, r, s);
   text_lines(p, r);
   text_pause(p, s);
@@ -507,7 +524,7 @@ static gcw_err text_run(gcw_db *db, long long run, printer *p, int first) {
   int rc = r ? gcw_rows_next(r) : FAILED;
   if (rc == ROW) {
     emit(p, "%s", first ? "" : "\n");
-    text_summary(p, r, &s);
+    text_summary(p, db, r, &s);
   }
   gcw_rows_close(&r);
   if (rc == DONE)
@@ -559,6 +576,15 @@ static gcw_err json_findings(gcw_db *db, long long run, printer *p) {
 }
 
 /* A run id with no row still gets an object: {"id": N, "missing": true}. */
+/* The run's labels and program, built by SQLite as JSON text (labels.c): copied as is. */
+static void json_run_meta(printer *p, gcw_db *db, long long run, const char *indent) {
+  char buf[16384];
+  gcw_store_labels_json(db, run, buf, sizeof buf);
+  emit(p, ",\n%s\"labels\": %s", indent, buf);
+  gcw_store_program_json(db, run, buf, sizeof buf);
+  emit(p, ",\n%s\"program\": %s", indent, buf);
+}
+
 static gcw_err json_run(gcw_db *db, long long run, printer *p, int first) {
   stat_row s;
   char why[600];
@@ -576,6 +602,8 @@ static gcw_err json_run(gcw_db *db, long long run, printer *p, int first) {
   gcw_rows_close(&r);
   if (rc != ROW && rc != DONE)
     return GCW_EDB;
+  if (rc == ROW)
+    json_run_meta(p, db, run, "      ");
   json_stats(p, &s);
   /* issue 15: why RSS exceeds the heap, in words (null: no process samples) */
   emit(p, ",\n      \"rss_explanation\": ");
@@ -610,133 +638,8 @@ gcw_err gcw_report_print(gcw_db *db, const long long *run_ids, int n, int json, 
 ** needed against the CPU and latency it paid. Each figure says whether B is better or
 ** worse than A; a change within the figure's resolution or 5% of A is "same". */
 
-enum { C_PEAK, C_GOAL, C_LIVE_P50, C_LIVE_MAX, C_CPU, C_CYCLES_MIN, C_INTERVAL_P50, C_PAUSE_P50,
-       C_PAUSE_P99, C_PAUSE_MAX, C_FINDINGS, C_CYCLES, C_DURATION, C_ALLOC, NKEYS };
-
-typedef struct key_def {
-  const char *label, *name, *unit;
-  int group;         /* 0 memory, 1 CPU, 2 latency, 3 workload (no verdict) */
-  int better;        /* -1 lower is better, +1 higher is better, 0 neither */
-  double resolution; /* changes within this are "same": the figure's own precision */
-} key_def;
-
-static const key_def keys[NKEYS] = {
-    [C_PEAK] = {"peak heap", "peak_heap_mb", "MB", 0, -1, 1},
-    [C_GOAL] = {"max heap goal", "goal_max_mb", "MB", 0, -1, 1},
-    [C_LIVE_P50] = {"live heap p50", "live_p50_mb", "MB", 0, -1, 1},
-    [C_LIVE_MAX] = {"live heap max", "live_max_mb", "MB", 0, -1, 1},
-    [C_CPU] = {"GC CPU", "gc_cpu_pct", "%", 1, -1, 0.1},
-    [C_CYCLES_MIN] = {"cycles/min", "cycles_per_min", "/min", 1, -1, 0},
-    [C_PAUSE_P50] = {"pause p50", "pause_p50_ms", "ms", 2, -1, 0.001},
-    [C_PAUSE_P99] = {"pause p99", "pause_p99_ms", "ms", 2, -1, 0.001},
-    [C_PAUSE_MAX] = {"pause max", "pause_max_ms", "ms", 2, -1, 0.001},
-    [C_INTERVAL_P50] = {"interval p50", "interval_p50_ms", "ms", 1, +1, 1},
-    [C_FINDINGS] = {"findings (warn, error)", "findings", "count", 2, -1, 0},
-    [C_CYCLES] = {"cycles", "cycles", "count", 3, 0, 0},
-    [C_DURATION] = {"duration", "duration_s", "s", 3, 0, 0},
-    [C_ALLOC] = {"alloc rate", "alloc_run_mb_s", "MB/s", 3, 0, 0},
-};
-static const char *const groups[] = {"memory", "CPU", "latency", "workload"};
-
-typedef struct side {
-  long long id;
-  stat_row s;
-  double v[NKEYS];
-  unsigned char has[NKEYS];
-} side;
-
-static void key_from_stat(side *x, int k, enum gcw_stat st) {
-  x->v[k] = x->s.v[st];
-  x->has[k] = x->s.has[st];
-}
-
-/* The figures of one run: its statistics and three read here (peak, goal, live p50). */
-static gcw_err load_side(gcw_db *db, side *x) {
-  gcw_err e = load_stats(db, x->id, &x->s);
-  if (e)
-    return e;
-  static const struct { int key; enum gcw_stat st; } from_stats[] = {
-      {C_LIVE_MAX, GCW_STAT_LIVE_MAX_MB},     {C_CPU, GCW_STAT_GC_CPU_PCT_FINAL},
-      {C_CYCLES_MIN, GCW_STAT_CYCLES_PER_MIN}, {C_PAUSE_P50, GCW_STAT_PAUSE_P50_MS},
-      {C_PAUSE_P99, GCW_STAT_PAUSE_P99_MS},   {C_PAUSE_MAX, GCW_STAT_PAUSE_MAX_MS},
-      {C_INTERVAL_P50, GCW_STAT_INTERVAL_P50_MS}, {C_ALLOC, GCW_STAT_ALLOC_RUN},
-      {C_CYCLES, GCW_STAT_CYCLES},            {C_DURATION, GCW_STAT_DURATION_S}};
-  for (size_t i = 0; i < sizeof from_stats / sizeof *from_stats; i++)
-    key_from_stat(x, from_stats[i].key, from_stats[i].st);
-  /* GC CPU as a share of all CPU over the run, from the cycles' own CPU figures: the
-  ** runtime's cumulative percentage is whole numbers (0% for both of two light runs) */
-  gcw_rows *r = open_run(db, GCW_Q_RUN, x->id);
-  int rc = r ? gcw_rows_next(r) : FAILED;
-  double procs = rc == ROW && !gcw_rows_null(r, GCW_R_PROCS) ? gcw_rows_real(r, GCW_R_PROCS) : 0;
-  gcw_rows_close(&r);
-  if (rc == FAILED)
-    return GCW_EDB;
-  const double *v = x->s.v;
-  if (procs > 0 && x->s.has[GCW_STAT_GC_CPU_MS_TOTAL] && x->s.has[GCW_STAT_DURATION_S] &&
-      v[GCW_STAT_DURATION_S] > 0)
-    x->v[C_CPU] = 100 * v[GCW_STAT_GC_CPU_MS_TOTAL] / (v[GCW_STAT_DURATION_S] * 1000 * procs);
-  r = open_run(db, GCW_Q_HEAP_PEAK, x->id);
-  rc = r ? gcw_rows_next(r) : FAILED;
-  long long lives = 0;
-  if (rc == ROW) {
-    x->has[C_PEAK] = !gcw_rows_null(r, 0) && gcw_rows_int(r, 2) > 0;
-    x->v[C_PEAK] = gcw_rows_real(r, 0);
-    x->has[C_GOAL] = !gcw_rows_null(r, 1);
-    x->v[C_GOAL] = gcw_rows_real(r, 1);
-    lives = gcw_rows_int(r, 2);
-  }
-  gcw_rows_close(&r);
-  if (rc == FAILED)
-    return GCW_EDB;
-  if (lives > 0) { /* nearest-rank median, as docs/stats.md's percentiles */
-    if (gcw_rows_open(db, &r, GCW_Q_LIVE_AT_RANK, x->id, (lives + 1) / 2 - 1))
-      return GCW_EDB;
-    rc = gcw_rows_next(r);
-    x->has[C_LIVE_P50] = rc == ROW;
-    x->v[C_LIVE_P50] = rc == ROW ? gcw_rows_real(r, 0) : 0;
-    gcw_rows_close(&r);
-    if (rc == FAILED)
-      return GCW_EDB;
-  }
-  if (!(r = open_run(db, GCW_Q_FINDING_COUNTS, x->id)))
-    return GCW_EDB;
-  rc = gcw_rows_next(r);
-  x->has[C_FINDINGS] = rc == ROW;
-  x->v[C_FINDINGS] = rc == ROW ? (double)(gcw_rows_int(r, 1) + gcw_rows_int(r, 2)) : 0;
-  gcw_rows_close(&r);
-  return rc == FAILED ? GCW_EDB : GCW_OK;
-}
-
-/* -1 worse, 0 same, 1 better, 2 no verdict (no value, or a figure of the workload). */
-static int verdict(const side *a, const side *b, int k) {
-  if (!a->has[k] || !b->has[k] || keys[k].better == 0)
-    return 2;
-  double diff = b->v[k] - a->v[k], same = fmax(keys[k].resolution, 0.05 * fabs(a->v[k]));
-  if (fabs(diff) <= same)
-    return 0;
-  return (diff > 0) == (keys[k].better > 0) ? 1 : -1;
-}
-
-static const char *verdict_word(int v) {
-  return v == 1 ? "better" : v == -1 ? "worse" : v == 0 ? "same" : "-";
-}
-
-/* A group's verdict: better or worse when its figures agree (or are the same), mixed when
-** they disagree, same when nothing moved; "-" when it has no figure on both sides. */
-static const char *group_verdict(const side *a, const side *b, int g) {
-  int better = 0, worse = 0, same = 0;
-  for (int k = 0; k < NKEYS; k++) {
-    if (keys[k].group != g)
-      continue;
-    int v = verdict(a, b, k);
-    better += v == 1;
-    worse += v == -1;
-    same += v == 0;
-  }
-  return better && worse ? "mixed" : better ? "better" : worse ? "worse" : same ? "same" : "-";
-}
-
-static const char *change_text(char *buf, size_t n, const side *a, const side *b, int k) {
+static const char *change_text(char *buf, size_t n, const gcw_cmp_side *a,
+                               const gcw_cmp_side *b, int k) {
   char d[32];
   if (!a->has[k] || !b->has[k])
     return "-";
@@ -756,7 +659,7 @@ static gcw_err compare_header(gcw_db *db, printer *p, const char *tag, long long
   int rc = r ? gcw_rows_next(r) : FAILED;
   if (rc == ROW) {
     emit(p, "%s: ", tag);
-    text_header(p, r);
+    text_header(p, db, r);
   }
   gcw_rows_close(&r);
   if (rc != ROW)
@@ -773,22 +676,24 @@ static gcw_err compare_header(gcw_db *db, printer *p, const char *tag, long long
 }
 
 /* One line per figure, grouped: memory, CPU, latency, then the workload (no verdict). */
-static void compare_text_table(printer *p, const side *a, const side *b) {
+static void compare_text_table(printer *p, const gcw_cmp_side *a, const gcw_cmp_side *b) {
   char ha[32], hb[32], va[32], vb[32], ch[64];
   snprintf(ha, sizeof ha, "A: id %lld", a->id);
   snprintf(hb, sizeof hb, "B: id %lld", b->id);
   emit(p, "\n%-22s %-8s %-6s %11s %11s  %-18s %s\n", "figure", "group", "unit", ha, hb,
        "change (B - A)", "B is");
   for (int g = 0; g < 4; g++)
-    for (int k = 0; k < NKEYS && !p->err_no; k++)
-      if (keys[k].group == g)
-        emit(p, "%-22s %-8s %-6s %11s %11s  %-18s %s\n", keys[k].label, groups[g],
-             keys[k].unit, a->has[k] ? num(va, sizeof va, a->v[k], EXACT) : "-",
+    for (int k = 0; k < GCW_CMP_NKEYS && !p->err_no; k++)
+      if (gcw_cmp_keys[k].group == g)
+        emit(p, "%-22s %-8s %-6s %11s %11s  %-18s %s\n", gcw_cmp_keys[k].label,
+             gcw_cmp_groups[g], gcw_cmp_keys[k].unit,
+             a->has[k] ? num(va, sizeof va, a->v[k], EXACT) : "-",
              b->has[k] ? num(vb, sizeof vb, b->v[k], EXACT) : "-",
-             change_text(ch, sizeof ch, a, b, k), verdict_word(verdict(a, b, k)));
+             change_text(ch, sizeof ch, a, b, k), gcw_cmp_verdict_word(gcw_cmp_verdict(a, b, k)));
   emit(p, "\nB against A: memory %s, CPU %s, latency %s (workload figures: what the "
           "program asked for, no verdict)\n",
-       group_verdict(a, b, 0), group_verdict(a, b, 1), group_verdict(a, b, 2));
+       gcw_cmp_group_verdict(a, b, 0), gcw_cmp_group_verdict(a, b, 1),
+       gcw_cmp_group_verdict(a, b, 2));
 }
 
 /* Finding kinds with their counts in A and B; which = 0: only in A, 1: only in B, 2: both. */
@@ -822,54 +727,58 @@ static gcw_err compare_kinds(gcw_db *db, printer *p, long long a, long long b, i
   return rc == DONE ? GCW_OK : GCW_EDB;
 }
 
-static void json_value(printer *p, const side *x, int k) {
+static void json_value(printer *p, const gcw_cmp_side *x, int k) {
   if (x->has[k])
     json_num(p, x->v[k]);
   else
     emit(p, "null");
 }
 
-static gcw_err json_side(gcw_db *db, printer *p, const char *tag, const side *x) {
+static gcw_err json_side(gcw_db *db, printer *p, const char *tag, const gcw_cmp_side *x) {
   gcw_rows *r = open_run(db, GCW_Q_RUN, x->id);
   int rc = r ? gcw_rows_next(r) : FAILED;
   emit(p, "  \"%s\": {\n", tag);
   if (rc == ROW)
     json_row(p, r, "    ");
   gcw_rows_close(&r);
+  if (rc == ROW) /* as a run of the report: named by its labels (issue 14) */
+    json_run_meta(p, db, x->id, "    ");
   json_stats(p, &x->s);
   emit(p, "\n  },\n");
   return rc == ROW ? GCW_OK : GCW_EDB;
 }
 
-static void json_figures(printer *p, const side *a, const side *b) {
+static void json_figures(printer *p, const gcw_cmp_side *a, const gcw_cmp_side *b) {
   emit(p, "  \"figures\": [");
-  for (int k = 0; k < NKEYS; k++) {
+  for (int k = 0; k < GCW_CMP_NKEYS; k++) {
     emit(p, "%s\n    {\"name\": \"%s\", \"group\": \"%s\", \"unit\": \"%s\", \"a\": ",
-         k ? "," : "", keys[k].name, groups[keys[k].group], keys[k].unit);
+         k ? "," : "", gcw_cmp_keys[k].name, gcw_cmp_groups[gcw_cmp_keys[k].group],
+         gcw_cmp_keys[k].unit);
     json_value(p, a, k);
     emit(p, ", \"b\": ");
     json_value(p, b, k);
     emit(p, ", \"verdict\": ");
-    int v = verdict(a, b, k);
+    int v = gcw_cmp_verdict(a, b, k);
     if (v == 2)
       emit(p, "null}");
     else
-      emit(p, "\"%s\"}", verdict_word(v));
+      emit(p, "\"%s\"}", gcw_cmp_verdict_word(v));
   }
   emit(p, "\n  ],\n  \"verdict\": {\"memory\": \"%s\", \"cpu\": \"%s\", \"latency\": \"%s\"},\n",
-       group_verdict(a, b, 0), group_verdict(a, b, 1), group_verdict(a, b, 2));
+       gcw_cmp_group_verdict(a, b, 0), gcw_cmp_group_verdict(a, b, 1),
+       gcw_cmp_group_verdict(a, b, 2));
 }
 
 gcw_err gcw_report_compare(gcw_db *db, long long a, long long b, int json, FILE *out) {
   printer p = printer_for(out);
-  side sa, sb;
+  gcw_cmp_side sa, sb;
   memset(&sa, 0, sizeof sa);
   memset(&sb, 0, sizeof sb);
   sa.id = a;
   sb.id = b;
-  gcw_err e = load_side(db, &sa);
+  gcw_err e = gcw_cmp_load_side(db, &sa);
   if (!e)
-    e = load_side(db, &sb);
+    e = gcw_cmp_load_side(db, &sb);
   if (json) {
     p.colour = 0;
     emit(&p, "{\n  \"version\": 1,\n");

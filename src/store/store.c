@@ -136,6 +136,12 @@ static const char schema_fixed[] =
     "run_id INTEGER NOT NULL REFERENCES runs(id), kind TEXT NOT NULL, severity TEXT NOT NULL, "
     "gc INTEGER, t_s REAL, value REAL, threshold REAL, unit TEXT, message TEXT NOT NULL, "
     "wall TEXT, end_gc INTEGER, end_t_s REAL, next_step TEXT);"
+    "CREATE TABLE IF NOT EXISTS run_labels(run_id INTEGER NOT NULL REFERENCES runs(id), "
+    "key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(run_id, key));"
+    "CREATE TABLE IF NOT EXISTS run_program(run_id INTEGER PRIMARY KEY REFERENCES runs(id), "
+    "argv TEXT NOT NULL, gogc TEXT, gomemlimit TEXT, gomaxprocs TEXT, godebug TEXT);"
+    "CREATE TABLE IF NOT EXISTS finding_parts(finding_id INTEGER PRIMARY KEY "
+    "REFERENCES findings(id), part_of INTEGER NOT NULL REFERENCES findings(id));"
     "CREATE TABLE IF NOT EXISTS stats" GCW_STATS_COLUMNS ";"
     /* issue 15: the process's memory as the kernel counts it (procsample.h) */
     "CREATE TABLE IF NOT EXISTS process_samples(run_id INTEGER NOT NULL REFERENCES runs(id), "
@@ -655,9 +661,13 @@ gcw_err gcw_store_source_delete(gcw_store *s, long long id) {
       "DELETE FROM scavenger WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
       "DELETE FROM pacer WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
       "DELETE FROM forced_gc WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
+      "DELETE FROM finding_parts WHERE finding_id IN (SELECT f.id FROM findings AS f JOIN "
+      "runs AS r ON r.id = f.run_id WHERE r.source_id=?1)",
       "DELETE FROM findings WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
       "DELETE FROM stats WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
       "DELETE FROM process_samples WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
+      "DELETE FROM run_labels WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
+      "DELETE FROM run_program WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
       "DELETE FROM runs WHERE source_id=?1", "DELETE FROM unparsed WHERE source_id=?1",
       "DELETE FROM source_files WHERE source_id=?1", "DELETE FROM sources WHERE id=?1"};
   if (row(s) || flush_all(s))

@@ -66,6 +66,18 @@ gcw_err gcw_store_finding_add(gcw_store *s, long long run_id, const struct gcw_f
 gcw_err gcw_store_finding_update(gcw_store *s, long long id, const struct gcw_finding *f);
 /* A sample of the process's memory (procsample.h), on the run's @t axis. */
 gcw_err gcw_store_sample(gcw_store *s, long long run_id, const gcw_proc_sample *ps);
+/* What is known of a run before its first line: the user's labels and, in child mode, the
+** program and the settings it ran with (docs/schema.md: run_labels, run_program). */
+typedef struct gcw_run_meta {
+  const char *const *labels;  /* "KEY=VALUE" (--label, checked by cli.c) */
+  int nlabels;
+  char *const *argv;          /* child mode: PROG ARGS..., NULL-terminated; else NULL */
+  const char *env[4];         /* GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG as PROG got them */
+} gcw_run_meta;
+/* Store a new run's labels and program (labels.c). */
+gcw_err gcw_store_run_meta(gcw_store *s, long long run_id, const gcw_run_meta *m);
+/* A finding that is a symptom of another (detect.h: part_of), in finding_parts. */
+gcw_err gcw_store_finding_part(gcw_store *s, long long id, long long part_of);
 /* Commit if GCW_COMMIT_MS passed since the last commit (or now, if force). */
 gcw_err gcw_store_tick(gcw_store *s, int force);
 

@@ -265,12 +265,17 @@ static const struct {
     {"findings", "run_id = ?1", "id"},
     {"stats", "run_id = ?1", "run_id, name"},
     {"process_samples", "run_id = ?1", "run_id, t_s"},
+    {"finding_parts", "finding_id IN (SELECT id FROM findings WHERE run_id = ?1)",
+     "finding_id"},
+    {"run_labels", "run_id = ?1", "run_id, key"},
+    {"run_program", "run_id = ?1", "run_id"},
 };
 enum { NTABLES = sizeof tables / sizeof tables[0] };
 
 const char *const gcw_store_tables[NTABLES + 1] = {
     "gc_cycles", "scavenger", "pacer", "forced_gc", "runs", "sources", "source_files",
-    "unparsed", "findings", "stats", "process_samples", NULL};
+    "unparsed", "findings", "stats", "process_samples", "finding_parts", "run_labels",
+    "run_program", NULL};
 
 static int table_index(const char *name) {
   for (int i = 0; i < NTABLES; i++)

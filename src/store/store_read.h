@@ -153,6 +153,12 @@ int gcw_db_has_samples(gcw_db *db);
 ** indexed by enum gcw_stat; names this program does not know are skipped. */
 gcw_err gcw_db_stats_load(gcw_db *db, long long run, double v[GCW_STAT_COUNT],
                           unsigned char has[GCW_STAT_COUNT]);
+/* A run's labels (run_labels) as "k=v, k2=v2" (empty when none), for runs, report and plot
+** titles; the same as a JSON object {"k":"v",...}; its program (run_program) as a JSON
+** object, or "null". A value too long for buf is left out whole (labels.c). */
+void gcw_store_labels_text(gcw_db *db, long long run_id, char *buf, size_t n);
+void gcw_store_labels_json(gcw_db *db, long long run_id, char *buf, size_t n);
+void gcw_store_program_json(gcw_db *db, long long run_id, char *buf, size_t n);
 /* Make sure runs ids[0..n) have all their statistics, computed from the cycles they have
 ** now (a run still being written has more than its stored `cycles`). Missing ones are
 ** computed and stored: the database is reopened read-write for that (db then holds the
