@@ -46,7 +46,7 @@ static pid_t start_follow(const char *db, const char *err, const char *file, con
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid;
-  assert_int_equal(posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ), 0);
+  assert_int_equal(tu_spawnp(&pid, argv[0], &fa, argv, environ), 0); /* default signals */
   posix_spawn_file_actions_destroy(&fa);
   return pid;
 }

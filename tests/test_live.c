@@ -57,7 +57,7 @@ static int run_env(char *const argv[], char *const env[], const char *in, const 
   posix_spawn_file_actions_addopen(&fa, 2, err ? err : "/dev/null",
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid;
-  int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, env ? env : environ);
+  int rc = tu_spawnp(&pid, argv[0], &fa, argv, env ? env : environ); /* default signals */
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) {
     fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(rc));
