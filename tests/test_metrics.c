@@ -526,6 +526,43 @@ static void test_endpoint_watch(void **state) {
 
 /* Connections that never send a request hold every slot: the stream still flows at once,
 ** and once they are gone the endpoint answers again. */
+/* analyze --follow serves the same metrics (the DaemonSet of docs/fleet.md): every cycle of
+** a followed file is counted; SIGTERM ends it with status 0. */
+static void test_follow_metrics(void **state) {
+  (void)state;
+  char log[600], copy[300], db[300];
+  tu_corpus(log, sizeof log, LOG_03);
+  log_facts lf = read_log(log);
+  tu_tmp(copy, sizeof copy, "follow.log");
+  size_t n = 0;
+  char *text = slurp(log, &n);
+  assert_non_null(text);
+  FILE *f = fopen(copy, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(text, 1, n, f), n);
+  fclose(f);
+  free(text);
+  tu_tmp(db, sizeof db, "follow.db");
+  int port = free_port();
+  char addr[64];
+  snprintf(addr, sizeof addr, "127.0.0.1:%d", port);
+  char *argv[] = {(char *)tu_bin(), "analyze", "--follow", "--quiet", "--db", db,
+                  "--metrics", addr, copy, NULL};
+  pid_t pid = start(argv, -1, NULL, NULL);
+  double got = scrape_until(port, "gctrace_gc_cycles_total{run=\"1\"}", (double)lf.gc_lines, 20);
+  kill(-pid, SIGTERM);
+  int st = finish(pid, 20);
+  assert_true(got == (double)lf.gc_lines);
+  assert_int_equal(st, 0);
+  /* a bad address is fatal here (no program's output waits on us) */
+  char *bad[] = {(char *)tu_bin(), "analyze", "--follow", "--db", db, "--metrics", "nohost",
+                 copy, NULL};
+  pid = start(bad, -1, NULL, NULL);
+  assert_int_equal(finish(pid, 20), 2);
+  unlink(copy);
+  tu_rm_db(db);
+}
+
 static void test_idle_clients_cost_nothing(void **state) {
   (void)state;
   enum { HOGS = GCW_METRICS_CONNECTIONS * 4 };
@@ -906,6 +943,7 @@ int main(void) {
       cmocka_unit_test(test_run_lifecycle),
       cmocka_unit_test(test_endpoint_watch),
       cmocka_unit_test(test_idle_clients_cost_nothing),
+      cmocka_unit_test(test_follow_metrics),
       cmocka_unit_test(test_ipv6_exact_bind),
       cmocka_unit_test(test_bad_address_is_usage_error),
       cmocka_unit_test(test_port_in_use),

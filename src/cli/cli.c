@@ -118,7 +118,7 @@ static const option options[] = {
     {OPT_SAMPLE_INTERVAL, "--sample-interval", "DURATION", IN_WATCH | IN_CHILD,
      "time between memory samples (default 1s; ms, s or m; 0: only at gc lines)",
      .values = NULL},
-    {OPT_METRICS, "--metrics", "ADDR:PORT", IN_WATCH | IN_CHILD,
+    {OPT_METRICS, "--metrics", "ADDR:PORT", IN_WATCH | IN_CHILD | IN_ANALYZE,
      "serve Prometheus metrics on http://ADDR:PORT/metrics (docs/fleet.md)",
      .field = FIELD(metrics)},
     {OPT_HELP, "--help", NULL, IN_ALL, "show this help and exit", .values = NULL},

@@ -165,6 +165,11 @@ static void import_all(import *im, gcw_store *s, long long *id) {
 int gcw_cmd_analyze(const gcw_config *cfg) {
   if (cfg->follow)
     return gcw_cmd_follow(cfg);
+  if (cfg->metrics) { /* an import ends when its files do: nothing would be scraped */
+    fprintf(stderr, "gctrace-watch: analyze takes --metrics with --follow only (for archived "
+                    "runs: export --format openmetrics); try 'gctrace-watch analyze --help'\n");
+    return GCW_EXIT_USAGE;
+  }
   gcw_recog *r = NULL;
   gcw_store *s = NULL;
   import im = {cfg, NULL, {0, 0, 0, 0}, 0, NULL, GCW_EXIT_OK, 0};

@@ -12,6 +12,8 @@
 #include "envelope.h"
 #include "follow.h"
 #include "limits.h"
+#include "metrics.h"
+#include "metrics_http.h"
 #include "pipeline.h"
 #include "recog.h"
 #include "store.h"
@@ -122,13 +124,22 @@ int gcw_cmd_follow(const gcw_config *cfg) {
   int status = gcw_cmd_open(cfg, &r, &s);
   if (status >= 0)
     return status;
+  /* --metrics: one registry for every file followed; a bad address or a port in use is
+  ** fatal here, since no program's output waits on us (docs/fleet.md, the DaemonSet) */
+  gcw_metrics *m = NULL;
+  gcw_metrics_http *h = NULL;
+  status = gcw_cmd_metrics_start(cfg, 1, &m, &h);
+  if (status >= 0) {
+    gcw_recog_close(&r);
+    return gcw_cmd_close(&s, status);
+  }
   status = GCW_EXIT_OK;
   gcw_run_meta meta = {cfg->labels, cfg->nlabels, NULL, {NULL, NULL, NULL, NULL}};
   gcw_pipeline_opts o = {GCW_PASS_NONE, stdout, 1, cfg->quiet,
                          gcw_envelope_kind_parse(cfg->input_format),
                          {cfg->thresholds, cfg->nthresholds, cfg->pause_slo_ms, !cfg->quiet,
                           cfg->findings_json},
-                         NULL, &meta};
+                         m, &meta};
   char *buf = malloc(GCW_READ_CHUNK);
   followed *fs = calloc((size_t)cfg->nfiles, sizeof *fs);
   gcw_pipeline **ps = calloc((size_t)cfg->nfiles, sizeof *ps);
@@ -173,6 +184,7 @@ out:
   free(ps);
   free(fs);
   free(buf);
+  gcw_cmd_metrics_stop(&m, &h);
   gcw_recog_close(&r);
   return gcw_cmd_close(&s, status);
 }
