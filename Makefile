@@ -24,7 +24,11 @@ CPPFLAGS += -D_GNU_SOURCE $(addprefix -Isrc/,$(LAYERS)) -Ibuild
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
-SAN       = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# The sanitized build uses clang: its UBSan also catches float-to-integer casts that
+# overflow (float-cast-overflow), which gcc's -fsanitize=undefined does not include.
+SAN_CC   ?= clang
+SAN       = -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
 
 SRC   = src/main.c $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 HDR   = $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.h))
@@ -56,10 +60,10 @@ build/o/grammar.o: build/grammar.c src/ingest/grammar.h
 	$(CC) $(OPT) $(WARN) $(CPPFLAGS) -c -o $@ $<
 build/asan/%.o: src/%.c $(HDR) | build/grammar.c
 	@mkdir -p $(dir $@)
-	$(CC) -O1 -g $(SAN) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(SAN_CC) -O1 -g $(SAN) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 build/asan/grammar.o: build/grammar.c src/ingest/grammar.h
 	@mkdir -p build/asan
-	$(CC) -O1 -g $(SAN) $(WARN) $(CPPFLAGS) -c -o $@ $<
+	$(SAN_CC) -O1 -g $(SAN) $(WARN) $(CPPFLAGS) -c -o $@ $<
 
 OBJ      = $(patsubst src/%.c,build/o/%.o,$(LIB_SRC)) build/o/grammar.o
 ASAN_OBJ = $(patsubst src/%.c,build/asan/%.o,$(LIB_SRC)) build/asan/grammar.o
@@ -67,7 +71,7 @@ ASAN_OBJ = $(patsubst src/%.c,build/asan/%.o,$(LIB_SRC)) build/asan/grammar.o
 gctrace-watch: $(OBJ) build/o/main.o
 	$(CC) $(OPT) -o $@ $^ $(PKG_LIBS)
 build/asan/gctrace-watch: $(ASAN_OBJ) build/asan/main.o
-	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+	$(SAN_CC) $(SAN) -o $@ $^ $(PKG_LIBS)
 
 # make static: the same objects linked with -static against glibc's libc.a and Debian's
 # libpcre2-8.a, libsqlite3.a and libz.a (README "A static binary" says why glibc, not musl).
@@ -91,7 +95,7 @@ build/tests/%: tests/%.c tests/testutil.h $(OBJ)
 	$(CC) $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) $(CMOCKA_LIBS)
 build/asan/tests/%: tests/%.c tests/testutil.h $(ASAN_OBJ)
 	@mkdir -p build/asan/tests
-	$(CC) -O1 -g $(SAN) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $< $(ASAN_OBJ) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(SAN_CC) -O1 -g $(SAN) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $< $(ASAN_OBJ) $(PKG_LIBS) $(CMOCKA_LIBS)
 
 # Every test binary gets the binary under test and the corpus through the environment.
 test: gctrace-watch $(addprefix build/tests/,$(TESTS))
@@ -104,15 +108,20 @@ test-asan: build/asan/gctrace-watch $(addprefix build/asan/tests/,$(TESTS))
 	  GCW_BIN=$(CURDIR)/build/asan/gctrace-watch GCW_CORPUS=$(CORPUS) GCW_ROOT=$(CURDIR) \
 	  build/asan/tests/$$t; done
 
-# libFuzzer target for recognition and splice repair; a short run in `make check`.
-build/fuzz/fuzz_splice: tests/fuzz/fuzz_splice.c $(LIB_SRC) build/grammar.c
+# libFuzzer targets: recognition and splice repair (fuzz_splice), and the whole reading
+# path into a store in memory (fuzz_pipeline); a short run of each in `make check`.
+FUZZ_SAN = -fsanitize=fuzzer,address,undefined,float-cast-overflow -fno-sanitize-recover=all
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDR) build/grammar.c
 	@mkdir -p build/fuzz
-	clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(CPPFLAGS) \
-	  $(PKG_CFLAGS) -o $@ tests/fuzz/fuzz_splice.c $(LIB_SRC) build/grammar.c $(PKG_LIBS)
-fuzz: build/fuzz/fuzz_splice
-	@mkdir -p build/fuzz/corpus
+	clang -O1 -g $(FUZZ_SAN) $(CPPFLAGS) \
+	  $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) build/grammar.c $(PKG_LIBS)
+fuzz: build/fuzz/fuzz_splice build/fuzz/fuzz_pipeline
+	@mkdir -p build/fuzz/corpus build/fuzz/corpus_pipeline
 	@cp -n tests/fuzz/seeds/* build/fuzz/corpus/ 2>/dev/null || true
+	@cp -n tests/fuzz/seeds/* build/fuzz/corpus_pipeline/ 2>/dev/null || true
 	build/fuzz/fuzz_splice -seed=1 -runs=$${FUZZ_RUNS:-30000} -max_len=4096 build/fuzz/corpus
+	build/fuzz/fuzz_pipeline -seed=1 -runs=$${FUZZ_PIPELINE_RUNS:-10000} -max_len=8192 \
+	  build/fuzz/corpus_pipeline
 
 # The man page renders without warnings (groff and mandoc's linter print nothing).
 lint-man:

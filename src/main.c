@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "err.h"
+#include "safetext.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -18,6 +19,7 @@ static int dispatch(const gcw_config *cfg) {
   case GCW_CMD_REPORT: return gcw_cmd_report(cfg);
   case GCW_CMD_COMPARE: return gcw_cmd_compare(cfg);
   case GCW_CMD_PLOT: return gcw_cmd_plot(cfg);
+  case GCW_CMD_PRUNE: return gcw_cmd_prune(cfg);
   }
   return GCW_EXIT_INTERNAL;
 }
@@ -33,7 +35,7 @@ int main(int argc, char **argv) {
   ** no error; commands clear that state when they meet it. */
   errno = 0;
   if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE && status == GCW_EXIT_OK) {
-    fprintf(stderr, "gctrace-watch: stdout: %s\n", errno ? strerror(errno) : "write error");
+    gcw_warn("gctrace-watch: stdout: %s\n", errno ? strerror(errno) : "write error");
     status = GCW_EXIT_IO;
   }
   return status;

@@ -21,7 +21,7 @@
 
 /* The commands: "watch" is the mode without a command word (its --help is `--help`). */
 static const char *const commands[] = {"watch", "analyze", "runs", "export",
-                                       "report", "compare", "plot"};
+                                       "report", "compare", "plot", "prune"};
 enum { NCMD = sizeof commands / sizeof commands[0], MAX_OPTS = 64, MAX_TOKEN = 64 };
 
 /* ------------------------------------------------------------------ the binary's help */

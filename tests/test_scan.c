@@ -58,7 +58,8 @@ typedef struct tally {
 static void same_event(const gcw_event *a, const gcw_event *b, const char *text, size_t len) {
   int same = a->family == b->family && strcmp(a->kind, b->kind) == 0 &&
              a->unknown_parts == b->unknown_parts && a->era_min == b->era_min &&
-             a->era_max == b->era_max && a->nexcl == b->nexcl;
+             a->era_max == b->era_max && a->nexcl == b->nexcl &&
+             a->out_of_range == b->out_of_range;
   for (int i = 0; same && i < a->nexcl; i++)
     same = a->excl_min[i] == b->excl_min[i] && a->excl_max[i] == b->excl_max[i];
   for (int f = 0; same && f < GCW_NFIELDS; f++)

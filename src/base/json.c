@@ -1,6 +1,8 @@
 /* json.c: JSON strings. See json.h for the rule. */
 #include "json.h"
 
+#include "safetext.h"
+
 #include "utf8.h"
 
 /* One byte that JSON wants escaped, or that starts a UTF-8 sequence; returns bytes used. */
@@ -13,10 +15,14 @@ static size_t special(gcw_writer *w, const unsigned char *s, size_t n) {
   case '\r': gcw_write(w, "\\r", 2); return 1;
   case '\t': gcw_write(w, "\\t", 2); return 1;
   }
-  if (s[0] < 0x20) {
-    char u[6] = {'\\', 'u', '0', '0', hex[s[0] >> 4], hex[s[0] & 15]};
+  /* C0, DEL and C1 (U+0080-U+009F) escaped: the same string, and no terminal control
+  ** survives a JSON document printed on a terminal (issue 10) */
+  size_t ctl = gcw_control_at(s, n);
+  if (ctl) {
+    unsigned c = ctl == 2 ? s[1] : s[0];
+    char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
     gcw_write(w, u, sizeof u);
-    return 1;
+    return ctl;
   }
   size_t len = gcw_utf8_len(s, n);
   if (len == 0) {
@@ -32,7 +38,7 @@ void gcw_json_string(gcw_writer *w, const void *p, size_t n) {
   gcw_write(w, "\"", 1);
   while (n > 0 && !w->err_no) {
     size_t plain = 0; /* printable ASCII needing no escape, copied in one go */
-    while (plain < n && s[plain] >= 0x20 && s[plain] < 0x80 && s[plain] != '"' &&
+    while (plain < n && s[plain] >= 0x20 && s[plain] < 0x7f && s[plain] != '"' &&
            s[plain] != '\\')
       plain++;
     gcw_write(w, s, plain);

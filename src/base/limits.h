@@ -40,6 +40,11 @@ _Static_assert(GCW_RUNS_LIVE >= GCW_RUNS_OPEN, "every open run of one stream has
 /* Rows per transaction in batch mode; watch mode also commits every GCW_COMMIT_MS. */
 #define GCW_BATCH_ROWS 50000
 #define GCW_COMMIT_MS 250
+/* Watch and child mode: rows kept in memory while the database cannot take them (locked
+** by another writer, disk full), written when it can again; beyond this many bytes rows
+** are dropped and counted. A retry is made every GCW_STORE_RETRY_MS. */
+#define GCW_STORE_QUEUE_MAX (64 * 1024 * 1024)
+#define GCW_STORE_RETRY_MS 1000
 
 /* Bytes of output gathered before one write to stdout (export). */
 #define GCW_OUT_BUF (256 * 1024)

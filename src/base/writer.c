@@ -10,12 +10,12 @@
 enum { PIECE = 1024 };
 
 gcw_writer gcw_writer_to_file(FILE *f, char *buf, size_t cap) {
-  gcw_writer w = {f, NULL, NULL, buf, buf ? cap : 0, 0, 0, 0};
+  gcw_writer w = {f, NULL, NULL, buf, buf ? cap : 0, 0, 0, 0, 0};
   return w;
 }
 
 gcw_writer gcw_writer_to_fn(gcw_write_fn fn, void *ctx, char *buf, size_t cap) {
-  gcw_writer w = {NULL, fn, ctx, buf, buf ? cap : 0, 0, 0, 0};
+  gcw_writer w = {NULL, fn, ctx, buf, buf ? cap : 0, 0, 0, 0, 0};
   return w;
 }
 

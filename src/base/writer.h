@@ -33,6 +33,7 @@ typedef struct gcw_writer {
   size_t cap, len;
   int err_no;       /* errno of the first failed write; 0 while none */
   int colour;       /* ANSI attributes wanted */
+  int safe_text;    /* a terminal: callers show foreign text's control characters as \xHH */
 } gcw_writer;
 
 gcw_writer gcw_writer_to_file(FILE *f, char *buf, size_t cap);

@@ -9,10 +9,13 @@
 ** (tests/test_docs.c) read the same one. */
 #include "cli.h"
 
+#include "cmd.h"
+#include "dbpath.h"
 #include "envelope.h"
 #include "err.h"
 #include "metrics_http.h"
 #include "plot_kinds.h"
+#include "safetext.h"
 #include "severity.h"
 #include "store_read.h"
 
@@ -24,17 +27,18 @@
 
 /* Where an option applies: one bit per command. */
 enum { IN_WATCH = 1, IN_CHILD = 2, IN_ANALYZE = 4, IN_RUNS = 8, IN_EXPORT = 16,
-       IN_REPORT = 32, IN_COMPARE = 64, IN_PLOT = 128,
-       IN_READ = IN_WATCH | IN_CHILD | IN_ANALYZE, IN_ALL = 255 };
+       IN_REPORT = 32, IN_COMPARE = 64, IN_PLOT = 128, IN_PRUNE = 256,
+       IN_READ = IN_WATCH | IN_CHILD | IN_ANALYZE, IN_ALL = 511 };
 _Static_assert(IN_WATCH == 1u << GCW_CMD_WATCH && IN_CHILD == 1u << GCW_CMD_CHILD &&
                    IN_ANALYZE == 1u << GCW_CMD_ANALYZE && IN_RUNS == 1u << GCW_CMD_RUNS &&
                    IN_EXPORT == 1u << GCW_CMD_EXPORT && IN_REPORT == 1u << GCW_CMD_REPORT &&
-                   IN_COMPARE == 1u << GCW_CMD_COMPARE && IN_PLOT == 1u << GCW_CMD_PLOT,
+                   IN_COMPARE == 1u << GCW_CMD_COMPARE && IN_PLOT == 1u << GCW_CMD_PLOT &&
+                   IN_PRUNE == 1u << GCW_CMD_PRUNE,
                "IN_* bits are 1 << enum gcw_command (gcw_cli_option_info)");
 enum opt_id { OPT_DB, OPT_STRIP, OPT_QUIET, OPT_INPUT_FORMAT, OPT_FORMAT, OPT_RUN, OPT_ALL,
               OPT_TABLE, OPT_FAIL_ON, OPT_THRESHOLD, OPT_PAUSE_SLO, OPT_KIND, OPT_OUTPUT,
               OPT_SIZE, OPT_TERM, OPT_PLOT, OPT_METRICS, OPT_LABEL, OPT_FINDINGS_FORMAT,
-              OPT_FOLLOW, OPT_HELP, OPT_VERSION, OPT_PID, OPT_SAMPLE_INTERVAL };
+              OPT_FOLLOW, OPT_OLDER_THAN, OPT_HELP, OPT_VERSION, OPT_PID, OPT_SAMPLE_INTERVAL };
 
 /* Values that are not another module's vocabulary. */
 static const char *const export_formats[] = {"csv", "ndjson", "openmetrics", NULL};
@@ -67,7 +71,8 @@ typedef struct option {
 
 static const option options[] = {
     {OPT_DB, "--db", "PATH", IN_ALL,
-     "SQLite database (default $GCTRACE_WATCH_DB or ./gctrace.db; :memory: keeps nothing)",
+     "SQLite database (default $GCTRACE_WATCH_DB, else $XDG_STATE_HOME/gctrace-watch/"
+     "gctrace.db, else ~/.local/state/gctrace-watch/gctrace.db; :memory: keeps nothing)",
      .field = FIELD(db)},
     {OPT_STRIP, "--strip", NULL, IN_WATCH | IN_CHILD,
      "drop recognized trace lines from the output instead of passing them through", .values = NULL},
@@ -121,6 +126,9 @@ static const option options[] = {
     {OPT_METRICS, "--metrics", "ADDR:PORT", IN_WATCH | IN_CHILD | IN_ANALYZE,
      "serve Prometheus metrics on http://ADDR:PORT/metrics (docs/fleet.md)",
      .field = FIELD(metrics)},
+    {OPT_OLDER_THAN, "--older-than", "DURATION", IN_PRUNE,
+     "delete the runs last active longer ago than this: 7d, 12h, 90m, 1d12h (s m h d w)",
+     .values = NULL},
     {OPT_HELP, "--help", NULL, IN_ALL, "show this help and exit", .values = NULL},
     {OPT_VERSION, "--version", NULL, IN_ALL, "show the version and exit", .values = NULL},
 };
@@ -154,7 +162,7 @@ static const struct {
     {NULL, GCW_CMD_WATCH, IN_WATCH | IN_CHILD,
      "usage: gctrace-watch [OPTIONS]\n"
      "       gctrace-watch [OPTIONS] -- PROG [ARGS...]\n"
-     "       gctrace-watch analyze|runs|export|report|compare|plot [OPTIONS] ...\n"
+     "       gctrace-watch analyze|runs|export|report|compare|plot|prune [OPTIONS] ...\n"
      "Watch a Go program's stderr on stdin (every byte passes through to stdout), or run\n"
      "PROG with GODEBUG=gctrace=1,scavtrace=1 added and watch its stderr (passed through\n"
      "to stderr). GC trace lines are stored in SQLite; findings go to stderr.\n\n"
@@ -197,6 +205,11 @@ static const struct {
      EXIT_OK ", " EXIT_USAGE ", " EXIT_IO " (also: gnuplot missing), " EXIT_INTERNAL
      " (gnuplot failed on the script)",
      "draw a run with gnuplot"},
+    {"prune", GCW_CMD_PRUNE, IN_PRUNE,
+     "usage: gctrace-watch prune --older-than DURATION [OPTIONS]\n"
+     "Delete the runs whose last activity is older than DURATION, with all their rows,\n"
+     "then reclaim the space (VACUUM).\n",
+     EXIT_OK ", " EXIT_USAGE ", " EXIT_IO, "delete old runs and reclaim the space"},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -276,7 +289,7 @@ static const char *help_hint(int c, char *buf, size_t n) {
 
 static int bad_usage_in(int c, const char *what, const char *arg) {
   char hint[64];
-  fprintf(stderr, "gctrace-watch: %s '%s'; try '%s'\n", what, arg, help_hint(c, hint, sizeof hint));
+  gcw_warn("gctrace-watch: %s '%s'; try '%s'\n", what, arg, help_hint(c, hint, sizeof hint));
   return GCW_EXIT_USAGE;
 }
 
@@ -332,16 +345,25 @@ static int check_values(const gcw_config *cfg, int c) {
     return bad_usage_in(c, what, v);
   }
   if (cfg->cmd == GCW_CMD_COMPARE && (cfg->compare_a <= 0 || cfg->compare_b <= 0)) {
-    fprintf(stderr, "gctrace-watch: compare needs two run ids; try 'gctrace-watch runs'\n");
+    gcw_warn("gctrace-watch: compare needs two run ids; try 'gctrace-watch runs'\n");
+    return GCW_EXIT_USAGE;
+  }
+  if (!cfg->db) {
+    gcw_warn("gctrace-watch: %s\n", cfg->db_buf);
     return GCW_EXIT_USAGE;
   }
   char hint[64];
   if (!*cfg->db) {
-    fprintf(stderr, "gctrace-watch: --db needs a path; try '%s'\n", help_hint(c, hint, sizeof hint));
+    gcw_warn("gctrace-watch: --db needs a path; try '%s'\n", help_hint(c, hint, sizeof hint));
+    return GCW_EXIT_USAGE;
+  }
+  if (cfg->cmd == GCW_CMD_PRUNE && cfg->older_than_s < 0) {
+    gcw_warn("gctrace-watch: prune needs --older-than DURATION; try '%s'\n",
+             help_hint(c, hint, sizeof hint));
     return GCW_EXIT_USAGE;
   }
   if (cfg->cmd == GCW_CMD_ANALYZE && cfg->nfiles == 0) {
-    fprintf(stderr, "gctrace-watch: analyze needs at least one FILE (plain or gzip, '-' for "
+    gcw_warn("gctrace-watch: analyze needs at least one FILE (plain or gzip, '-' for "
                     "stdin); try '%s'\n", help_hint(c, hint, sizeof hint));
     return GCW_EXIT_USAGE;
   }
@@ -384,6 +406,8 @@ static int set_option(gcw_config *cfg, const option *o, const char *value, int c
     *(const char **)(void *)((char *)cfg + o->field) = value;
   switch (o->id) {
   case OPT_DB:
+    cfg->db_default = 0; /* the value was set above */
+    break;
   case OPT_INPUT_FORMAT:
   case OPT_FORMAT:
   case OPT_TABLE:
@@ -445,6 +469,11 @@ static int set_option(gcw_config *cfg, const option *o, const char *value, int c
       return bad_usage_in(c, "--sample-interval takes a duration such as 1s or 250ms, not",
                           value);
     break;
+  case OPT_OLDER_THAN:
+    cfg->older_than_s = gcw_parse_duration(value);
+    if (cfg->older_than_s < 0)
+      return bad_usage_in(c, "--older-than takes a duration such as 7d, 12h or 1d12h, not", value);
+    break;
   case OPT_HELP: usage(stdout, c); return GCW_EXIT_OK;
   case OPT_VERSION: printf("gctrace-watch %s\n", GCW_VERSION); return GCW_EXIT_OK;
   }
@@ -489,9 +518,9 @@ int gcw_cli_parse(gcw_config *cfg, int argc, char **argv) {
   int answered = help_or_completion(argc, argv);
   if (answered >= 0)
     return answered;
-  cfg->db = getenv("GCTRACE_WATCH_DB");
-  if (!cfg->db || !*cfg->db)
-    cfg->db = "gctrace.db";
+  cfg->db = gcw_dbpath_default(cfg->db_buf, sizeof cfg->db_buf);
+  cfg->db_default = 1;
+  cfg->older_than_s = -1;
   cfg->sample_interval_s = 1;
   int i = 1, c = 0;
   char *end;

@@ -17,14 +17,17 @@ enum gcw_command {
   GCW_CMD_EXPORT,  /* gctrace-watch export [opts] */
   GCW_CMD_REPORT,  /* gctrace-watch report [opts] */
   GCW_CMD_COMPARE, /* gctrace-watch compare RUN_A RUN_B */
-  GCW_CMD_PLOT     /* gctrace-watch plot [opts] */
+  GCW_CMD_PLOT,    /* gctrace-watch plot [opts] */
+  GCW_CMD_PRUNE    /* gctrace-watch prune --older-than DURATION */
 };
 
 enum { GCW_MAX_THRESHOLDS = 32, GCW_MAX_LABELS = 32 };
 
 typedef struct gcw_config {
   enum gcw_command cmd;
-  const char *db;           /* --db, GCTRACE_WATCH_DB, or ./gctrace.db */
+  const char *db;           /* --db, else the default of dbpath.h (never the working dir) */
+  int db_default;           /* db is the default path: its directory may be created */
+  char db_buf[4096];        /* the default path */
   int strip;                /* --strip */
   int quiet;                /* --quiet */
   const char *input_format; /* --input-format: auto, plain, docker, cri, timestamp, syslog */
@@ -46,6 +49,7 @@ typedef struct gcw_config {
   const char *size;         /* plot --size WxH */
   const char *term;         /* plot --term dumb */
   const char *plot_file;    /* analyze/report --plot FILE */
+  double older_than_s;      /* prune --older-than DURATION, in seconds (-1: not given) */
   long compare_a, compare_b; /* compare RUN_A RUN_B */
   char **files;             /* analyze: the files, in order */
   int nfiles;

@@ -17,12 +17,19 @@ int gcw_cmd_export(const gcw_config *cfg);  /* cmd_export.c */
 int gcw_cmd_report(const gcw_config *cfg);  /* cmd_report.c */
 int gcw_cmd_compare(const gcw_config *cfg); /* cmd_report.c */
 int gcw_cmd_plot(const gcw_config *cfg);    /* cmd_plot.c */
+int gcw_cmd_prune(const gcw_config *cfg);   /* cmd_prune.c */
+/* Seconds in a duration such as "7d", "12h", "1d12h" (units s m h d w); -1 if invalid. */
+double gcw_parse_duration(const char *s);
 
 /* Shared set-up: compile the grammar and open the store; on failure report and return
 ** an exit status (else -1). */
 struct gcw_recog;
 struct gcw_store;
 int gcw_cmd_open(const gcw_config *cfg, struct gcw_recog **r, struct gcw_store **s);
+/* The same for watch and child mode, failing open: a database that cannot be used is
+** reported on stderr and the store keeps or counts the rows (store.h); only a recognizer
+** that does not compile or a lack of memory stops. */
+int gcw_cmd_open_live(const gcw_config *cfg, struct gcw_recog **r, struct gcw_store **s);
 /* An existing database, never created, opened read-only; a failure is reported on
 ** stderr (NULL). */
 struct gcw_db;

@@ -6,14 +6,16 @@
 ** key the user already set keeps the user's value), our stdin and stdout, and a pipe as
 ** stderr. We read the pipe until its end, then wait for PROG.
 ** Exit status: PROG's, 128+N if signal N ended it, 127 if PROG was not found, 126 if it
-** could not be executed (what shells do). The database is opened before PROG starts: if it
-** cannot be, PROG is not run (status 3). If the database fails later, that is reported once
-** and PROG's stderr still passes through (unstripped, unstored) until PROG ends.
+** could not be executed (what shells do). The store fails open (store.h): a database that
+** cannot be opened or written is reported on stderr, PROG runs all the same and its status
+** is ours; rows wait in memory until the database takes them, or are counted as lost.
 ** Signals: SIGINT, SIGTERM and SIGHUP sent to us by kill() are forwarded to PROG; we go on
 ** reading until PROG's stderr ends. The terminal's ^C and hangup are not forwarded: the
 ** terminal sends them to the whole foreground process group, PROG included, and a second
 ** copy would make many servers cut their graceful shutdown short. A signal that was
 ** ignored when we started (nohup, `&` in a script) stays ignored, for PROG too.
+** A process PROG started that keeps its stderr open after PROG exited (a daemonized
+** grandchild) delays our exit by at most GRANDCHILD_GRACE_MS (3 s): then we stop reading.
 */
 #include "cmd.h"
 
@@ -25,6 +27,7 @@
 #include "pump.h"
 #include "recog.h"
 #include "process.h"
+#include "safetext.h"
 #include "store.h"
 
 #include <errno.h>
@@ -35,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -47,6 +51,9 @@ enum { NFORWARDED = sizeof forwarded / sizeof forwarded[0] };
 
 /* Waiting for PROG after its stderr ended: how often pending signals are looked at. */
 enum { WAIT_POLL_MS = 20 };
+/* After PROG has exited, how long a process it left behind (a daemonized grandchild)
+** holding its stderr open may keep us reading: then we stop and exit with PROG's status. */
+enum { GRANDCHILD_GRACE_MS = 3000 };
 
 typedef struct child {
   const gcw_config *cfg;
@@ -55,6 +62,9 @@ typedef struct child {
   pid_t pid;
   int fd;        /* our end of PROG's stderr; -1 once closed */
   int db_failed; /* reported; from then on PROG's stderr passes through unstored */
+  int exited;    /* PROG has been reaped while its stderr was still open */
+  int status;    /* PROG's status as a shell gives it, once exited */
+  double exited_ms; /* when we saw it exit (CLOCK_MONOTONIC) */
 } child;
 
 /* ---- signals ------------------------------------------------------------------- */
@@ -96,9 +106,26 @@ static void forward_pending(pid_t pid) {
       kill(pid, forwarded[i]);
 }
 
+static double mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Between reads: forward signals; notice PROG's exit. We stop when PROG's stderr ends, or
+** GRANDCHILD_GRACE_MS after PROG exited when something it started still holds the pipe. */
 static int forward_wake(void *ctx) {
-  forward_pending(((const child *)ctx)->pid);
-  return 0; /* we stop when PROG's stderr ends, not on a signal */
+  child *c = ctx;
+  int st;
+  if (c->exited)
+    return mono_ms() - c->exited_ms >= GRANDCHILD_GRACE_MS;
+  forward_pending(c->pid);
+  if (waitpid(c->pid, &st, WNOHANG) == c->pid) {
+    c->exited = 1;
+    c->status = gcw_proc_status(st);
+    c->exited_ms = mono_ms();
+  }
+  return 0;
 }
 
 /* ---- environment and start ------------------------------------------------------- */
@@ -166,7 +193,7 @@ static int start(child *c) {
     c->fd = proc.err;
     return -1;
   }
-  fprintf(stderr, "gctrace-watch: %s: %s\n", argv[0], strerror(rc));
+  gcw_warn("gctrace-watch: %s: %s\n", argv[0], strerror(rc));
   return rc == ENOMEM ? GCW_EXIT_INTERNAL : rc == ENOENT ? 127 : 126;
 }
 
@@ -176,7 +203,7 @@ static void report_db(child *c) {
   if (c->db_failed)
     return;
   c->db_failed = 1;
-  fprintf(stderr, "gctrace-watch: %s: %s; still passing %s's stderr through, storing no more\n",
+  gcw_warn("gctrace-watch: %s: %s; still passing %s's stderr through, storing no more\n",
           c->cfg->db, gcw_pipeline_errmsg(c->p), c->cfg->child_argv[0]);
 }
 
@@ -202,7 +229,8 @@ static int write_all(int fd, const char *b, size_t n) {
 /* After a database failure: PROG's stderr straight to ours until it ends. */
 static void copy_rest(child *c) {
   for (;;) {
-    forward_pending(c->pid);
+    if (forward_wake(c))
+      return;
     ssize_t n;
     if (gcw_pump_read(c->fd, c->buf, &n) || n == 0)
       return;
@@ -218,7 +246,7 @@ static void relay(child *c) {
   if (!c->db_failed)
     e = gcw_pump_fd(c->p, c->fd, c->buf, forward_wake, c);
   if (e == GCW_EREAD)
-    fprintf(stderr, "gctrace-watch: %s's stderr: %s\n", c->cfg->child_argv[0], strerror(errno));
+    gcw_warn("gctrace-watch: %s's stderr: %s\n", c->cfg->child_argv[0], strerror(errno));
   else if (e != GCW_OK && e != GCW_EPIPE && e != GCW_EWRITE) {
     report_db(c);
     gcw_pipeline_tick(c->p); /* publishes the failure to --metrics; the error is known */
@@ -228,8 +256,11 @@ static void relay(child *c) {
 }
 
 /* Wait for PROG, forwarding signals meanwhile; its status the way a shell gives it. */
-static int wait_child(pid_t pid) {
+static int wait_child(const child *c) {
   int st;
+  pid_t pid = c->pid;
+  if (c->exited)
+    return c->status;
   for (;;) {
     forward_pending(pid);
     pid_t w = waitpid(pid, &st, WNOHANG);
@@ -251,7 +282,7 @@ static int run(child *c) {
   gcw_err e = gcw_pipeline_source_end(c->p, NULL);
   if (e && e != GCW_EPIPE && e != GCW_EWRITE && e != GCW_EREAD)
     report_db(c);
-  return wait_child(c->pid);
+  return wait_child(c);
 }
 
 /* PROG's stderr is its own plain text: "auto" would only risk taking an app's leading
@@ -278,13 +309,13 @@ static gcw_pipeline_opts pipeline_opts(const gcw_config *cfg, gcw_metrics *m,
 }
 
 int gcw_cmd_child(const gcw_config *cfg) {
-  child c = {cfg, NULL, NULL, -1, -1, 0};
+  child c = {cfg, NULL, NULL, -1, -1, 0, 0, 0, 0};
   gcw_recog *r = NULL;
   gcw_store *s = NULL;
   gcw_metrics *m = NULL;
   gcw_metrics_http *h = NULL;
   char *godebug = NULL; /* GODEBUG=... as PROG gets it (run_program) */
-  int status = gcw_cmd_open(cfg, &r, &s);
+  int status = gcw_cmd_open_live(cfg, &r, &s);
   if (status >= 0)
     return status;
   /* before PROG starts: a bad --label stops here; an endpoint that cannot listen does not */
@@ -300,12 +331,12 @@ int gcw_cmd_child(const gcw_config *cfg) {
                         godebug ? godebug + sizeof "GODEBUG=" - 1 : NULL}};
   gcw_err pe = c.buf ? gcw_pipeline_new(&c.p, r, s, pipeline_opts(cfg, m, &meta)) : GCW_ENOMEM;
   if (pe == GCW_EUSAGE) { /* a bad --threshold: PROG is not started */
-    fprintf(stderr, "gctrace-watch: %s; try 'gctrace-watch --help'\n", gcw_pipeline_errmsg(c.p));
+    gcw_warn("gctrace-watch: %s; try 'gctrace-watch --help'\n", gcw_pipeline_errmsg(c.p));
     status = GCW_EXIT_USAGE;
     goto out;
   }
   if (pe) {
-    fprintf(stderr, "gctrace-watch: out of memory\n");
+    gcw_warn("gctrace-watch: out of memory\n");
     status = GCW_EXIT_INTERNAL;
     goto out;
   }

@@ -1,25 +1,29 @@
 /* cmd_common.c: what every subcommand does at its start and end. */
 #include "cmd.h"
 
+#include "dbpath.h"
 #include "err.h"
 #include "metrics.h"
 #include "metrics_http.h"
 #include "live.h"
 #include "pipeline.h"
 #include "recog.h"
+#include "safetext.h"
 #include "stats.h"
 #include "store.h"
 #include "store_read.h"
 #include "writer.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 gcw_db *gcw_cmd_open_db(const char *path) {
   gcw_db *db = NULL;
   char msg[256];
   if (gcw_db_open(&db, path, 0, msg, sizeof msg) != GCW_OK)
-    fprintf(stderr, "gctrace-watch: %s: cannot open database: %s\n", path, msg);
+    gcw_warn("gctrace-watch: %s: cannot open database: %s\n", path, msg);
   return db;
 }
 
@@ -31,25 +35,54 @@ int gcw_cmd_stdout_end(gcw_writer *w, int status) {
     clearerr(w->f);
     return status;
   }
-  fprintf(stderr, "gctrace-watch: stdout: %s\n", strerror(w->err_no));
+  gcw_warn("gctrace-watch: stdout: %s\n", strerror(w->err_no));
   return GCW_EXIT_IO;
+}
+
+/* The default database's directory is made by the first command that writes. */
+static void make_dir(const gcw_config *cfg) {
+  if (cfg->db_default && gcw_dbpath_make_dir(cfg->db) != 0)
+    gcw_warn("gctrace-watch: %s: cannot create its directory: %s\n", cfg->db,
+            strerror(errno));
 }
 
 int gcw_cmd_open(const gcw_config *cfg, gcw_recog **r, gcw_store **s) {
   char msg[512];
   gcw_err e = gcw_recog_open(r, msg, sizeof msg);
   if (e) {
-    fprintf(stderr, "gctrace-watch: %s\n", e == GCW_ENOMEM ? "out of memory" : msg);
+    gcw_warn("gctrace-watch: %s\n", e == GCW_ENOMEM ? "out of memory" : msg);
     return GCW_EXIT_INTERNAL;
   }
+  make_dir(cfg);
   /* analyze --follow stores as watch mode does: readers see its rows as they come */
   e = cfg->cmd == GCW_CMD_ANALYZE && !cfg->follow
           ? gcw_store_open_import(s, cfg->db, msg, sizeof msg)
           : gcw_store_open(s, cfg->db, msg, sizeof msg);
   if (e) {
-    fprintf(stderr, "gctrace-watch: %s: %s\n", cfg->db, e == GCW_ENOMEM ? "out of memory" : msg);
+    gcw_warn("gctrace-watch: %s: %s\n", cfg->db, e == GCW_ENOMEM ? "out of memory" : msg);
     gcw_recog_close(r);
     return GCW_EXIT_IO;
+  }
+  return -1;
+}
+
+/* A notice of the fail-open store: what failed, what is (not) being stored. */
+static void db_notice(void *ctx, const char *msg) {
+  gcw_warn("gctrace-watch: %s: %s\n", (const char *)ctx, msg);
+}
+
+int gcw_cmd_open_live(const gcw_config *cfg, gcw_recog **r, gcw_store **s) {
+  char msg[512];
+  gcw_err e = gcw_recog_open(r, msg, sizeof msg);
+  if (e) {
+    gcw_warn("gctrace-watch: %s\n", e == GCW_ENOMEM ? "out of memory" : msg);
+    return GCW_EXIT_INTERNAL;
+  }
+  make_dir(cfg);
+  if (gcw_store_open_live(s, cfg->db, db_notice, (void *)cfg->db) != GCW_OK) {
+    gcw_warn("gctrace-watch: out of memory\n");
+    gcw_recog_close(r);
+    return GCW_EXIT_INTERNAL;
   }
   return -1;
 }
@@ -57,7 +90,7 @@ int gcw_cmd_open(const gcw_config *cfg, gcw_recog **r, gcw_store **s) {
 int gcw_cmd_stats(gcw_db *db, const long long *ids, int n) {
   for (int i = 0; i < n; i++)
     if (!gcw_stats_present(db, ids[i]) && gcw_stats_compute(db, ids[i]) != GCW_OK) {
-      fprintf(stderr, "gctrace-watch: statistics: %s\n", gcw_db_errmsg(db));
+      gcw_warn("gctrace-watch: statistics: %s\n", gcw_db_errmsg(db));
       return -1;
     }
   return n;
@@ -78,10 +111,11 @@ int gcw_cmd_close(gcw_store **s, int status) {
   if (!*s)
     return status;
   char msg[300];
+  gcw_store_flush(*s);
   snprintf(msg, sizeof msg, "%s", gcw_store_errmsg(*s));
   gcw_err e = gcw_store_close(s);
   if (e && status == GCW_EXIT_OK) {
-    fprintf(stderr, "gctrace-watch: database: %s\n", *msg ? msg : "cannot close");
+    gcw_warn("gctrace-watch: database: %s\n", *msg ? msg : "cannot close");
     return GCW_EXIT_IO;
   }
   return status;

@@ -19,6 +19,7 @@
 #include "json.h"
 #include "limits.h"
 #include "om_export.h"
+#include "safetext.h"
 #include "store_read.h"
 #include "writer.h"
 
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The output buffer (writer.h): after the first failed write nothing more is written. */
 typedef gcw_writer sink;
@@ -75,6 +77,22 @@ static void csv_field(sink *o, const char *p, size_t n) {
   put(o, "\"", 1);
 }
 
+/* A text or blob field; on a terminal with its control characters made visible (\xHH,
+** safetext.h); to a file or pipe the bytes as they are. */
+static void csv_text(sink *o, const char *p, size_t n) {
+  if (!o->safe_text) {
+    csv_field(o, p, n);
+    return;
+  }
+  char *safe = malloc(4 * n + 1);
+  if (!safe) {
+    o->err_no = ENOMEM;
+    return;
+  }
+  csv_field(o, safe, gcw_safe_text(safe, 4 * n + 1, p, n));
+  free(safe);
+}
+
 static void csv_value(sink *o, const gcw_rows *st, int i) {
   switch (gcw_rows_type(st, i)) {
   case GCW_TYPE_NULL: break;
@@ -82,12 +100,12 @@ static void csv_value(sink *o, const gcw_rows *st, int i) {
   case GCW_TYPE_REAL: put_real(o, gcw_rows_real(st, i)); break;
   case GCW_TYPE_TEXT: {
     const char *t = (const char *)gcw_rows_text(st, i);
-    csv_field(o, t ? t : "", gcw_rows_bytes(st, i));
+    csv_text(o, t ? t : "", gcw_rows_bytes(st, i));
     break;
   }
   case GCW_TYPE_BLOB: { /* the bytes as they are */
     const char *b = gcw_rows_blob(st, i);
-    csv_field(o, b ? b : "", gcw_rows_bytes(st, i));
+    csv_text(o, b ? b : "", gcw_rows_bytes(st, i));
   }
   }
 }
@@ -156,7 +174,7 @@ static void json_row(sink *o, const gcw_rows *st) {
 /* ---- the command ---- */
 
 static int db_error(gcw_db *db, const char *path) {
-  fprintf(stderr, "gctrace-watch: %s: cannot read database: %s\n", path, gcw_db_errmsg(db));
+  gcw_warn("gctrace-watch: %s: cannot read database: %s\n", path, gcw_db_errmsg(db));
   return GCW_EXIT_IO;
 }
 
@@ -167,7 +185,7 @@ static int check_run(gcw_db *db, const gcw_config *cfg) {
     return GCW_EXIT_OK;
   if (found < 0)
     return db_error(db, cfg->db);
-  fprintf(stderr, "gctrace-watch: %s: no run %ld (see 'gctrace-watch runs')\n", cfg->db,
+  gcw_warn("gctrace-watch: %s: no run %ld (see 'gctrace-watch runs')\n", cfg->db,
           cfg->run);
   return GCW_EXIT_IO;
 }
@@ -190,10 +208,11 @@ static int write_rows(sink *o, gcw_rows *st, int ndjson) {
 
 static int export_table(gcw_db *db, const gcw_config *cfg) {
   sink o = gcw_writer_to_file(stdout, malloc(GCW_OUT_BUF), GCW_OUT_BUF);
+  o.safe_text = isatty(fileno(stdout));
   gcw_rows *st = NULL;
   int status;
   if (!o.buf) {
-    fprintf(stderr, "gctrace-watch: out of memory\n");
+    gcw_warn("gctrace-watch: out of memory\n");
     status = GCW_EXIT_INTERNAL;
     goto out;
   }
@@ -228,7 +247,7 @@ static int export_openmetrics(gcw_db *db, const gcw_config *cfg) {
 
 int gcw_cmd_export(const gcw_config *cfg) {
   if (!gcw_store_table_known(cfg->table)) { /* cli.c accepts only the store's tables */
-    fprintf(stderr, "gctrace-watch: internal error: no table '%s'\n", cfg->table);
+    gcw_warn("gctrace-watch: internal error: no table '%s'\n", cfg->table);
     return GCW_EXIT_INTERNAL;
   }
   gcw_db *db = gcw_cmd_open_db(cfg->db);

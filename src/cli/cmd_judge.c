@@ -9,6 +9,7 @@
 #include "cmd.h"
 
 #include "detect.h"
+#include "safetext.h"
 #include "store_read.h"
 #include "store_replay.h"
 
@@ -95,7 +96,7 @@ static int judge_run(gcw_db *db, const gcw_config *cfg, long long run) {
   gcw_err e = gcw_detect_new(&j.d, sink, cfg->thresholds, cfg->nthresholds, cfg->pause_slo_ms,
                              msg, sizeof msg);
   if (e == GCW_EUSAGE) {
-    fprintf(stderr, "gctrace-watch: %s; try 'gctrace-watch %s --help'\n", msg,
+    gcw_warn("gctrace-watch: %s; try 'gctrace-watch %s --help'\n", msg,
             cfg->cmd == GCW_CMD_PLOT ? "plot" : "report");
     return GCW_EXIT_USAGE;
   }
@@ -114,11 +115,11 @@ static int judge_run(gcw_db *db, const gcw_config *cfg, long long run) {
     e = gcw_db_findings_replace(db, run, j.f, j.n);
   free(j.f);
   if (j.nomem || e == GCW_ENOMEM) {
-    fprintf(stderr, "gctrace-watch: out of memory\n");
+    gcw_warn("gctrace-watch: out of memory\n");
     return GCW_EXIT_INTERNAL;
   }
   if (e)
-    fprintf(stderr, "gctrace-watch: %s: cannot judge the stored cycles again: %s\n", cfg->db,
+    gcw_warn("gctrace-watch: %s: cannot judge the stored cycles again: %s\n", cfg->db,
             gcw_db_errmsg(db));
   return e ? GCW_EXIT_IO : -1;
 }

@@ -13,6 +13,7 @@
 
 #include "err.h"
 #include "plot.h"
+#include "safetext.h"
 #include "store_read.h"
 
 #include <stdio.h>
@@ -25,17 +26,16 @@ static long long which_run(gcw_db *db, const gcw_config *cfg) {
     return cfg->run;
   long long run = gcw_db_latest_run_with_cycles(db);
   if (run < 0)
-    fprintf(stderr, "gctrace-watch: %s: cannot read database: %s\n", cfg->db,
-            gcw_db_errmsg(db));
+    gcw_warn("gctrace-watch: %s: cannot read database: %s\n", cfg->db, gcw_db_errmsg(db));
   else if (run == 0)
-    fprintf(stderr, "gctrace-watch: %s: no run with GC cycles to plot\n", cfg->db);
+    gcw_warn("gctrace-watch: %s: no run with GC cycles to plot\n", cfg->db);
   return run > 0 ? run : 0;
 }
 
 int gcw_cmd_plot(const gcw_config *cfg) {
   int dumb = cfg->term != NULL; /* cli.c accepts only "dumb" */
   if (!cfg->output && !dumb) {
-    fprintf(stderr, "gctrace-watch: plot needs -o FILE (.png, .svg or .pdf), or -o - or "
+    gcw_warn("gctrace-watch: plot needs -o FILE (.png, .svg or .pdf), or -o - or "
                     "--term dumb to draw in the terminal; try 'gctrace-watch plot --help'\n");
     return GCW_EXIT_USAGE;
   }
@@ -52,7 +52,7 @@ int gcw_cmd_plot(const gcw_config *cfg) {
     status = gcw_cmd_status(gcw_plot_run(db, run, cfg->plot_kind, cfg->output, cfg->size, dumb,
                                          err, sizeof err));
     if (err[0]) /* the error, or gnuplot's warnings after a success */
-      fprintf(stderr, "gctrace-watch: %s\n", err);
+      gcw_warn_lines("gctrace-watch: %s\n", err);
   }
   gcw_db_close(&db);
   return status;

@@ -17,6 +17,7 @@
 #include "err.h"
 #include "plot.h"
 #include "report.h"
+#include "safetext.h"
 #include "store_read.h"
 
 #include <errno.h>
@@ -31,7 +32,7 @@ typedef struct run_list {
 } run_list;
 
 static int db_error(const char *path, gcw_db *db, const char *what) {
-  fprintf(stderr, "gctrace-watch: %s: %s: %s\n", path, what, gcw_db_errmsg(db));
+  gcw_warn("gctrace-watch: %s: %s: %s\n", path, what, gcw_db_errmsg(db));
   return GCW_EXIT_IO;
 }
 
@@ -60,7 +61,7 @@ static int collect(gcw_db *db, const char *path, enum gcw_query q, long long arg
   if (status == GCW_EXIT_IO)
     db_error(path, db, "cannot read database");
   if (nomem)
-    fprintf(stderr, "gctrace-watch: out of memory\n");
+    gcw_warn("gctrace-watch: out of memory\n");
   gcw_rows_close(&r);
   return status;
 }
@@ -77,10 +78,10 @@ static int pick_runs(gcw_db *db, const gcw_config *cfg, run_list *l) {
   if (status >= 0 || l->n > 0)
     return status;
   if (cfg->run)
-    fprintf(stderr, "gctrace-watch: %s: no run with id %ld; try 'gctrace-watch runs'\n", cfg->db,
+    gcw_warn("gctrace-watch: %s: no run with id %ld; try 'gctrace-watch runs'\n", cfg->db,
             cfg->run);
   else
-    fprintf(stderr, "gctrace-watch: %s: no runs in the database\n", cfg->db);
+    gcw_warn("gctrace-watch: %s: no runs in the database\n", cfg->db);
   return GCW_EXIT_IO;
 }
 
@@ -90,7 +91,7 @@ static int ensure_stats(gcw_db *db, const char *path, const run_list *l) {
   const char *what = "";
   gcw_err e = gcw_db_stats_ensure(db, l->ids, l->n, &what);
   if (e == GCW_ENOMEM) {
-    fprintf(stderr, "gctrace-watch: out of memory\n");
+    gcw_warn("gctrace-watch: out of memory\n");
     return GCW_EXIT_INTERNAL;
   }
   return e ? db_error(path, db, what) : -1;
@@ -111,9 +112,9 @@ static int output_status(gcw_err e, gcw_db *db, const char *path) {
   case GCW_OK: return -1;
   case GCW_EPIPE: clearerr(stdout); return -1;
   case GCW_EDB: return db_error(path, db, "cannot read database");
-  case GCW_EWRITE: fprintf(stderr, "gctrace-watch: stdout: %s\n", strerror(errno)); break;
+  case GCW_EWRITE: gcw_warn("gctrace-watch: stdout: %s\n", strerror(errno)); break;
   case GCW_ENOMEM: case GCW_EUSAGE: case GCW_EOPEN: case GCW_EREAD: case GCW_EGRAMMAR:
-  case GCW_ECHILD: case GCW_EGNUPLOT: fprintf(stderr, "gctrace-watch: %s\n", gcw_strerror(e)); break;
+  case GCW_ECHILD: case GCW_EGNUPLOT: gcw_warn("gctrace-watch: %s\n", gcw_strerror(e)); break;
   }
   return GCW_EXIT_IO;
 }
@@ -125,7 +126,7 @@ static int plot(gcw_db *db, const gcw_config *cfg, const run_list *l) {
   int status = gcw_cmd_status(gcw_plot_run(db, l->ids[l->n - 1], "all", cfg->plot_file, NULL,
                                             0, err, sizeof err));
   if (err[0]) /* the error, or gnuplot's warnings after a success */
-    fprintf(stderr, "gctrace-watch: %s\n", err);
+    gcw_warn_lines("gctrace-watch: %s\n", err);
   return status;
 }
 
@@ -167,7 +168,7 @@ static int compare(gcw_db *db, const gcw_config *cfg, run_list *l) {
     if (status >= 0)
       return status;
     if (l->n == n) {
-      fprintf(stderr, "gctrace-watch: %s: no run with id %ld; try 'gctrace-watch runs'\n",
+      gcw_warn("gctrace-watch: %s: no run with id %ld; try 'gctrace-watch runs'\n",
               cfg->db, pair[i]);
       return GCW_EXIT_IO;
     }

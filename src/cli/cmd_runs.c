@@ -9,6 +9,7 @@
 
 #include "err.h"
 #include "json.h"
+#include "safetext.h"
 #include "store_read.h"
 #include "writer.h"
 
@@ -50,13 +51,11 @@ static const char *text_or_dash(gcw_rows *st, int q) {
   return t ? (const char *)t : "-";
 }
 
-/* A path may hold a newline or a tab: shown as '?', they cannot break the table. */
+/* A path may hold anything: control characters (C0, DEL, C1; safetext.h) shown as '?',
+** so that they can neither break the table nor reach the terminal. */
 static const char *source_cell(row *r, gcw_rows *st) {
   const char *t = text_or_dash(st, GCW_RL_PATH);
-  size_t n = 0;
-  for (; n < sizeof r->source - 1 && t[n]; n++)
-    r->source[n] = (unsigned char)t[n] < 0x20 || t[n] == 0x7f ? '?' : t[n];
-  r->source[n] = '\0';
+  gcw_safe_text_q(r->source, sizeof r->source, t, strlen(t));
   return r->source;
 }
 
@@ -164,7 +163,7 @@ static int list_runs(gcw_db *db, const char *path, printer *p) {
     rc = each_run(p, st, 1, &nruns);
   }
   if (rc != 0)
-    fprintf(stderr, "gctrace-watch: %s: cannot read database: %s\n", path, gcw_db_errmsg(db));
+    gcw_warn("gctrace-watch: %s: cannot read database: %s\n", path, gcw_db_errmsg(db));
   gcw_rows_close(&st);
   return rc == 0 ? GCW_EXIT_OK : GCW_EXIT_IO;
 }

@@ -98,6 +98,8 @@ static void say_known(char *msg, size_t msglen, const gcw_detector_def *def) {
                           def ? def->params[i].name : registry[i]->kind);
 }
 
+#define GCW_THRESHOLD_MAX 1e9
+
 static int set_threshold(gcw_detect *d, const char *spec, char *msg, size_t msglen) {
   const char *eq = strchr(spec, '='), *dot = strchr(spec, '.');
   if (!eq || !dot || dot > eq || !plain_decimal(eq + 1)) {
@@ -106,6 +108,12 @@ static int set_threshold(gcw_detect *d, const char *spec, char *msg, size_t msgl
     return -1;
   }
   double v = strtod(eq + 1, NULL);
+  /* a bound keeps the counts among them (cycles, samples) within an int (issue 10) */
+  if (v > GCW_THRESHOLD_MAX) {
+    snprintf(msg, msglen, "--threshold takes KIND.PARAM=NUMBER from 0 to 1e9 "
+             "(docs/findings.md lists them), not '%s'", spec);
+    return -1;
+  }
   const gcw_detector_def *kind = NULL;
   for (int k = 0; k < NDETECTORS; k++) {
     const gcw_detector_def *def = registry[k];

@@ -14,6 +14,7 @@
 #include "lines.h"
 #include "procsample.h"
 #include "runs.h"
+#include "safetext.h"
 #include "sha256.h"
 #include "splice.h"
 #include "walltime.h"
@@ -81,6 +82,7 @@ struct gcw_pipeline {
     double run_t;       /* its @t */
     int notice_end;
   } sample;
+  const gcw_resume *resume; /* the run to go on with, until the first stream takes it */
 };
 
 /* The ceilings of limits.h an input can pass; each is told once per source. */
@@ -224,7 +226,7 @@ static void ceiling_passed(gcw_pipeline *p, int which, const char *what) {
   if (p->told_full & which)
     return;
   p->told_full |= which;
-  fprintf(stderr, "gctrace-watch: %s: %s\n", p->path, what);
+  gcw_warn("gctrace-watch: %s: %s\n", p->path, what);
 }
 
 static void on_runs_full(void *ctx) {
@@ -376,6 +378,9 @@ static stream *stream_for(gcw_pipeline *p, long key) {
   }
   free_slot->used = 1;
   free_slot->key = key;
+  if (p->resume && p->resume->have_run)
+    gcw_runs_resume(free_slot->runs, &p->resume->run);
+  p->resume = NULL;
   return free_slot;
 }
 
@@ -416,7 +421,7 @@ static int text_is_trace(void *ctx, const char *text, size_t len) {
 static void on_bad_record(void *ctx, long line_no, const char *why) {
   gcw_pipeline *p = ctx;
   if (p->totals.bad_records < NOTICES_PER_SOURCE)
-    fprintf(stderr, "gctrace-watch: %s:%ld: %s (kept as plain text)\n", p->path, line_no, why);
+    gcw_warn("gctrace-watch: %s:%ld: %s (kept as plain text)\n", p->path, line_no, why);
   p->totals.bad_records++;
 }
 
@@ -467,10 +472,10 @@ static void notice_overlong(gcw_pipeline *p, long line) {
   if (p->opts.quiet || p->totals.overlong > NOTICES_PER_SOURCE)
     return;
   if (p->totals.overlong == NOTICES_PER_SOURCE)
-    fprintf(stderr, "gctrace-watch: %s: more lines over %d MiB; counted in sources.overlong_lines\n",
+    gcw_warn("gctrace-watch: %s: more lines over %d MiB; counted in sources.overlong_lines\n",
             p->path, GCW_LINE_MAX >> 20);
   else
-    fprintf(stderr,
+    gcw_warn(
             "gctrace-watch: %s:%ld: line longer than %d MiB; analysed its first %d MiB "
             "(passed through whole)\n",
             p->path, line, GCW_LINE_MAX >> 20, GCW_LINE_MAX >> 20);
@@ -584,6 +589,32 @@ gcw_err gcw_pipeline_source_begin(gcw_pipeline *p, const char *path, const char 
   gcw_envelope_set_trace_probe(p->env, text_is_trace, p);
   return GCW_OK;
 }
+
+gcw_err gcw_pipeline_source_resume(gcw_pipeline *p, const char *path, const gcw_resume *r) {
+  free_stages(p);
+  memset(&p->totals, 0, sizeof p->totals);
+  p->ordinals = r->ordinals;
+  p->told_full = 0;
+  p->cur = NULL;
+  p->out_err = GCW_OK;
+  snprintf(p->path, sizeof p->path, "%s", path);
+  p->sha = r->sha;
+  p->source_id = r->source_id;
+  p->totals.bytes = r->bytes;
+  p->totals.overlong = r->overlong;
+  p->resume = r;
+  gcw_lines_sink ls = {p, on_line, on_overflow};
+  gcw_envelope_sink es = {p, on_text, on_bad_record};
+  if (gcw_lines_new(&p->lines, ls) ||
+      gcw_envelope_new(&p->env, (gcw_envelope_kind)p->opts.envelope, es)) {
+    set_err(p, GCW_ENOMEM, "out of memory");
+    return GCW_ENOMEM;
+  }
+  gcw_envelope_set_trace_probe(p->env, text_is_trace, p);
+  gcw_lines_start_after(p->lines, r->lines);
+  return GCW_OK;
+}
+
 
 static void stamp_now(gcw_pipeline *p) { gcw_wall_now(p->arrival); }
 

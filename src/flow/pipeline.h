@@ -13,6 +13,8 @@
 #include "err.h"
 #include "metrics.h"
 #include "recog.h"
+#include "runs.h"
+#include "sha256.h"
 #include "store.h"
 
 #include <stddef.h>
@@ -59,6 +61,19 @@ gcw_err gcw_pipeline_new(gcw_pipeline **out, gcw_recog *r, gcw_store *s, gcw_pip
 void gcw_pipeline_free(gcw_pipeline **pp);
 gcw_err gcw_pipeline_source_begin(gcw_pipeline *p, const char *path, const char *kind,
                                   long long *source_id);
+/* A source continued where its last import stopped (a log that grew): its rows keep
+** their source id, lines are numbered on, the last run goes on (if its next cycle follows
+** on), and the digest covers the whole file. */
+typedef struct gcw_resume {
+  long long source_id;
+  long long bytes;     /* read before */
+  long lines, overlong;
+  int ordinals;        /* runs the source has */
+  int have_run;
+  gcw_run run;         /* its last run, as stored */
+  gcw_sha256 sha;      /* of the bytes read before */
+} gcw_resume;
+gcw_err gcw_pipeline_source_resume(gcw_pipeline *p, const char *path, const gcw_resume *r);
 /* GCW_EPIPE: stdout was closed by its reader; GCW_EDB/GCW_EWRITE: see message. */
 gcw_err gcw_pipeline_feed(gcw_pipeline *p, const char *bytes, size_t n);
 gcw_err gcw_pipeline_source_end(gcw_pipeline *p, gcw_source_totals *totals);

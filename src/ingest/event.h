@@ -27,6 +27,14 @@ enum { GCW_EVENT_EXCL = 2 };
 typedef enum gcw_family { GCW_FAMILIES(GCW_FAMILY_ENUM_) GCW_NFAMILIES } gcw_family;
 #undef GCW_FAMILY_ENUM_
 
+/* The largest magnitude a number of a trace line may have. An integer above 2^53 is not
+** exact in the double that carries it and would overflow the int64/long it becomes; a
+** real above 1e15 (seconds, MB, ms, %) is no real value and its casts to integers (time
+** buckets) would overflow. GOMAXPROCS also fits an int. */
+#define GCW_INT_MAX 9007199254740992.0 /* 2^53 */
+#define GCW_REAL_MAX 1e15
+#define GCW_PROCS_MAX 2147483647.0
+
 const char *gcw_family_name(gcw_family f);
 
 typedef struct gcw_event {
@@ -36,6 +44,8 @@ typedef struct gcw_event {
   char wall[40];      /* wall time of that line (ISO 8601 UTC), "" when unknown */
   int repaired;       /* 1: rejoined from pieces split by other output */
   int unknown_parts;  /* parts no pattern knows (a newer Go release) */
+  int out_of_range;   /* a number beyond what our types hold (GCW_INT_MAX, GCW_REAL_MAX):
+                      ** the line is kept as unparsed, never stored as an event */
   int era_min;        /* Go 1.x minor releases that print this exact shape */
   int era_max;
   /* Releases this line cannot come from that lie inside [era_min, era_max] (a range can

@@ -15,7 +15,74 @@ struct gcw_input {
   int is_stdin;
   int is_gzip;
   long long size;
+  long long limit;      /* gzip file with a bad member: bytes of the good ones (else -1) */
+  long long delivered;  /* bytes handed out so far */
+  char bad[160];        /* what is wrong with the first bad member */
 };
+
+/* A gzip file is checked before it is read: every member's CRC-32 and length are checked
+** by zlib only at the member's end, after its bytes would already have been analysed and
+** stored. So the file is decompressed once without keeping anything, and the bytes of the
+** members before the first one that fails (or is cut short) are all that is read. Returns
+** those bytes' count, or -1 when every member is good; *why says what is wrong. */
+static long long good_gzip_bytes(int fd, char *why, size_t whylen) {
+  enum { IN = 64 * 1024, OUT = 256 * 1024 };
+  unsigned char *in = malloc(IN), *out = malloc(OUT);
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  long long good = 0, result = -1;
+  off_t at = 0;
+  int member = 1, rc = Z_OK;
+  if (!in || !out || inflateInit2(&z, 15 + 16) != Z_OK) {
+    free(in);
+    free(out);
+    return -1; /* cannot check: read as before */
+  }
+  for (;;) {
+    if (z.avail_in == 0) {
+      ssize_t n = pread(fd, in, IN, at);
+      if (n < 0) {
+        snprintf(why, whylen, "%s", strerror(errno));
+        result = good;
+        break;
+      }
+      if (n == 0) {
+        if (rc != Z_STREAM_END || z.total_in > 0) { /* a member cut short */
+          snprintf(why, whylen,
+                   "gzip member %d is cut short (truncated gzip data): its data was not read",
+                   member);
+          result = good;
+        }
+        break;
+      }
+      at += n;
+      z.next_in = in;
+      z.avail_in = (uInt)n;
+    }
+    if (rc == Z_STREAM_END) { /* between members: another one, or trailing bytes (ignored) */
+      if (z.avail_in >= 1 && z.next_in[0] != 0x1f)
+        break;
+      inflateReset(&z);
+      member++;
+    }
+    z.next_out = out;
+    z.avail_out = OUT;
+    rc = inflate(&z, Z_NO_FLUSH);
+    if (rc == Z_STREAM_END) {
+      good += (long long)z.total_out;
+      z.total_in = 0;
+    } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+      snprintf(why, whylen, "gzip member %d fails its check (%s): its data was not read",
+               member, z.msg ? z.msg : "corrupt");
+      result = good;
+      break;
+    }
+  }
+  inflateEnd(&z);
+  free(in);
+  free(out);
+  return result;
+}
 
 static int looks_gzip(int fd) {
   unsigned char m[2];
@@ -43,6 +110,9 @@ gcw_err gcw_input_open(gcw_input **out, const char *path, char *msg, size_t msgl
   }
   in->size = S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
   in->is_gzip = looks_gzip(fd);
+  in->limit = -1;
+  if (in->is_gzip && S_ISREG(st.st_mode))
+    in->limit = good_gzip_bytes(fd, in->bad, sizeof in->bad);
   in->gz = gzdopen(fd, "rb");
   if (!in->gz) {
     snprintf(msg, msglen, "cannot start reading");
@@ -58,7 +128,15 @@ fail:
 }
 
 long gcw_input_read(gcw_input *in, char *buf, size_t cap, char *msg, size_t msglen) {
+  if (in->limit >= 0 && in->delivered + (long long)cap > in->limit)
+    cap = (size_t)(in->limit - in->delivered);
+  if (in->limit >= 0 && cap == 0) {
+    snprintf(msg, msglen, "%s", in->bad);
+    return -1;
+  }
   int n = gzread(in->gz, buf, (unsigned)cap);
+  if (n > 0)
+    in->delivered += n;
   if (n < 0) {
     int zerr;
     const char *why = gzerror(in->gz, &zerr);
@@ -84,6 +162,12 @@ const char *gcw_input_kind(const gcw_input *in) {
 long long gcw_input_size(const gcw_input *in) { return in->size; }
 
 long long gcw_input_offset(gcw_input *in) { return (long long)gzoffset(in->gz); }
+
+gcw_err gcw_input_seek(gcw_input *in, long long off) {
+  if (in->is_gzip || in->is_stdin)
+    return GCW_EREAD;
+  return gzseek(in->gz, (z_off_t)off, SEEK_SET) == (z_off_t)off ? GCW_OK : GCW_EREAD;
+}
 
 void gcw_input_close(gcw_input **pp) {
   if (!pp || !*pp)

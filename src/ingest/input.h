@@ -20,6 +20,8 @@ long gcw_input_read(gcw_input *in, char *buf, size_t cap, char *msg, size_t msgl
 const char *gcw_input_kind(const gcw_input *in); /* "file", "gzip", "stdin" */
 long long gcw_input_size(const gcw_input *in);   /* on-disk size, -1 if unknown */
 long long gcw_input_offset(gcw_input *in);       /* on-disk bytes consumed so far */
+/* Skip to byte off of a plain file (a file continued where its last import stopped). */
+gcw_err gcw_input_seek(gcw_input *in, long long off);
 void gcw_input_close(gcw_input **pp);
 
 #endif

@@ -38,6 +38,7 @@ void gcw_lines_free(gcw_lines **pp) {
 }
 
 long gcw_lines_count(const gcw_lines *l) { return l->count; }
+void gcw_lines_start_after(gcw_lines *l, long count) { l->count = count; }
 
 static void deliver(gcw_lines *l, const char *text, size_t len, int newline, int overlong) {
   gcw_line_info info = {l->count + 1, overlong, 0, newline};

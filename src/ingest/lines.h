@@ -36,5 +36,7 @@ void gcw_lines_feed(gcw_lines *l, const char *bytes, size_t n);
 ** that had no newline. The reader can go on afterwards. */
 void gcw_lines_finish(gcw_lines *l);
 long gcw_lines_count(const gcw_lines *l);
+/* Number the lines from after `count` (a file continued where its last import stopped). */
+void gcw_lines_start_after(gcw_lines *l, long count);
 
 #endif

@@ -493,6 +493,10 @@ static void take_group_list(const group_map *groups, int n, uint32_t parts, cons
     }
     if (g->how == CONV_US_TO_MS)
       v /= 1000.0;
+    if (!gcw_scan_in_range(g->field, v)) {
+      ev->out_of_range = 1;
+      v = 0; /* never used: the line goes to unparsed */
+    }
     ev->v[g->field] = v;
     ev->present[g->field] = 1;
   }
@@ -596,6 +600,7 @@ static int recognize_family(gcw_recog *r, int fi, const char *text, size_t len, 
     if (run(r, f->heads[h].code, text, len, 0) < 0)
       continue;
     memset(ev->present, 0, sizeof ev->present);
+    ev->out_of_range = 0;
     ev->family = (gcw_family)fi;
     ev->kind = f->name;
     ev->unknown_parts = 0;

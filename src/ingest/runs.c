@@ -123,6 +123,15 @@ static gcw_run *start_run(gcw_runs *rs, long line) {
   return r;
 }
 
+void gcw_runs_resume(gcw_runs *rs, const gcw_run *run) {
+  if (rs->nopen == GCW_RUNS_OPEN)
+    return;
+  gcw_run *r = &rs->open[rs->nopen++];
+  *r = *run;
+  r->last_use = ++rs->clock;
+  rs->current = r;
+}
+
 static int has_time(const gcw_event *ev) { return ev->present[GCW_F_t_s]; }
 
 /* The open run a gc line continues, or NULL for a new run. */

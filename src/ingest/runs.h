@@ -58,6 +58,9 @@ void gcw_runs_free(gcw_runs **pp);
 /* The run of ev; *cycle gets the cycle the line belongs to (for lines without a number,
 ** the latest cycle of the run, or -1). */
 gcw_run *gcw_runs_assign(gcw_runs *rs, const gcw_event *ev, long *cycle);
+/* Open a run again as it was stored (its id and figures), as the latest run: a log that
+** grew is continued by the same run when its next cycle follows on. */
+void gcw_runs_resume(gcw_runs *rs, const gcw_run *run);
 /* Close every open run (end of a source). */
 void gcw_runs_finish(gcw_runs *rs);
 

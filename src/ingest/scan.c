@@ -8,6 +8,7 @@
 ** would capture, converted by the same functions. */
 #include "scan.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,9 +49,20 @@ double gcw_scan_int(const char *s, size_t n, int base) {
   for (size_t i = neg; i < n; i++) {
     char c = s[i];
     int d = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+    if (v > ((uint64_t)1 << 53) / (uint64_t)base)
+      return HUGE_VAL;
     v = v * (uint64_t)base + (uint64_t)d;
   }
+  if (v > (uint64_t)1 << 53) /* not exact in a double: out of range, not rounded */
+    return HUGE_VAL;
   return neg ? -(double)v : (double)v;
+}
+
+int gcw_scan_in_range(int field, double v) {
+  double max = gcw_field_infos[field].type == GCW_INT ? GCW_INT_MAX : GCW_REAL_MAX;
+  if (field == GCW_F_procs)
+    max = GCW_PROCS_MAX;
+  return isfinite(v) && fabs(v) <= max;
 }
 
 typedef struct cur {
@@ -68,13 +80,15 @@ static inline int is_digit(char c) { return c >= '0' && c <= '9'; }
        ? ((c)->i += sizeof(l) - 1, 1)                                                       \
        : 0)
 
-/* \d+, and its value as gcw_scan_int(s, n, 10) computes it (wrapping the same way) */
+/* \d+, and its value as gcw_scan_int(s, n, 10) computes it. More than 15 digits: 0, the
+** line is left to the grammar (which refuses a number out of range, recog.c), so the
+** value here never wraps. */
 static inline int digits_v(cur *c, size_t *a, uint64_t *v) {
   size_t i = c->i;
   uint64_t x = 0;
   while (i < c->n && is_digit(c->s[i]))
     x = x * 10 + (uint64_t)(c->s[i++] - '0');
-  if (i == c->i)
+  if (i == c->i || i - c->i > 15)
     return 0;
   *a = c->i;
   *v = x;
@@ -260,5 +274,13 @@ int gcw_scan_line(const char *text, size_t len, gcw_event *ev) {
   ev->nexcl = 0;
   ev->era_min = 0;
   ev->era_max = 99;
-  return text[0] == 'g' ? scan_gc(&c) : scan_scav(&c);
+  ev->out_of_range = 0;
+  if (!(text[0] == 'g' ? scan_gc(&c) : scan_scav(&c)))
+    return 0;
+  /* A number beyond its type (here only GOMAXPROCS can be, digits_v() caps the rest):
+  ** the grammar reads the line and marks it out of range (recog.c). */
+  for (int f = 0; f < GCW_NFIELDS; f++)
+    if (ev->present[f] && !gcw_scan_in_range(f, ev->v[f]))
+      return 0;
+  return 1;
 }

@@ -20,8 +20,13 @@
 int gcw_scan_line(const char *text, size_t len, gcw_event *ev);
 
 /* The number conversions of the recognizer (recog.c uses them for every group): a
-** decimal exactly as strtod reads it; an integer in base 10 or 16. */
+** decimal exactly as strtod reads it; an integer in base 10 or 16. An integer beyond
+** GCW_INT_MAX (event.h) comes back as HUGE_VAL, never wrapped around. */
 double gcw_scan_real(const char *s, size_t n);
 double gcw_scan_int(const char *s, size_t n, int base);
+/* Whether v fits field's type (event.h: GCW_INT_MAX, GCW_REAL_MAX, GCW_PROCS_MAX). Both
+** paths refuse the same values: recog.c marks the event out_of_range; gcw_scan_line()
+** leaves such a line (and any number of more than 15 digits) to the grammar. */
+int gcw_scan_in_range(int field, double v);
 
 #endif

@@ -198,8 +198,15 @@ static int plausible_gc(gcw_splice *s, const gcw_event *ev, int repaired) {
   return 1;
 }
 
-/* s->ev holds a recognized line read at `line`: hand it on. */
-static void emit_event(gcw_splice *s, long line, const char *wall, int repaired) {
+/* s->ev holds the recognized line text[0, len) read at `line`: hand it on, as an event,
+** or as unparsed when one of its numbers is beyond what the store and the detectors can
+** hold (recog.c in_range()). */
+static void emit_event(gcw_splice *s, const char *text, size_t len, long line, const char *wall,
+                       int repaired) {
+  if (s->ev.out_of_range) {
+    s->sink.unparsed(s->sink.ctx, line, text, len, "number out of range");
+    return;
+  }
   s->ev.line = line;
   s->ev.repaired = repaired;
   set_wall(s->ev.wall, wall);
@@ -214,7 +221,7 @@ static void emit_text(gcw_splice *s, const char *text, size_t len, long line, co
     s->sink.unparsed(s->sink.ctx, line, text, len,
                      "rejoined trace line whose cycle number does not continue the stream's");
   else
-    emit_event(s, line, wall, repaired);
+    emit_event(s, text, len, line, wall, repaired);
 }
 
 static void slot_close(gcw_splice *s, slot *sl, const char *why, int newline_seen) {
@@ -344,7 +351,7 @@ static size_t find_embedded(gcw_splice *s, const char *text, size_t len, size_t 
        p = gcw_recog_find_start(s->recog, text, len, (size_t)p + 1)) {
     if (gcw_recog_line(s->recog, text + p, len - (size_t)p, &s->ev)) {
       plausible_gc(s, &s->ev, 0);
-      emit_event(s, line_no, wall, 0);
+      emit_event(s, text + p, len - (size_t)p, line_no, wall, 0);
       add_span(sp, (size_t)p, len);
       return (size_t)p;
     }
@@ -377,7 +384,7 @@ void gcw_splice_line(gcw_splice *s, const char *text, size_t len, long line_no,
   while (pos < len && gcw_recog_at_start(s->recog, text + pos, len - pos)) {
     if (gcw_recog_line(s->recog, text + pos, len - pos, &s->ev)) {
       plausible_gc(s, &s->ev, 0);
-      emit_event(s, line_no, wall, 0);
+      emit_event(s, text + pos, len - pos, line_no, wall, 0);
       add_span(sp, pos, len);
       pos = len;
       break;

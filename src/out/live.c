@@ -4,11 +4,15 @@
 #include "json.h"
 #include "severity.h"
 #include "writer.h"
+#include "safetext.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* How much of a database path the exit summary shows (longer paths are cut). */
+#define GCW_LIVE_DB_SHOWN 1024
 
 int gcw_live_colour(FILE *f) { return gcw_colour_wanted(f); }
 
@@ -84,8 +88,10 @@ static void json_finding(const gcw_live *l, const char *event, long long run_id,
 /* ---- text ------------------------------------------------------------------------ */
 
 static void text_where(char *where, size_t n, const gcw_finding *fd) {
+  char wall[4 * sizeof fd->wall]; /* the wall time comes from the input (an envelope's) */
+  gcw_safe_text(wall, sizeof wall, fd->wall, strlen(fd->wall));
   if (fd->wall[0])
-    snprintf(where, n, "gc %ld %s", fd->gc, fd->wall);
+    snprintf(where, n, "gc %ld %s", fd->gc, wall);
   else if (fd->t_s >= 0)
     snprintf(where, n, "gc %ld @%.3fs", fd->gc, fd->t_s);
   else
@@ -95,8 +101,9 @@ static void text_where(char *where, size_t n, const gcw_finding *fd) {
 static void text_finding(const gcw_live *l, const char *event, long long run_id,
                          const gcw_finding *fd) {
   const char *sev = gcw_severity_name(fd->severity), *unit = fd->unit ? fd->unit : "";
-  char where[80], colour[16];
+  char where[200], colour[16], msg[4 * sizeof fd->message];
   text_where(where, sizeof where, fd);
+  gcw_safe_text(msg, sizeof msg, fd->message, strlen(fd->message));
   snprintf(colour, sizeof colour, "\033[%sm", gcw_severity_colour(sev));
   const char *on = l->colour ? colour : "", *off = l->colour ? "\033[0m" : "";
   if (strcmp(event, "close") == 0) {
@@ -110,7 +117,7 @@ static void text_finding(const gcw_live *l, const char *event, long long run_id,
   } else {
     fprintf(l->f, "gctrace-watch: %s%s%s %s%s (run %lld, %s): %s [%.4g %s, threshold %.4g %s]\n",
             on, sev, off, fd->kind, strcmp(event, "open") ? " worse" : "", run_id, where,
-            fd->message, fd->value, unit, fd->threshold, unit);
+            msg, fd->value, unit, fd->threshold, unit);
   }
 }
 
@@ -152,10 +159,12 @@ void gcw_live_summary_print(const gcw_live *l, const gcw_live_summary *s) {
     if (s->joined > 0)
       snprintf(joined, sizeof joined, " (+%ld symptom%s in memlimit_thrash)", s->joined,
                s->joined == 1 ? "" : "s");
+    char db[4 * GCW_LIVE_DB_SHOWN]; /* a path of the user's */
+    gcw_safe_text(db, sizeof db, s->db, strnlen(s->db, GCW_LIVE_DB_SHOWN));
     fprintf(f, "gctrace-watch: %ld cycles in %ld run%s%s; findings: %ld error, %ld warn, %ld "
                "info%s; stored in %s (gctrace-watch report --db %s%s)\n",
             s->cycles, s->runs, s->runs == 1 ? "" : "s", runs, s->findings[GCW_SEV_ERROR],
-            s->findings[GCW_SEV_WARN], s->findings[GCW_SEV_INFO], joined, s->db, s->db, run);
+            s->findings[GCW_SEV_WARN], s->findings[GCW_SEV_INFO], joined, db, db, run);
   }
   fflush(f);
 }

@@ -4,6 +4,7 @@
 
 #include "compare.h"
 #include "json.h"
+#include "safetext.h"
 #include "severity.h"
 #include "stats.h"
 #include "store_read.h"
@@ -51,17 +52,17 @@ static printer printer_for(FILE *out) {
 
 static gcw_err printer_end(printer *p) { return gcw_writer_end(p); }
 
-/* Text from the store (a path may hold anything): control characters shown as '?'. */
+/* Text from the store (a path may hold anything): control characters (C0, DEL, C1;
+** safetext.h) shown as '?', in pieces that never cut a C1 apart. */
 static void emit_clean_n(printer *p, const unsigned char *s, size_t len) {
   char buf[256];
-  size_t n = 0;
-  for (size_t i = 0; i < len; i++) {
-    buf[n++] = s[i] < 0x20 || s[i] == 0x7f ? '?' : (char)s[i];
-    if (n == sizeof buf - 1 || i + 1 == len) {
-      buf[n] = '\0';
-      emit(p, "%s", buf);
-      n = 0;
-    }
+  for (size_t i = 0; i < len;) {
+    size_t k = len - i < sizeof buf - 2 ? len - i : sizeof buf - 2;
+    if (k < len - i && gcw_control_at(s + i + k - 1, len - i - k + 1) == 2)
+      k--; /* a C1 control's first byte: keep it with its second */
+    gcw_safe_text_q(buf, sizeof buf, (const char *)s + i, k);
+    emit(p, "%s", buf);
+    i += k;
   }
 }
 

@@ -864,6 +864,12 @@ static void set_aside_idle(gcw_statrun_set *s) {
   }
 }
 
+void gcw_statrun_break(gcw_statrun_set *s, long long run_id) {
+  for (int i = 0; i < s->n; i++) /* every state of that id (a replay may open it again) */
+    if (s->runs[i]->run_id == run_id)
+      s->runs[i]->broken = 1;
+}
+
 int gcw_statrun_close(gcw_statrun_set *s, long long run_id, gcw_stat_values *out) {
   int i = find(s, run_id);
   if (i < 0)

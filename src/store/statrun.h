@@ -37,6 +37,9 @@ void gcw_statrun_gc(gcw_statrun_set *s, long long run_id, const gcw_event *ev, i
                     double pause_ms);
 /* A scavenger line (scav, scvg) of the run; cycle: its `gc` column (-1: NULL). */
 void gcw_statrun_scav(gcw_statrun_set *s, long long run_id, long cycle, const gcw_event *ev);
+/* The run's values no longer hold (a fail-open store replayed, queued or lost some of its
+** rows): from now on it is handled as a run over a bound (no values at its close). */
+void gcw_statrun_break(gcw_statrun_set *s, long long run_id);
 /* The run closed: 1 and *out filled, or 0 when its statistics were not kept (unknown run,
 ** out of memory, or a bound exceeded). The run's state is freed either way. */
 int gcw_statrun_close(gcw_statrun_set *s, long long run_id, gcw_stat_values *out);

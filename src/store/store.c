@@ -19,6 +19,8 @@
 #include "statrun.h"
 #include "stats_rss.h"
 #include "stats.h"
+#include "store_impl.h"
+#include "store_queue.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -30,12 +32,6 @@
 #include <unistd.h>
 
 enum { SCHEMA_VERSION = 1 };
-
-/* Statements, one per table written while reading; prepared once at open
-** (SQLITE_PREPARE_PERSISTENT: they live as long as the connection). */
-enum { ST_GC, ST_SCAV, ST_PACER, ST_FORCED, ST_UNPARSED, ST_RUN_OPEN, ST_RUN_CLOSE,
-       ST_SOURCE_BEGIN, ST_SOURCE_END, ST_SOURCE_FILE, ST_FINDING_ADD, ST_FINDING_UPDATE,
-       ST_BEGIN, ST_COMMIT, ST_SAMPLE, ST_COUNT };
 
 /* Event rows wait in a small buffer per table and go in with one multi-row INSERT of
 ** SHAPE_ROWS rows. A statement binds only the columns its rows fill: lines of one shape
@@ -60,30 +56,16 @@ typedef struct pending {
   double v[GCW_NFIELDS];     /* values of the shape's columns, in column order */
 } pending;
 
-typedef struct table_buf {
+struct table_buf {
   shape shapes[SHAPES_PER_TABLE];
   shape *cur;                /* the shape of the rows waiting (and of the last row) */
   uint8_t last_present[GCW_NFIELDS]; /* present[] of the last row */
   int n;
   long clock;
   pending rows[SHAPE_ROWS];
-} table_buf;
-
-struct gcw_store {
-  sqlite3 *db;
-  gcw_db reader; /* the same connection, lent to readers (gcw_store_reader) */
-  sqlite3_stmt *st[ST_COUNT];
-  table_buf *tables;         /* NTABLES of them */
-  gcw_statrun_set *stats;    /* streaming statistics of the open runs */
-  char *tmp_path, *final_path; /* fast import: built under tmp_path, renamed at close */
-  int in_tx;
-  long rows_in_tx;
-  double last_commit_ms;
-  long long found; /* first column of the last row a once() query returned (once() has
-                   ** no result parameter because its callers want one number each) */
-  gcw_err failed;
-  char errmsg[256];
 };
+typedef struct table_buf table_buf;
+
 
 /* Columns every event table starts with, before the fields of fields.h: what no trace
 ** line carries as a figure (where the row came from, how it was read) and so is not a
@@ -155,7 +137,7 @@ static const char indexes[] =
     "CREATE INDEX IF NOT EXISTS runs_source ON runs(source_id);"
     "CREATE INDEX IF NOT EXISTS process_samples_run ON process_samples(run_id, t_s);";
 
-static double now_ms(void) {
+double gcw_store_now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
@@ -165,6 +147,13 @@ static double now_ms(void) {
 ** failed COMMIT leaves no transaction, the next INSERT then fails too), so their
 ** messages would hide the cause. */
 static gcw_err fail(gcw_store *s, const char *what) {
+  s->last_rc = s->db ? sqlite3_errcode(s->db) : SQLITE_CANTOPEN;
+  if (s->q) { /* fail-open: the latest cause, never sticky; the system's reason too */
+    int sys = s->db ? sqlite3_system_errno(s->db) : 0;
+    snprintf(s->errmsg, sizeof s->errmsg, "%s: %s%s%s", what,
+             s->db ? sqlite3_errmsg(s->db) : "?", sys ? ": " : "", sys ? strerror(sys) : "");
+    return GCW_EDB;
+  }
   if (!s->failed) {
     s->failed = GCW_EDB;
     snprintf(s->errmsg, sizeof s->errmsg, "%s: %s", what, s->db ? sqlite3_errmsg(s->db) : "?");
@@ -240,7 +229,8 @@ static gcw_err create_schema(gcw_store *s) {
     snprintf(s->errmsg, sizeof s->errmsg,
              "database schema version %d is newer than this program's (%d)", version,
              SCHEMA_VERSION);
-    return s->failed = GCW_EDB;
+    s->last_rc = SQLITE_MISMATCH; /* permanent */
+    return s->q ? GCW_EDB : (s->failed = GCW_EDB);
   }
   if (exec(s, schema_fixed))
     return GCW_EDB;
@@ -252,6 +242,8 @@ static gcw_err create_schema(gcw_store *s) {
   ** rows arrive in index order, so keeping them costs little. */
   if (exec(s, indexes))
     return GCW_EDB;
+  if (version == SCHEMA_VERSION) /* writing it again would need the write lock */
+    return GCW_OK;
   snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SCHEMA_VERSION);
   return exec(s, sql);
 }
@@ -316,7 +308,7 @@ static gcw_err open_db(gcw_store *s, const char *path, int fast) {
   if (sqlite3_open_v2(file, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       NULL) != SQLITE_OK)
     return fail(s, "cannot open");
-  sqlite3_busy_timeout(s->db, 5000);
+  sqlite3_busy_timeout(s->db, BUSY_MS);
   /* 16 KiB pages (new databases only: an existing one keeps its page size). Foreign keys
   ** are declared for readers but not enforced: this is the only writer, it inserts a run
   ** before its rows, and a check per row would cost a lookup per line. */
@@ -332,25 +324,66 @@ static gcw_err open_db(gcw_store *s, const char *path, int fast) {
   return err ? err : prepare_all(s);
 }
 
-static gcw_err store_open(gcw_store **out, const char *path, int fast, char *msg, size_t msglen) {
+gcw_err gcw_store_connect(gcw_store *s, const char *path) { return open_db(s, path, 0); }
+
+static void shape_free(shape *sh);
+
+/* Undo gcw_store_connect (fail-open: the database went away). Rows waiting in the shape
+** buffers belong to the transaction rolled back: the queue (store_queue.h) still has them. */
+void gcw_store_disconnect(gcw_store *s) {
+  for (int stn = 0; stn < NTABLES && s->tables; stn++) {
+    s->tables[stn].n = 0;
+    s->tables[stn].cur = NULL;
+    for (int i = 0; i < SHAPES_PER_TABLE; i++)
+      shape_free(&s->tables[stn].shapes[i]);
+  }
+  for (int i = 0; i < ST_COUNT; i++) {
+    sqlite3_finalize(s->st[i]);
+    s->st[i] = NULL;
+  }
+  if (s->db)
+    sqlite3_close(s->db);
+  s->db = NULL;
+  s->in_tx = 0;
+  s->rows_in_tx = 0;
+}
+
+void gcw_store_drop_pending(gcw_store *s) {
+  for (int stn = 0; stn < NTABLES && s->tables; stn++)
+    s->tables[stn].n = 0;
+}
+
+void gcw_store_stats_unusable(gcw_store *s, long long run_id) {
+  gcw_statrun_break(s->stats, run_id);
+}
+
+gcw_store *gcw_store_alloc(void) {
   /* SQLite's memory statistics cost a mutex per allocation; this program never reads
   ** them. Only possible before SQLite initializes (else a harmless SQLITE_MISUSE). */
   sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   gcw_store *s = calloc(1, sizeof *s);
+  if (s && (!(s->tables = calloc(NTABLES, sizeof *s->tables)) ||
+            gcw_statrun_set_new(&s->stats) != GCW_OK)) {
+    free(s->tables);
+    free(s);
+    s = NULL;
+  }
+  return s;
+}
+
+static gcw_err store_open(gcw_store **out, const char *path, int fast, char *msg, size_t msglen) {
+  gcw_store *s = gcw_store_alloc();
   *out = NULL;
   if (!s)
     return GCW_ENOMEM;
-  s->tables = calloc(NTABLES, sizeof *s->tables);
-  gcw_err err = s->tables && gcw_statrun_set_new(&s->stats) == GCW_OK ? GCW_OK : GCW_ENOMEM;
-  if (!err)
-    err = open_db(s, path, fast);
+  gcw_err err = open_db(s, path, fast);
   if (err) {
     snprintf(msg, msglen, "%s", err == GCW_ENOMEM ? "out of memory" : s->errmsg);
     s->failed = err; /* nothing to publish */
     gcw_store_close(&s);
     return err;
   }
-  s->last_commit_ms = now_ms();
+  s->last_commit_ms = gcw_store_now_ms();
   *out = s;
   return GCW_OK;
 }
@@ -372,11 +405,14 @@ static gcw_err step(gcw_store *s, sqlite3_stmt *st, const char *what) {
 
 /* The batching's invariant: rows are counted only inside a transaction, never more than
 ** GCW_BATCH_ROWS of them, and SQLite agrees whether one is open (after a failure SQLite
-** may have rolled back on its own: then nothing more is written anyway). */
+** may have rolled back on its own: then nothing more is written anyway). A fail-open
+** store (s->q) counts up to GCW_BATCH_ROWS before store_live.c commits, and restores the
+** agreement with SQLite by rolling back after a failure (degrade()). */
 static int batch_ok(const gcw_store *s) {
   return (s->in_tx == 0 || s->in_tx == 1) && s->rows_in_tx >= 0 &&
-         s->rows_in_tx < GCW_BATCH_ROWS && (s->in_tx || s->rows_in_tx == 0) &&
-         (s->failed || !s->db || s->in_tx == !sqlite3_get_autocommit(s->db));
+         (s->q ? s->rows_in_tx <= GCW_BATCH_ROWS : s->rows_in_tx < GCW_BATCH_ROWS) &&
+         (s->in_tx || s->rows_in_tx == 0) &&
+         (s->failed || s->q || !s->db || s->in_tx == !sqlite3_get_autocommit(s->db));
 }
 
 /* ---- event rows: buffered by shape, inserted SHAPE_ROWS at a time ---- */
@@ -508,7 +544,10 @@ static shape *shape_of(gcw_store *s, int stn, const gcw_event *ev) {
   return sh;
 }
 
-static gcw_err commit(gcw_store *s) {
+gcw_err gcw_store_fail(gcw_store *s, const char *what) { return fail(s, what); }
+gcw_err gcw_store_flush_rows(gcw_store *s) { return flush_all(s); }
+
+gcw_err gcw_store_commit(gcw_store *s) {
   assert(batch_ok(s) || s->rows_in_tx == GCW_BATCH_ROWS);
   if (!s->in_tx)
     return GCW_OK;
@@ -516,8 +555,10 @@ static gcw_err commit(gcw_store *s) {
     return GCW_EDB;
   s->in_tx = 0;
   s->rows_in_tx = 0;
-  s->last_commit_ms = now_ms();
+  s->last_commit_ms = gcw_store_now_ms();
   gcw_err e = step(s, s->st[ST_COMMIT], "commit");
+  if (!e && s->q) /* written for good: nothing left to replay */
+    gcw_store_queue_clear(s->q, 0);
   assert(batch_ok(s));
   return e;
 }
@@ -534,18 +575,24 @@ static gcw_err row(gcw_store *s) {
       return GCW_EDB;
     s->in_tx = 1;
   }
-  if (++s->rows_in_tx >= GCW_BATCH_ROWS)
-    return commit(s) ? GCW_EDB : row(s);
+  /* fail-open: store_live.c commits, so that a commit never comes between an op kept in
+  ** the queue and its write */
+  if (++s->rows_in_tx >= GCW_BATCH_ROWS && !s->q)
+    return gcw_store_commit(s) ? GCW_EDB : row(s);
   assert(batch_ok(s));
   return GCW_OK;
 }
 
+gcw_err gcw_store_row(gcw_store *s) { return row(s); }
+
 gcw_err gcw_store_tick(gcw_store *s, int force) {
+  if (s->q)
+    return gcw_store_live_tick(s, force);
   assert(batch_ok(s));
   if (s->failed)
     return s->failed;
-  if (force || now_ms() - s->last_commit_ms >= GCW_COMMIT_MS)
-    return commit(s);
+  if (force || gcw_store_now_ms() - s->last_commit_ms >= GCW_COMMIT_MS)
+    return gcw_store_commit(s);
   return GCW_OK;
 }
 
@@ -560,8 +607,10 @@ gcw_err gcw_store_close(gcw_store **pp) {
   gcw_store *s = pp ? *pp : NULL;
   if (!s)
     return GCW_OK;
-  if (s->db && !s->failed)
-    commit(s);
+  if (s->q)
+    s->failed = gcw_store_live_close(s);
+  else if (s->db && !s->failed)
+    gcw_store_commit(s);
   finish_import(s);
   gcw_err err = s->failed;
   for (int stn = 0; stn < NTABLES && s->tables; stn++)
@@ -578,6 +627,7 @@ gcw_err gcw_store_close(gcw_store **pp) {
       unlink(s->tmp_path); /* a failed import leaves no half database */
   }
   gcw_statrun_set_free(&s->stats);
+  gcw_store_queue_free(&s->q);
   free(s->tables);
   free(s->tmp_path);
   free(s->final_path);
@@ -586,7 +636,7 @@ gcw_err gcw_store_close(gcw_store **pp) {
   return err;
 }
 
-gcw_err gcw_store_source_begin(gcw_store *s, const char *path, const char *kind,
+gcw_err gcw_store_w_source_begin(gcw_store *s, const char *path, const char *kind,
                                long long *id) {
   if (row(s))
     return GCW_EDB;
@@ -599,7 +649,7 @@ gcw_err gcw_store_source_begin(gcw_store *s, const char *path, const char *kind,
   return GCW_OK;
 }
 
-gcw_err gcw_store_source_end(gcw_store *s, long long id, long long bytes, const char *sha256,
+gcw_err gcw_store_w_source_end(gcw_store *s, long long id, long long bytes, const char *sha256,
                              long lines, long overlong) {
   if (row(s))
     return GCW_EDB;
@@ -612,7 +662,7 @@ gcw_err gcw_store_source_end(gcw_store *s, long long id, long long bytes, const 
   return step(s, st, "update source");
 }
 
-gcw_err gcw_store_source_file(gcw_store *s, long long source_id, int ordinal, const char *path,
+gcw_err gcw_store_w_source_file(gcw_store *s, long long source_id, int ordinal, const char *path,
                               const char *kind, long first_line, long lines, long long bytes) {
   if (row(s))
     return GCW_EDB;
@@ -627,58 +677,7 @@ gcw_err gcw_store_source_file(gcw_store *s, long long source_id, int ordinal, co
   return step(s, st, "insert source file");
 }
 
-/* Run one statement with up to two integer/text parameters; for the rare paths (once per
-** source), where preparing each time costs nothing worth a persistent statement. */
-static gcw_err once(gcw_store *s, const char *sql, long long a, const char *text) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-    return fail(s, "prepare");
-  if (text)
-    sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(st, text ? 2 : 1, a);
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-    s->found = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? GCW_OK : fail(s, sql);
-}
-
-gcw_err gcw_store_find_duplicate(gcw_store *s, long long source_id, const char *sha256,
-                                 long long *other) {
-  s->found = 0;
-  if (row(s) || once(s, "SELECT min(id) FROM sources WHERE sha256=?1 AND id<>?2", source_id, sha256))
-    return GCW_EDB;
-  *other = s->found;
-  return GCW_OK;
-}
-
-/* Children before parents: foreign keys are not enforced (see gcw_store_open), but a
-** reader that enables them, or joins on them, must never find a row whose parent is
-** gone. */
-gcw_err gcw_store_source_delete(gcw_store *s, long long id) {
-  static const char *const sql[] = {
-      "DELETE FROM gc_cycles WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
-      "DELETE FROM scavenger WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
-      "DELETE FROM pacer WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
-      "DELETE FROM forced_gc WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
-      "DELETE FROM finding_parts WHERE finding_id IN (SELECT f.id FROM findings AS f JOIN "
-      "runs AS r ON r.id = f.run_id WHERE r.source_id=?1)",
-      "DELETE FROM findings WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
-      "DELETE FROM stats WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
-      "DELETE FROM process_samples WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
-      "DELETE FROM run_labels WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
-      "DELETE FROM run_program WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
-      "DELETE FROM runs WHERE source_id=?1", "DELETE FROM unparsed WHERE source_id=?1",
-      "DELETE FROM source_files WHERE source_id=?1", "DELETE FROM sources WHERE id=?1"};
-  if (row(s) || flush_all(s))
-    return GCW_EDB;
-  for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++)
-    if (once(s, sql[i], id, NULL))
-      return GCW_EDB;
-  return GCW_OK;
-}
-
-gcw_err gcw_store_run_open(gcw_store *s, long long source_id, gcw_run *run) {
+gcw_err gcw_store_w_run_open(gcw_store *s, long long source_id, gcw_run *run) {
   if (row(s))
     return GCW_EDB;
   sqlite3_stmt *st = s->st[ST_RUN_OPEN];
@@ -704,7 +703,7 @@ static gcw_err stats_add_rss(gcw_store *s, long long run, gcw_stat_values *vals)
   return e;
 }
 
-gcw_err gcw_store_run_close(gcw_store *s, const gcw_run *r) {
+gcw_err gcw_store_w_run_close(gcw_store *s, const gcw_run *r) {
   char era[24];
   if (row(s))
     return GCW_EDB;
@@ -756,7 +755,7 @@ static int statement_for(gcw_family f) {
   return ST_GC;
 }
 
-gcw_err gcw_store_event(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
+gcw_err gcw_store_w_event(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
                         const char *wall) {
   if (row(s))
     return GCW_EDB;
@@ -819,7 +818,7 @@ void gcw_store_bind_finding(sqlite3_stmt *st, const gcw_finding *f) {
   sqlite3_bind_text(st, 13, f->next_step, -1, SQLITE_TRANSIENT);
 }
 
-gcw_err gcw_store_finding_add(gcw_store *s, long long run_id, const gcw_finding *f,
+gcw_err gcw_store_w_finding_add(gcw_store *s, long long run_id, const gcw_finding *f,
                               long long *id) {
   if (row(s))
     return GCW_EDB;
@@ -832,7 +831,7 @@ gcw_err gcw_store_finding_add(gcw_store *s, long long run_id, const gcw_finding 
   return GCW_OK;
 }
 
-gcw_err gcw_store_finding_update(gcw_store *s, long long id, const gcw_finding *f) {
+gcw_err gcw_store_w_finding_update(gcw_store *s, long long id, const gcw_finding *f) {
   if (row(s))
     return GCW_EDB;
   sqlite3_stmt *st = s->st[ST_FINDING_UPDATE];
@@ -841,30 +840,8 @@ gcw_err gcw_store_finding_update(gcw_store *s, long long id, const gcw_finding *
   return step(s, st, "update finding");
 }
 
-int gcw_store_worst_finding(gcw_store *s, long long source_id) {
-  s->found = 0;
-  if (once(s,
-           "SELECT coalesce(max(" GCW_SEVERITY_RANK_SQL("severity") "), 0) "
-           "FROM findings WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
-           source_id, NULL))
-    return 0;
-  return (int)s->found;
-}
 
-int gcw_store_run_ids(gcw_store *s, long long source_id, long long *ids, int max) {
-  sqlite3_stmt *st;
-  int n = 0;
-  if (sqlite3_prepare_v2(s->db, "SELECT id FROM runs WHERE source_id=? ORDER BY ordinal", -1,
-                         &st, NULL) != SQLITE_OK)
-    return 0;
-  sqlite3_bind_int64(st, 1, source_id);
-  while (n < max && sqlite3_step(st) == SQLITE_ROW)
-    ids[n++] = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return n;
-}
-
-gcw_err gcw_store_unparsed(gcw_store *s, long long source_id, long line, const char *text,
+gcw_err gcw_store_w_unparsed(gcw_store *s, long long source_id, long line, const char *text,
                            size_t len, const char *why) {
   if (row(s))
     return GCW_EDB;
@@ -878,7 +855,7 @@ gcw_err gcw_store_unparsed(gcw_store *s, long long source_id, long line, const c
   return step(s, st, "insert unparsed");
 }
 
-gcw_err gcw_store_sample(gcw_store *s, long long run_id, const gcw_proc_sample *ps) {
+gcw_err gcw_store_w_sample(gcw_store *s, long long run_id, const gcw_proc_sample *ps) {
   if (row(s))
     return GCW_EDB;
   sqlite3_stmt *st = s->st[ST_SAMPLE];

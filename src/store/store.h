@@ -29,6 +29,19 @@ gcw_err gcw_store_open(gcw_store **out, const char *path, char *msg, size_t msgl
 ** temporary name with no journal and gets its name at a successful close, so an
 ** interrupted import leaves no database; an existing one is opened as above. */
 gcw_err gcw_store_open_import(gcw_store **out, const char *path, char *msg, size_t msglen);
+/* Fail open (watch and child mode): whatever happens to the database, no call fails (but
+** for out of memory). A database that cannot take rows now (locked by another writer,
+** disk full, cannot be opened yet) makes the store keep them in memory, up to
+** GCW_STORE_QUEUE_MAX bytes, and write them on a later tick; one that never can (not a
+** database, newer schema, read-only) makes it count them. notice() gets one line per
+** change (paused, resumed, given up). gcw_store_close() returns GCW_EDB with "N rows
+** were not stored (cause)" as its message when rows were lost. */
+typedef void (*gcw_store_notice)(void *ctx, const char *msg);
+gcw_err gcw_store_open_live(gcw_store **out, const char *path, gcw_store_notice notice,
+                            void *ctx);
+/* Commit what is pending (fail-open: the last attempt); then gcw_store_errmsg() says what
+** was not stored. */
+gcw_err gcw_store_flush(gcw_store *s);
 /* Commit, build indexes and close. Returns the first error of the session, if any. */
 gcw_err gcw_store_close(gcw_store **pp);
 const char *gcw_store_errmsg(const gcw_store *s);
@@ -47,6 +60,22 @@ gcw_err gcw_store_source_file(gcw_store *s, long long source_id, int ordinal, co
 /* *other: the oldest other source with this content (same sha256), or 0. */
 gcw_err gcw_store_find_duplicate(gcw_store *s, long long source_id, const char *sha256,
                                  long long *other);
+/* Sources named path (a file or a list of files) whose import never ended (killed): their
+** ids, in order; returns how many (at most max), -1 on error. */
+int gcw_store_unfinished(gcw_store *s, const char *path, long long *ids, int max);
+/* The latest finished import of the one plain file path: where it stopped (bytes, lines,
+** the digest of those bytes), its last run as stored. 1 found, 0 none, -1 error. */
+typedef struct gcw_import_info {
+  long long source_id, bytes;
+  char sha256[65];
+  long lines, overlong;
+  int files, ordinals, have_run;
+  gcw_run run;
+} gcw_import_info;
+int gcw_store_last_import(gcw_store *s, const char *path, gcw_import_info *info);
+/* The source is being continued: unfinished again (bytes NULL) until its new end; a
+** continuation killed midway is then replaced whole by the next import. */
+gcw_err gcw_store_source_reopen(gcw_store *s, long long id);
 /* Remove a source and every row read from it. */
 gcw_err gcw_store_source_delete(gcw_store *s, long long id);
 gcw_err gcw_store_run_open(gcw_store *s, long long source_id, gcw_run *run);

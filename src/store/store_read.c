@@ -3,11 +3,13 @@
 
 #include "severity.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct gcw_rows {
   gcw_db *db;
@@ -131,6 +133,61 @@ static const char *const queries[GCW_NQUERIES] = {
 
 /* ---- connections ---- */
 
+/* "file:" + path, percent-encoded, + query: a URI filename for sqlite3_open_v2. */
+static int uri_of(const char *path, const char *query, char *out, size_t n) {
+  static const char hex[] = "0123456789ABCDEF";
+  size_t w = (size_t)snprintf(out, n, "file:");
+  for (const unsigned char *p = (const unsigned char *)path; *p && w + 4 < n; p++) {
+    if (isalnum(*p) || strchr("/-._~", *p)) {
+      out[w++] = (char)*p;
+    } else {
+      out[w++] = '%';
+      out[w++] = hex[*p >> 4];
+      out[w++] = hex[*p & 15];
+    }
+  }
+  int k = snprintf(out + w, n > w ? n - w : 0, "?%s", query);
+  return k < 0 || w + (size_t)k >= n ? -1 : 0;
+}
+
+static int exists(const char *path, const char *suffix) {
+  char p[4200];
+  snprintf(p, sizeof p, "%s%s", path, suffix);
+  return access(p, F_OK) == 0;
+}
+
+/* Whether we may write the file and its directory (where -wal and -shm would go). */
+static int may_write(const char *path) {
+  char dir[4200];
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (slash)
+    slash[slash == dir] = '\0'; /* "/x.db" -> "/", "a/b/x.db" -> "a/b" */
+  return access(path, W_OK) == 0 && access(slash ? dir : ".", W_OK) == 0;
+}
+
+/* Reading must leave nothing behind (no -wal or -shm of ours) and work where we cannot
+** write (issue 10). Where we may write the file and its directory, a read-write
+** connection (that writes nothing): SQLite removes its -wal and -shm when the last
+** connection closes. Where we may not and a writer is active (its -wal exists), a
+** read-only connection on the writer's files. Else an immutable read: no lock, no file
+** created; with no -wal the file holds every committed row (a writer starting meanwhile
+** writes its own -wal first). */
+static int open_for_reading(const char *path, sqlite3 **conn) {
+  char uri[12800];
+  int writable = may_write(path);
+  int flags = SQLITE_OPEN_NOMUTEX;
+  if (writable || exists(path, "-wal") || strcmp(path, ":memory:") == 0)
+    return sqlite3_open_v2(path, conn,
+                           flags | (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY),
+                           NULL);
+  if (!exists(path, ""))
+    return sqlite3_open_v2(path, conn, flags | SQLITE_OPEN_READONLY, NULL); /* the error */
+  if (uri_of(path, "mode=ro&immutable=1", uri, sizeof uri) != 0)
+    return SQLITE_CANTOPEN;
+  return sqlite3_open_v2(uri, conn, flags | SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+}
+
 gcw_err gcw_db_open(gcw_db **out, const char *path, int writable, char *msg, size_t msglen) {
   gcw_db *db = calloc(1, sizeof *db);
   *out = NULL;
@@ -141,9 +198,15 @@ gcw_err gcw_db_open(gcw_db **out, const char *path, int writable, char *msg, siz
     snprintf(msg, msglen, "out of memory");
     return GCW_ENOMEM;
   }
+  if (writable && !may_write(path)) { /* SQLite would open it read-only, leaving a -shm */
+    snprintf(msg, msglen, "not writable");
+    gcw_db_close(&db);
+    return GCW_EDB;
+  }
   /* One thread uses the connection: SQLite's own mutexes would only cost time. */
-  int flags = (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(path, &db->conn, flags, NULL);
+  int rc = writable ? sqlite3_open_v2(path, &db->conn,
+                                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL)
+                    : open_for_reading(path, &db->conn);
   if (rc == SQLITE_OK) {
     sqlite3_busy_timeout(db->conn, 5000);
     /* opening is lazy: this reads the header, so a file that is not a database fails now */

@@ -1,0 +1,93 @@
+/*
+** store_impl.h: what store.c (the SQL) and store_live.c (fail-open) share. Private to
+** src/store: nothing outside it includes this.
+*/
+#ifndef GCW_STORE_IMPL_H
+#define GCW_STORE_IMPL_H
+
+#include "detect.h"
+#include "store.h"
+#include "store_db.h"
+#include "statrun.h"
+#include "store_queue.h"
+
+/* How long a write waits for another writer's lock; while the database is unavailable in
+** fail-open mode a retry waits only RETRY_BUSY_MS, so the pass-through never stalls long. */
+enum { BUSY_MS = 5000, RETRY_BUSY_MS = 100, MAX_WARNINGS = 3 };
+
+/* Statements, one per table written while reading; prepared once at open
+** (SQLITE_PREPARE_PERSISTENT: they live as long as the connection). */
+enum { ST_GC, ST_SCAV, ST_PACER, ST_FORCED, ST_UNPARSED, ST_RUN_OPEN, ST_RUN_CLOSE,
+       ST_SOURCE_BEGIN, ST_SOURCE_END, ST_SOURCE_FILE, ST_FINDING_ADD, ST_FINDING_UPDATE,
+       ST_BEGIN, ST_COMMIT, ST_SAMPLE, ST_COUNT };
+
+struct gcw_store {
+  sqlite3 *db;
+  gcw_db reader; /* the same connection, lent to readers (gcw_store_reader) */
+  sqlite3_stmt *st[ST_COUNT];
+  struct table_buf *tables;  /* event rows waiting, by shape (store.c): NTABLES of them */
+  gcw_statrun_set *stats;    /* streaming statistics of the open runs */
+  char *tmp_path, *final_path; /* fast import: built under tmp_path, renamed at close */
+  int in_tx;
+  long rows_in_tx;
+  double last_commit_ms;
+  long long found; /* first column of the last row a once() query returned (once() has
+                   ** no result parameter because its callers want one number each) */
+  gcw_err failed;
+  char errmsg[256];
+  int last_rc;     /* SQLite's code of the last failure */
+  /* fail-open (watch and child mode, gcw_store_open_live): NULL q means fail closed */
+  gcw_store_queue *q;
+  enum { LIVE_OK, LIVE_WAITING, LIVE_GONE } live;
+  int warnings;
+  int finished;    /* live_close() ran: 1 everything stored, 2 rows were lost */
+  double last_retry_ms;
+  char path[1024];
+  gcw_store_notice notice;
+  void *notice_ctx;
+};
+
+double gcw_store_now_ms(void);
+/* A store with its buffers and statistics, not connected (NULL: out of memory). */
+gcw_store *gcw_store_alloc(void);
+/* Open path read-write (created if missing) with the schema and statements; undo it. */
+gcw_err gcw_store_connect(gcw_store *s, const char *path);
+void gcw_store_disconnect(gcw_store *s);
+/* Forget the event rows waiting in the shape buffers (their transaction was rolled back;
+** the queue still holds their ops). */
+void gcw_store_drop_pending(gcw_store *s);
+/* Rows of the run went through the queue (replayed, queued or lost): the statistics
+** computed while writing would count replayed rows twice or miss lost ones, so the run is
+** treated as one over statrun's bounds: no values at its close, the report computes them
+** from the rows actually stored (gcw_statrun_break, gcw_cmd_stats). */
+void gcw_store_stats_unusable(gcw_store *s, long long run_id);
+/* store.c's own steps, for the rarer statements kept in imports.c: count a row (opening
+** the transaction), keep a failure, write the rows waiting in the shape buffers. */
+gcw_err gcw_store_row(gcw_store *s);
+gcw_err gcw_store_fail(gcw_store *s, const char *what);
+gcw_err gcw_store_flush_rows(gcw_store *s);
+/* Commit the open transaction (fail-open: then the queue is empty). */
+gcw_err gcw_store_commit(gcw_store *s);
+/* The writes themselves, with database ids (store.c). */
+gcw_err gcw_store_w_source_begin(gcw_store *s, const char *path, const char *kind,
+                                 long long *id);
+gcw_err gcw_store_w_source_end(gcw_store *s, long long id, long long bytes, const char *sha256,
+                               long lines, long overlong);
+gcw_err gcw_store_w_source_file(gcw_store *s, long long source_id, int ordinal,
+                                const char *path, const char *kind, long first_line,
+                                long lines, long long bytes);
+gcw_err gcw_store_w_run_open(gcw_store *s, long long source_id, gcw_run *run);
+gcw_err gcw_store_w_run_close(gcw_store *s, const gcw_run *r);
+gcw_err gcw_store_w_event(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
+                          const char *wall);
+gcw_err gcw_store_w_unparsed(gcw_store *s, long long source_id, long line, const char *text,
+                             size_t len, const char *why);
+gcw_err gcw_store_w_finding_add(gcw_store *s, long long run_id, const gcw_finding *f,
+                                long long *id);
+gcw_err gcw_store_w_finding_update(gcw_store *s, long long id, const gcw_finding *f);
+gcw_err gcw_store_w_sample(gcw_store *s, long long run_id, const gcw_proc_sample *ps);
+/* Fail-open mode (store_live.c). */
+gcw_err gcw_store_live_tick(gcw_store *s, int force);
+gcw_err gcw_store_live_close(gcw_store *s);
+
+#endif
