@@ -371,7 +371,7 @@ static void test_option_table_in_man(void **state) {
   (void)state;
   static const enum gcw_command cmd_of[NCMD] = {GCW_CMD_WATCH,  GCW_CMD_ANALYZE, GCW_CMD_RUNS,
                                                 GCW_CMD_EXPORT, GCW_CMD_REPORT,  GCW_CMD_COMPARE,
-                                                GCW_CMD_PLOT};
+                                                GCW_CMD_PLOT,   GCW_CMD_PRUNE};
   const char *name;
   unsigned where;
   const char *const *values;
