@@ -15,8 +15,9 @@ static size_t special(gcw_writer *w, const unsigned char *s, size_t n) {
   case '\r': gcw_write(w, "\\r", 2); return 1;
   case '\t': gcw_write(w, "\\t", 2); return 1;
   }
-  /* C0, DEL and C1 (U+0080-U+009F) escaped: the same string, and no terminal control
-  ** survives a JSON document printed on a terminal (issue 10) */
+  /* C0 and C1 (U+0080-U+009F, CSI among them) escaped: the same string, and no terminal
+  ** control survives a JSON document printed on a terminal (issue 10); DEL, which
+  ** terminals ignore, needs no escape */
   size_t ctl = gcw_control_at(s, n);
   if (ctl) {
     unsigned c = ctl == 2 ? s[1] : s[0];
@@ -38,7 +39,7 @@ void gcw_json_string(gcw_writer *w, const void *p, size_t n) {
   gcw_write(w, "\"", 1);
   while (n > 0 && !w->err_no) {
     size_t plain = 0; /* printable ASCII needing no escape, copied in one go */
-    while (plain < n && s[plain] >= 0x20 && s[plain] < 0x7f && s[plain] != '"' &&
+    while (plain < n && s[plain] >= 0x20 && s[plain] < 0x80 && s[plain] != '"' &&
            s[plain] != '\\')
       plain++;
     gcw_write(w, s, plain);
