@@ -26,7 +26,7 @@ struct gcw_store_queue {
 gcw_store_queue *gcw_store_queue_new(void) {
   gcw_store_queue *q = calloc(1, sizeof *q);
   if (q)
-    q->next_provisional = -1;
+    q->next_provisional = GCW_PROVISIONAL_ID;
   return q;
 }
 
@@ -135,7 +135,7 @@ long long gcw_store_queue_id(const gcw_store_queue *q, int table, long long call
   const id_pair *p = find(q, table, caller);
   if (p)
     return p->db;
-  return caller > 0 ? caller : 0;
+  return caller > 0 && caller < GCW_PROVISIONAL_ID ? caller : 0;
 }
 
-long long gcw_store_queue_provisional(gcw_store_queue *q) { return q->next_provisional--; }
+long long gcw_store_queue_provisional(gcw_store_queue *q) { return q->next_provisional++; }

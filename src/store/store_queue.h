@@ -25,8 +25,10 @@ typedef enum gcw_op_kind {
 } gcw_op_kind;
 
 /* One write call. `handle` is the id the caller was given for the row this op creates
-** (source, run, finding): the real id when it was written at once, a provisional
-** negative one when the database was not available. */
+** (source, run, finding): the real id when it was written at once, a provisional one
+** (from GCW_PROVISIONAL_ID up: positive, as callers and detectors require, and beyond any
+** rowid SQLite gives) when the database was not available. */
+#define GCW_PROVISIONAL_ID (1LL << 62)
 typedef struct gcw_op {
   struct gcw_op *next;
   gcw_op_kind kind;
@@ -67,9 +69,9 @@ int gcw_store_queue_overflowed(gcw_store_queue *q);
 enum { GCW_ID_SOURCE, GCW_ID_RUN, GCW_ID_FINDING };
 void gcw_store_queue_map(gcw_store_queue *q, int table, long long caller, long long db);
 /* The database's id for a caller's id: the mapped one, or the id itself. 0 for a
-** provisional id (negative) that has no row yet. */
+** provisional id that has no row yet. */
 long long gcw_store_queue_id(const gcw_store_queue *q, int table, long long caller);
-/* The next provisional id (-1, -2, ...). */
+/* The next provisional id (GCW_PROVISIONAL_ID, +1, ...). */
 long long gcw_store_queue_provisional(gcw_store_queue *q);
 
 #endif
