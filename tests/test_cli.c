@@ -183,7 +183,7 @@ static void test_completion(void **state) {
   char *zargv[] = {(char *)tu_bin(), "completion", "zsh", NULL};
   assert_int_equal(tu_run(zargv, NULL, zscript, NULL), 0);
   char *text = bash_complete(script, "gctrace-watch ''");
-  assert_string_equal(text, "analyze compare completion export help plot report runs ");
+  assert_string_equal(text, "analyze compare completion export help plot prune report runs ");
   free(text);
   text = bash_complete(script, "gctrace-watch plot --kind ''");
   assert_string_equal(text, "all cpu heap interval pause rss scavenger "); /* rss: issue 15 */
