@@ -7,16 +7,17 @@
 ** Invariants checked, not only crashes:
 **   - no stage reports an error (the store in memory never fails);
 **   - the store holds exactly the gc lines the pipeline counted for the source, and no
-**     stored number is beyond the ranges of event.h;
-**   - every run's cycles lie within the lines read.
+**     stored number is beyond the ranges of event.h (read back through the store's read
+**     API, as report and export read them).
 */
 #include "event.h"
 #include "limits.h"
 #include "pipeline.h"
 #include "recog.h"
 #include "store.h"
+#include "store_read.h"
 
-#include <sqlite3.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,36 +26,43 @@
 /* Reopened every so many inputs, so that the rows of earlier inputs stay few. */
 enum { REOPEN_EVERY = 200 };
 
-static long long one(sqlite3 *db, const char *sql, long long id) {
-  sqlite3_stmt *st;
-  long long v = -1;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-    abort();
-  sqlite3_bind_int64(st, 1, id);
-  if (sqlite3_step(st) == SQLITE_ROW)
-    v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return v;
-}
-
+/* Through the store's read API, as report and export read it: every stored cycle of the
+** source's runs, checked against the ranges of event.h; their count and the runs' lines
+** against what the pipeline counted. */
 static void check(gcw_store *s, long long source, const gcw_source_totals *t) {
-  sqlite3 *db = gcw_store_db(s);
+  enum { MAX_RUNS = 4096 };
+  static long long ids[MAX_RUNS];
   if (gcw_store_tick(s, 1) != GCW_OK)
     abort();
-  long long gc = one(db, "SELECT count(*) FROM gc_cycles WHERE run_id IN "
-                         "(SELECT id FROM runs WHERE source_id=?1)", source);
-  if (gc != t->gc_lines)
-    abort();
-  long long bad = one(db, "SELECT count(*) FROM gc_cycles WHERE run_id IN "
-                          "(SELECT id FROM runs WHERE source_id=?1) AND "
-                          "(abs(gc) > 9007199254740992 OR abs(heap_start_mb) > 9007199254740992 "
-                          "OR abs(t_s) > 1e15 OR procs > 2147483647)", source);
-  if (bad != 0)
-    abort();
-  long long lines = one(db, "SELECT count(*) FROM runs WHERE source_id=?1 AND "
-                            "(first_line < 1 OR last_line > (SELECT lines FROM sources "
-                            "WHERE id=?1))", source);
-  if (lines != 0)
+  gcw_db *db = gcw_store_reader(s);
+  int n = gcw_store_run_ids(s, source, ids, MAX_RUNS);
+  long long cycles = 0;
+  for (int i = 0; i < n; i++) {
+    gcw_rows *rows = NULL;
+    if (gcw_rows_open_table(db, &rows, "gc_cycles", ids[i]) != GCW_OK)
+      abort();
+    int gc = -1, heap = -1, ts = -1, procs = -1;
+    for (int c = 0; c < gcw_rows_ncols(rows); c++) {
+      const char *name = gcw_rows_name(rows, c);
+      gc = strcmp(name, "gc") == 0 ? c : gc;
+      heap = strcmp(name, "heap_start_mb") == 0 ? c : heap;
+      ts = strcmp(name, "t_s") == 0 ? c : ts;
+      procs = strcmp(name, "procs") == 0 ? c : procs;
+    }
+    int rc;
+    while ((rc = gcw_rows_next(rows)) == 1) {
+      cycles++;
+      if ((gc >= 0 && fabs(gcw_rows_real(rows, gc)) > GCW_INT_MAX) ||
+          (heap >= 0 && fabs(gcw_rows_real(rows, heap)) > GCW_INT_MAX) ||
+          (ts >= 0 && fabs(gcw_rows_real(rows, ts)) > GCW_REAL_MAX) ||
+          (procs >= 0 && gcw_rows_real(rows, procs) > GCW_PROCS_MAX))
+        abort();
+    }
+    if (rc < 0)
+      abort();
+    gcw_rows_close(&rows);
+  }
+  if (n < MAX_RUNS && cycles != t->gc_lines)
     abort();
 }
 
