@@ -231,7 +231,7 @@ static void take_lock(void *ctx) {
 static void test_locked_12s(void **state) {
   (void)state;
   char db[512], out[512], err[512], log[512];
-  tu_corpus(log, sizeof log, "06_interleaved_applog/combined.log");
+  tu_corpus_plain(log, sizeof log, "06_interleaved_applog/combined.log");
   tu_tmp(db, sizeof db, "fo-lock.db");
   tu_tmp(out, sizeof out, "fo-lock.out");
   tu_tmp(err, sizeof err, "fo-lock.err");
@@ -282,7 +282,7 @@ static void test_locked_12s(void **state) {
 static void test_locked_throughout_bound(void **state) {
   (void)state;
   char db[512], out[512], err[512], log[512];
-  tu_corpus(log, sizeof log, "08_large_throughput/gctrace.log");
+  tu_corpus_plain(log, sizeof log, "08_large_throughput/gctrace.log");
   tu_tmp(db, sizeof db, "fo-bound.db");
   tu_tmp(out, sizeof out, "fo-bound.out");
   tu_tmp(err, sizeof err, "fo-bound.err");
@@ -345,7 +345,7 @@ static void test_disk_full(void **state) {
   ** as much again until the checkpoint at close (4 MiB no longer fits it once) */
   if (!mount_tmpfs(dir, sizeof dir, "size=12m", 0))
     skip();
-  tu_corpus(log, sizeof log, "06_interleaved_applog/combined.log");
+  tu_corpus_plain(log, sizeof log, "06_interleaved_applog/combined.log");
   snprintf(db, sizeof db, "%s/gctrace.db", dir);
   tu_tmp(out, sizeof out, "fo-full.out");
   tu_tmp(err, sizeof err, "fo-full.err");

@@ -40,6 +40,12 @@ static void write_hostile_log(const char *path) {
   gc_line(f, "5", "0.020", "9007199254740993", "4");       /* 2^53 + 1 */
   gc_line(f, "6", "0.022", "9007199254740992", "4");       /* 2^53: still exact */
   gc_line(f, "7", "0.024", "4", "4");
+  /* a heap of 3000 digits: the line is longer than any unparsed piece is kept (cut to
+  ** GCW_SPLICE_MAX bytes, as every other one) */
+  fputs("gc 8 @0.026s 1%: 0.011+0.12+0.002 ms clock, 0.045+0.048/0.079/0.10+0.010 ms cpu, ", f);
+  for (int i = 0; i < 3000; i++)
+    fputc('9', f);
+  fputs("->4->0 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 4 P\n", f);
   fclose(f);
 }
 
@@ -51,11 +57,15 @@ static void test_numbers_out_of_range(void **state) {
   write_hostile_log(log);
   tu_analyze(db, log);
   assert_int_equal(tu_db_int(db, "SELECT count(*) FROM unparsed WHERE reason='number out of range'"),
-                   5);
+                   6);
   char buf[128];
   assert_string_equal(tu_db_text(db, "SELECT group_concat(line, ',') FROM (SELECT line FROM "
                                      "unparsed ORDER BY line)", buf, sizeof buf),
-                      "2,3,4,5,6");
+                      "2,3,4,5,6,9");
+  assert_int_equal(tu_db_int(db, "SELECT length(text) FROM unparsed WHERE line = 9"),
+                   GCW_SPLICE_MAX);
+  assert_int_equal(tu_db_int(db, "SELECT CAST(substr(text, 1, 5) AS TEXT) = 'gc 8 ' FROM unparsed WHERE "
+                                 "line = 9"), 1);
   assert_string_equal(tu_db_text(db, "SELECT group_concat(gc, ',') FROM (SELECT gc FROM "
                                      "gc_cycles ORDER BY line)", buf, sizeof buf),
                       "1,6,7");
@@ -112,7 +122,11 @@ static void hostile_db(char *dir, size_t dn, char *db, size_t n, char *link, siz
   tu_tmp(dir, dn, "hostile-dir");
   assert_int_equal(mkdir(dir, 0755), 0);
   snprintf(link, ln, "%s/%s.log", dir, hostile);
-  assert_int_equal(symlink(tu_corpus(log, sizeof log, "03_pause_spikes/gctrace.log"), link), 0);
+  /* absolute: the link lives in another directory */
+  char *target = realpath(tu_corpus(log, sizeof log, "03_pause_spikes/gctrace.log"), NULL);
+  assert_non_null(target);
+  assert_int_equal(symlink(target, link), 0);
+  free(target);
   tu_tmp(db, n, "hostile-names.db");
   tu_result r = tu_capture("analyze", "--db", db, link, NULL);
   assert_int_equal(r.status, 0);
@@ -219,14 +233,25 @@ static void test_live_finding_neutral(void **state) {
   snprintf(f.message, sizeof f.message, "%s", hostile);
   FILE *tmp = tmpfile();
   assert_non_null(tmp);
-  gcw_live_finding(tmp, 0, 1, &f);
+  gcw_live l = {tmp, 0, 0, NULL, 0};
+  gcw_live_finding(&l, "open", 1, &f);
+  f.end_gc = 9;
+  f.end_t_s = 2.5;
+  gcw_live_finding(&l, "close", 1, &f);
+  /* the exit summary names the database: a path of the user's */
+  gcw_live_summary sum = {100, 9, 1, 1, 1, {0}, 0, hostile};
+  gcw_live_summary_print(&l, &sum);
   rewind(tmp);
   char out[4096];
   size_t n = fread(out, 1, sizeof out - 1, tmp);
   out[n] = '\0';
   fclose(tmp);
   expect_neutral("live finding", out, n, esc_shown);
+  /* the opening line, the closing line (both with the wall time) and the summary */
   assert_non_null(strstr(out, "2026\\x1b[2J"));
+  assert_non_null(strstr(strstr(out, "2026\\x1b[2J") + 1, "2026\\x1b[2J"));
+  assert_non_null(strstr(out, "ended "));
+  assert_non_null(strstr(out, "9 cycles in 1 run"));
 }
 
 int main(void) {

@@ -22,7 +22,7 @@ static void test_killed_import_completes(void **state) {
   (void)state;
   char db[512], log[512], first[512];
   tu_tmp(db, sizeof db, "killed.db");
-  tu_corpus(log, sizeof log, "08_large_throughput/gctrace.log");
+  tu_corpus_plain(log, sizeof log, "08_large_throughput/gctrace.log");
   /* the database exists (37 cycles of corpus 01) before the import that is killed */
   tu_analyze(db, tu_corpus(first, sizeof first, "01_steady_state_web/gctrace.log"));
   const long long before = 37;
@@ -192,7 +192,7 @@ static void copy_lines(const char *from, const char *to, long first, long last, 
 static void test_grown_log_continued(void **state) {
   (void)state;
   char log[512], grow[512], db[512], fresh[512];
-  tu_corpus(log, sizeof log, "06_interleaved_applog/combined.log");
+  tu_corpus_plain(log, sizeof log, "06_interleaved_applog/combined.log");
   tu_tmp(grow, sizeof grow, "grow.log");
   tu_tmp(db, sizeof db, "grow.db");
   tu_tmp(fresh, sizeof fresh, "grow-fresh.db");

@@ -21,7 +21,7 @@ static void test_prune_old_runs(void **state) {
   tu_tmp(db, sizeof db, "prune.db");
   /* the old run carries a label, so that run_labels has rows to delete too */
   tu_result a = tu_capture("analyze", "--quiet", "--db", db, "--label", "env=old",
-                           tu_corpus(old_log, sizeof old_log, "06_interleaved_applog/combined.log"),
+                           tu_corpus_stored(old_log, sizeof old_log, "06_interleaved_applog/combined.log"),
                            NULL);
   assert_int_equal(a.status, 0);
   tu_result_free(&a);

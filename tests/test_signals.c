@@ -89,7 +89,7 @@ static void produce(int fd, const char *b, size_t n, int chunks) {
 ** stored; we exit 0 after EOF. */
 static void signal_mid_stream(int sig, int ignore_hup) {
   char log[512], out[512], err[512], db[512], ref[512];
-  tu_corpus(log, sizeof log, "06_interleaved_applog/combined.log");
+  tu_corpus_plain(log, sizeof log, "06_interleaved_applog/combined.log");
   size_t n = 0;
   char *input = tu_slurp(log, &n);
   assert_non_null(input);

@@ -422,7 +422,7 @@ static int set_option(gcw_config *cfg, const option *o, const char *value, int c
     socklen_t salen;
     char msg[200];
     if (gcw_metrics_addr_parse(value, &sa, &salen, msg, sizeof msg)) {
-      fprintf(stderr, "gctrace-watch: %s; try 'gctrace-watch --help'\n", msg);
+      gcw_warn("gctrace-watch: %s; try 'gctrace-watch --help'\n", msg);
       return GCW_EXIT_USAGE;
     }
     break;

@@ -290,7 +290,7 @@ int gcw_cmd_analyze(const gcw_config *cfg) {
   if (cfg->follow)
     return gcw_cmd_follow(cfg);
   if (cfg->metrics) { /* an import ends when its files do: nothing would be scraped */
-    fprintf(stderr, "gctrace-watch: analyze takes --metrics with --follow only (for archived "
+    gcw_warn("gctrace-watch: analyze takes --metrics with --follow only (for archived "
                     "runs: export --format openmetrics); try 'gctrace-watch analyze --help'\n");
     return GCW_EXIT_USAGE;
   }

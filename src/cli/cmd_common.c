@@ -131,14 +131,14 @@ int gcw_cmd_metrics_start(const gcw_config *cfg, int fatal, gcw_metrics **m,
   /* the --label pairs become labels of every series (issue 10's labels, issue 11) */
   gcw_err e = gcw_metrics_new(m, cfg->labels, cfg->nlabels, msg, sizeof msg);
   if (e) {
-    fprintf(stderr, "gctrace-watch: %s\n", e == GCW_EUSAGE ? msg : "out of memory");
+    gcw_warn("gctrace-watch: %s\n", e == GCW_EUSAGE ? msg : "out of memory");
     return e == GCW_EUSAGE ? GCW_EXIT_USAGE : GCW_EXIT_INTERNAL;
   }
   e = gcw_metrics_http_start(h, *m, cfg->metrics, msg, sizeof msg);
   if (!e)
     return -1;
   gcw_metrics_free(m);
-  fprintf(stderr, "gctrace-watch: %s%s\n", e == GCW_ENOMEM ? "out of memory" : msg,
+  gcw_warn("gctrace-watch: %s%s\n", e == GCW_ENOMEM ? "out of memory" : msg,
           fatal ? "" : "; going on without metrics");
   if (!fatal)
     return -1;

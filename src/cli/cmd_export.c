@@ -237,11 +237,11 @@ static int export_openmetrics(gcw_db *db, const gcw_config *cfg) {
     return GCW_EXIT_OK;
   }
   if (e == GCW_EWRITE)
-    fprintf(stderr, "gctrace-watch: stdout: %s\n", msg);
+    gcw_warn("gctrace-watch: stdout: %s\n", msg);
   else if (e == GCW_EDB)
     return db_error(db, cfg->db);
   else if (e)
-    fprintf(stderr, "gctrace-watch: %s\n", *msg ? msg : "out of memory");
+    gcw_warn("gctrace-watch: %s\n", *msg ? msg : "out of memory");
   return e == GCW_OK ? GCW_EXIT_OK : e == GCW_EWRITE ? GCW_EXIT_IO : GCW_EXIT_INTERNAL;
 }
 

@@ -16,6 +16,7 @@
 #include "metrics_http.h"
 #include "pipeline.h"
 #include "recog.h"
+#include "safetext.h"
 #include "store.h"
 
 #include <errno.h>
@@ -49,7 +50,7 @@ typedef struct followed {
 static void notice(const gcw_config *cfg, const char *path, gcw_follow_change c) {
   if (cfg->quiet || c == GCW_FOLLOW_SAME)
     return;
-  fprintf(stderr, "gctrace-watch: %s: %s\n", path,
+  gcw_warn("gctrace-watch: %s: %s\n", path,
           c == GCW_FOLLOW_OPENED    ? "following"
           : c == GCW_FOLLOW_ROTATED ? "rotated: the old file was read to its end; reading the new one"
                                     : "truncated (copytruncate): reading it again from its start");
@@ -65,7 +66,7 @@ static long long pump_file(const gcw_config *cfg, followed *f, char *buf, int ro
       gcw_pipeline_end_line(f->p); /* the old file's last partial line ends there */
     notice(cfg, gcw_follow_path(f->file), c);
     if (n < 0) {
-      fprintf(stderr, "gctrace-watch: %s: %s\n", gcw_follow_path(f->file), strerror(errno));
+      gcw_warn("gctrace-watch: %s: %s\n", gcw_follow_path(f->file), strerror(errno));
       f->failed = 1;
       return -1;
     }
@@ -74,7 +75,7 @@ static long long pump_file(const gcw_config *cfg, followed *f, char *buf, int ro
     total += n;
     gcw_err e = gcw_pipeline_feed(f->p, buf, (size_t)n);
     if (e) {
-      fprintf(stderr, "gctrace-watch: %s: %s\n", gcw_follow_path(f->file), gcw_pipeline_errmsg(f->p));
+      gcw_warn("gctrace-watch: %s: %s\n", gcw_follow_path(f->file), gcw_pipeline_errmsg(f->p));
       f->failed = 1;
       return -1;
     }
@@ -94,7 +95,7 @@ static int follow_all(const gcw_config *cfg, followed *fs, int n, char *buf) {
       else
         got += k;
       if (!fs[i].failed && gcw_pipeline_tick(fs[i].p) != GCW_OK) {
-        fprintf(stderr, "gctrace-watch: %s\n", gcw_pipeline_errmsg(fs[i].p));
+        gcw_warn("gctrace-watch: %s\n", gcw_pipeline_errmsg(fs[i].p));
         fs[i].failed = 1;
         status = GCW_EXIT_IO;
       }
@@ -109,7 +110,7 @@ static int follow_all(const gcw_config *cfg, followed *fs, int n, char *buf) {
 }
 
 static int usage_error(const char *what) {
-  fprintf(stderr, "gctrace-watch: analyze --follow %s; try 'gctrace-watch --help'\n", what);
+  gcw_warn("gctrace-watch: analyze --follow %s; try 'gctrace-watch --help'\n", what);
   return GCW_EXIT_USAGE;
 }
 
@@ -145,7 +146,7 @@ int gcw_cmd_follow(const gcw_config *cfg) {
   gcw_pipeline **ps = calloc((size_t)cfg->nfiles, sizeof *ps);
   int n = 0;
   if (!buf || !fs || !ps) {
-    fprintf(stderr, "gctrace-watch: out of memory\n");
+    gcw_warn("gctrace-watch: out of memory\n");
     status = GCW_EXIT_INTERNAL;
     goto out;
   }
@@ -158,7 +159,7 @@ int gcw_cmd_follow(const gcw_config *cfg) {
       e = gcw_pipeline_source_begin(fs[n].p, cfg->files[n], "follow", &id);
     ps[n] = fs[n].p;
     if (e) {
-      fprintf(stderr, "gctrace-watch: %s%s\n",
+      gcw_warn("gctrace-watch: %s%s\n",
               e == GCW_ENOMEM ? "out of memory" : gcw_pipeline_errmsg(fs[n].p),
               e == GCW_EUSAGE ? "; try 'gctrace-watch --help'" : "");
       status = e == GCW_EUSAGE ? GCW_EXIT_USAGE : e == GCW_ENOMEM ? GCW_EXIT_INTERNAL : GCW_EXIT_IO;
@@ -171,7 +172,7 @@ int gcw_cmd_follow(const gcw_config *cfg) {
 out:
   for (int i = 0; i < n; i++) {
     if (fs[i].p && gcw_pipeline_source_end(fs[i].p, NULL) != GCW_OK && !fs[i].failed) {
-      fprintf(stderr, "gctrace-watch: %s: %s\n", cfg->files[i], gcw_pipeline_errmsg(fs[i].p));
+      gcw_warn("gctrace-watch: %s: %s\n", cfg->files[i], gcw_pipeline_errmsg(fs[i].p));
       status = GCW_EXIT_IO;
     }
   }

@@ -222,7 +222,7 @@ static int list_runs_json(gcw_db *db, const char *path, printer *p) {
   }
   put_text(p, n ? "\n]\n" : "]\n");
   if (rc != 0)
-    fprintf(stderr, "gctrace-watch: %s: cannot read database: %s\n", path, gcw_db_errmsg(db));
+    gcw_warn("gctrace-watch: %s: cannot read database: %s\n", path, gcw_db_errmsg(db));
   gcw_rows_close(&st);
   return rc == 0 ? GCW_EXIT_OK : GCW_EXIT_IO;
 }

@@ -91,7 +91,7 @@ int gcw_cmd_watch(const gcw_config *cfg) {
   }
   /* issue 15: --pid names the process whose stderr this is: sample its memory */
   if (cfg->pid > 0 && gcw_pipeline_sample_pid(p, (pid_t)cfg->pid, cfg->sample_interval_s, 1)) {
-    fprintf(stderr, "gctrace-watch: --pid: %s\n", gcw_pipeline_errmsg(p));
+    gcw_warn("gctrace-watch: --pid: %s\n", gcw_pipeline_errmsg(p));
     status = GCW_EXIT_USAGE;
     goto out;
   }

@@ -111,6 +111,11 @@ static void check_store(gcw_pipeline *p, gcw_err e) {
   }
 }
 
+/* For gcw_metrics_rename_runs: a run's series take its database id once it has one. */
+static long long shown_id(void *store, long long run_id) {
+  return gcw_store_run_shown(store, run_id);
+}
+
 static void count_family(gcw_source_totals *t, gcw_family f) {
   switch (f) {
   case GCW_FAM_GC:
@@ -134,7 +139,7 @@ static double mono_ms(void) {
 
 static void sample_stop(gcw_pipeline *p, const char *why) {
   if (p->sample.notice_end && !p->opts.quiet)
-    fprintf(stderr, "gctrace-watch: process %d %s: memory sampling stopped\n", (int)p->sample.pid,
+    gcw_warn("gctrace-watch: process %d %s: memory sampling stopped\n", (int)p->sample.pid,
             why);
   gcw_procsample_close(&p->sample.ps);
 }
@@ -283,7 +288,7 @@ static long long on_finding(void *ctx, long long run_id, const gcw_finding *f) {
   }
   /* the number printed is the run's id: the one `report --run` and every command take */
   if (p->opts.detect.live)
-    gcw_live_finding(&p->live, "open", run_id, f);
+    gcw_live_finding(&p->live, "open", gcw_store_run_shown(p->store, run_id), f);
   return id;
 }
 
@@ -314,17 +319,22 @@ static void on_finding_update(void *ctx, long long run_id, long long id, const g
   else if (change == GCW_CHANGE_CLOSED && f->severity <= GCW_SEV_ERROR)
     p->findings[f->severity]++;
   if (p->opts.detect.live && change != GCW_CHANGE_QUIET && !f->part_of)
-    gcw_live_finding(&p->live, change == GCW_CHANGE_CLOSED ? "close" : "update", run_id, f);
+    gcw_live_finding(&p->live, change == GCW_CHANGE_CLOSED ? "close" : "update",
+                     gcw_store_run_shown(p->store, run_id), f);
 }
 
 void gcw_pipeline_summary(const gcw_pipeline *p, gcw_live_summary *s) {
   s->bytes += p->bytes_seen;
   s->cycles += p->cycles_seen;
   s->runs += p->runs_seen;
-  if (p->first_run && (!s->first_run || p->first_run < s->first_run))
-    s->first_run = p->first_run;
-  if (p->last_run > s->last_run)
-    s->last_run = p->last_run;
+  /* the ids `report --run` takes (a run opened while the database was unavailable got its
+  ** id when it was written; one never written is left out) */
+  long long first = gcw_store_run_shown(p->store, p->first_run);
+  long long last = gcw_store_run_shown(p->store, p->last_run);
+  if (first > 0 && (!s->first_run || first < s->first_run))
+    s->first_run = first;
+  if (last > s->last_run)
+    s->last_run = last;
   for (int i = 0; i < GCW_NSEVERITIES; i++)
     s->findings[i] += p->findings[i];
   s->joined += p->joined;
@@ -671,8 +681,12 @@ gcw_err gcw_pipeline_tick(gcw_pipeline *p) {
   if (p->at_bol)
     flush_held(p);
   check_store(p, gcw_store_tick(p->store, 0));
-  if (p->opts.metrics)
+  if (p->opts.metrics) {
+    gcw_store_health h = gcw_store_health_now(p->store);
+    gcw_metrics_rename_runs(p->opts.metrics, shown_id, p->store);
+    gcw_metrics_store_health(p->opts.metrics, h.up, h.waiting, h.lost);
     gcw_metrics_publish(p->opts.metrics);
+  }
   return status_of(p);
 }
 

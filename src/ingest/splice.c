@@ -204,7 +204,10 @@ static int plausible_gc(gcw_splice *s, const gcw_event *ev, int repaired) {
 static void emit_event(gcw_splice *s, const char *text, size_t len, long line, const char *wall,
                        int repaired) {
   if (s->ev.out_of_range) {
-    s->sink.unparsed(s->sink.ctx, line, text, len, "number out of range");
+    /* the sink's promise (splice.h): no unparsed text is longer than GCW_SPLICE_MAX, as
+    ** for the pieces; a recognized line may run on much longer (its tail is app text) */
+    s->sink.unparsed(s->sink.ctx, line, text, len < GCW_SPLICE_MAX ? len : GCW_SPLICE_MAX,
+                     "number out of range");
     return;
   }
   s->ev.line = line;

@@ -57,7 +57,10 @@ static void json_finding(const gcw_live *l, const char *event, long long run_id,
   json_str(f, fd->kind);
   fputs(",\"severity\":", f);
   json_str(f, gcw_severity_name(fd->severity));
-  fprintf(f, ",\"run\":%lld,\"labels\":", run_id);
+  if (run_id > 0)
+    fprintf(f, ",\"run\":%lld,\"labels\":", run_id);
+  else /* not stored yet: the database was unavailable (fail-open) */
+    fputs(",\"run\":null,\"labels\":", f);
   json_labels(f, l);
   fputs(",\"gc\":", f);
   json_num(f, (double)fd->gc, fd->gc >= 0);
@@ -106,17 +109,20 @@ static void text_finding(const gcw_live *l, const char *event, long long run_id,
   gcw_safe_text(msg, sizeof msg, fd->message, strlen(fd->message));
   snprintf(colour, sizeof colour, "\033[%sm", gcw_severity_colour(sev));
   const char *on = l->colour ? colour : "", *off = l->colour ? "\033[0m" : "";
+  char run[40] = "run not stored yet"; /* fail-open: the database was unavailable */
+  if (run_id > 0)
+    snprintf(run, sizeof run, "run %lld", run_id);
   if (strcmp(event, "close") == 0) {
     char span[64] = "";
     if (fd->end_t_s >= 0 && fd->t_s >= 0)
       snprintf(span, sizeof span, ", %.1f s", fd->end_t_s - fd->t_s);
-    fprintf(l->f, "gctrace-watch: ended %s%s%s %s (run %lld, %s to gc %ld%s): worst %.4g %s "
+    fprintf(l->f, "gctrace-watch: ended %s%s%s %s (%s, %s to gc %ld%s): worst %.4g %s "
                   "(threshold %.4g %s)\n",
-            on, sev, off, fd->kind, run_id, where, fd->end_gc, span, fd->value, unit,
+            on, sev, off, fd->kind, run, where, fd->end_gc, span, fd->value, unit,
             fd->threshold, unit);
   } else {
-    fprintf(l->f, "gctrace-watch: %s%s%s %s%s (run %lld, %s): %s [%.4g %s, threshold %.4g %s]\n",
-            on, sev, off, fd->kind, strcmp(event, "open") ? " worse" : "", run_id, where,
+    fprintf(l->f, "gctrace-watch: %s%s%s %s%s (%s, %s): %s [%.4g %s, threshold %.4g %s]\n",
+            on, sev, off, fd->kind, strcmp(event, "open") ? " worse" : "", run, where,
             msg, fd->value, unit, fd->threshold, unit);
   }
 }

@@ -44,7 +44,8 @@ typedef struct episode {
 
 typedef struct run_series {
   int used, ended;
-  long long id;
+  long long id;    /* the caller's: how the pipeline names the run */
+  long long label; /* the run label: id, or the database's id once it has one (rename) */
   long last_use;
   double last_event_s;
   double cycles, forced;
@@ -66,6 +67,7 @@ typedef struct state {
   long clock;
   double lines[GCW_NFAMILIES];
   double input_lines, unparsed, store_dropped;
+  double store_lost, store_waiting; /* fail-open store: rows lost, rows waiting */
   int store_down;
 } state;
 
@@ -213,6 +215,7 @@ static run_series *take_slot(state *s, long long id, double now_s) {
   memset(slot, 0, sizeof *slot);
   slot->used = 1;
   slot->id = id;
+  slot->label = id;
   slot->last_use = ++s->clock;
   slot->last_event_s = now_s;
   return slot;
@@ -227,6 +230,18 @@ void gcw_metrics_run_open(gcw_metrics *m, long long run_id, double now_s) {
   if (!find_run(s, run_id))
     take_slot(s, run_id, now_s);
   m->dirty = 1;
+}
+
+void gcw_metrics_rename_runs(gcw_metrics *m, long long (*shown)(void *ctx, long long id),
+                             void *ctx) {
+  for (int i = 0; i < GCW_METRICS_RUNS; i++) {
+    run_series *r = &m->live.runs[i];
+    long long to = r->used ? shown(ctx, r->id) : 0;
+    if (to > 0 && to != r->label) {
+      r->label = to;
+      m->dirty = 1;
+    }
+  }
 }
 
 void gcw_metrics_run_end(gcw_metrics *m, long long run_id) {
@@ -361,6 +376,15 @@ void gcw_metrics_store_ok(gcw_metrics *m, int ok) {
   if (m->live.store_down != !ok)
     m->dirty = 1;
   m->live.store_down = !ok;
+}
+
+void gcw_metrics_store_health(gcw_metrics *m, int up, long waiting, long lost) {
+  if (m->live.store_down != !up || m->live.store_waiting != (double)waiting ||
+      m->live.store_lost != (double)lost)
+    m->dirty = 1;
+  m->live.store_down = !up;
+  m->live.store_waiting = (double)waiting;
+  m->live.store_lost = (double)lost;
 }
 
 /* ---- findings ---------------------------------------------------------------------------- */
@@ -509,11 +533,11 @@ static void sample(render *c, const char *name, const char *suffix, long long ru
     if (r->used)
 
 static void s_cycles(render *c, const char *n) {
-  EACH_RUN(c, r) sample(c, n, "_total", r->id, NULL, r->cycles);
+  EACH_RUN(c, r) sample(c, n, "_total", r->label, NULL, r->cycles);
 }
 
 static void s_forced(render *c, const char *n) {
-  EACH_RUN(c, r) sample(c, n, "_total", r->id, NULL, r->forced);
+  EACH_RUN(c, r) sample(c, n, "_total", r->label, NULL, r->forced);
 }
 
 static void s_pause(render *c, const char *n) {
@@ -523,11 +547,11 @@ static void s_pause(render *c, const char *n) {
     for (int i = 0; i < NBUCKETS; i++) {
       cum += r->buckets[i];
       snprintf(le, sizeof le, "le=\"%s\"", num((double)pause_le_us[i] / 1e6, b));
-      sample(c, n, "_bucket", r->id, le, cum);
+      sample(c, n, "_bucket", r->label, le, cum);
     }
-    sample(c, n, "_bucket", r->id, "le=\"+Inf\"", r->pauses);
-    sample(c, n, "_count", r->id, NULL, r->pauses);
-    sample(c, n, "_sum", r->id, NULL, (double)r->pause_us / 1e6);
+    sample(c, n, "_bucket", r->label, "le=\"+Inf\"", r->pauses);
+    sample(c, n, "_count", r->label, NULL, r->pauses);
+    sample(c, n, "_sum", r->label, NULL, (double)r->pause_us / 1e6);
   }
 }
 
@@ -535,7 +559,7 @@ static void s_phase(render *c, const char *n) {
   char l[64];
   EACH_RUN(c, r) for (int i = 0; i < NPHASES; i++) if (r->has_phase[i]) {
     snprintf(l, sizeof l, "phase=\"%s\"", phase_names[i]);
-    sample(c, n, "_total", r->id, l, (double)r->phase_us[i] / 1e6);
+    sample(c, n, "_total", r->label, l, (double)r->phase_us[i] / 1e6);
   }
 }
 
@@ -543,20 +567,20 @@ static void s_cpu(render *c, const char *n) {
   char l[64];
   EACH_RUN(c, r) for (int i = 0; i < NCPU; i++) if (r->has_cpu[i]) {
     snprintf(l, sizeof l, "part=\"%s\"", cpu_names[i]);
-    sample(c, n, "_total", r->id, l, (double)r->cpu_us[i] / 1e6);
+    sample(c, n, "_total", r->label, l, (double)r->cpu_us[i] / 1e6);
   }
 }
 
 static void s_cpu_ratio(render *c, const char *n) {
-  EACH_RUN(c, r) if (r->has_cpu_ratio) sample(c, n, "", r->id, NULL, r->cpu_ratio);
+  EACH_RUN(c, r) if (r->has_cpu_ratio) sample(c, n, "", r->label, NULL, r->cpu_ratio);
 }
 
 static void s_procs(render *c, const char *n) {
-  EACH_RUN(c, r) if (r->has_procs) sample(c, n, "", r->id, NULL, r->procs);
+  EACH_RUN(c, r) if (r->has_procs) sample(c, n, "", r->label, NULL, r->procs);
 }
 
 static void heap_gauge(render *c, const char *n, int which) {
-  EACH_RUN(c, r) if (r->has_heap[which]) sample(c, n, "", r->id, NULL, r->heap[which]);
+  EACH_RUN(c, r) if (r->has_heap[which]) sample(c, n, "", r->label, NULL, r->heap[which]);
 }
 static void s_live(render *c, const char *n) { heap_gauge(c, n, H_LIVE); }
 static void s_goal(render *c, const char *n) { heap_gauge(c, n, H_GOAL); }
@@ -566,15 +590,15 @@ static void s_stacks(render *c, const char *n) { heap_gauge(c, n, H_STACKS); }
 static void s_globals(render *c, const char *n) { heap_gauge(c, n, H_GLOBALS); }
 
 static void s_released(render *c, const char *n) {
-  EACH_RUN(c, r) if (r->has_released) sample(c, n, "_total", r->id, NULL, r->released);
+  EACH_RUN(c, r) if (r->has_released) sample(c, n, "_total", r->label, NULL, r->released);
 }
 
 static void s_os_released(render *c, const char *n) {
-  EACH_RUN(c, r) if (r->has_os_released) sample(c, n, "", r->id, NULL, r->os_released);
+  EACH_RUN(c, r) if (r->has_os_released) sample(c, n, "", r->label, NULL, r->os_released);
 }
 
 static void s_retained(render *c, const char *n) {
-  EACH_RUN(c, r) if (r->has_retained) sample(c, n, "", r->id, NULL, r->retained);
+  EACH_RUN(c, r) if (r->has_retained) sample(c, n, "", r->label, NULL, r->retained);
 }
 
 static void finding_labels(char *l, size_t n, const finding_count *f) {
@@ -585,7 +609,7 @@ static void s_findings(render *c, const char *n) {
   char l[160];
   EACH_RUN(c, r) for (int i = 0; i < r->nfc; i++) {
     finding_labels(l, sizeof l, &r->fc[i]);
-    sample(c, n, "_total", r->id, l, r->fc[i].total);
+    sample(c, n, "_total", r->label, l, r->fc[i].total);
   }
 }
 
@@ -596,7 +620,7 @@ static void s_active(render *c, const char *n) {
     for (int k = 0; k < r->nep; k++)
       open += r->ep[k].sev == r->fc[i].sev && strcmp(r->ep[k].kind, r->fc[i].kind) == 0;
     finding_labels(l, sizeof l, &r->fc[i]);
-    sample(c, n, "", r->id, l, open);
+    sample(c, n, "", r->label, l, open);
   }
 }
 
@@ -611,7 +635,10 @@ static void s_lines(render *c, const char *n) {
 static void s_input(render *c, const char *n) { sample(c, n, "_total", -1, NULL, c->s->input_lines); }
 static void s_unparsed(render *c, const char *n) { sample(c, n, "_total", -1, NULL, c->s->unparsed); }
 static void s_dropped(render *c, const char *n) {
-  sample(c, n, "_total", -1, NULL, c->s->store_dropped);
+  sample(c, n, "_total", -1, NULL, c->s->store_dropped + c->s->store_lost);
+}
+static void s_store_waiting(render *c, const char *n) {
+  sample(c, n, "", -1, NULL, c->s->store_waiting);
 }
 static void s_store_up(render *c, const char *n) { sample(c, n, "", -1, NULL, !c->s->store_down); }
 
@@ -667,8 +694,10 @@ static const family families[] = {
      "Pieces of trace lines that could not be rejoined (kept as unparsed)", s_unparsed, 0},
     {"gctrace_store_dropped_rows", "counter", NULL,
      "Rows not stored because the database failed", s_dropped, 0},
-    {"gctrace_store_up", "gauge", NULL, "1 while the database takes rows, 0 after it failed",
-     s_store_up, 0},
+    {"gctrace_store_up", "gauge", NULL,
+     "1 while the database takes rows, 0 while it cannot (locked, full, failed)", s_store_up, 0},
+    {"gctrace_store_waiting_rows", "gauge", NULL,
+     "Rows kept in memory until the database can take them again", s_store_waiting, 0},
 };
 enum { NFAMILIES = sizeof families / sizeof families[0] };
 

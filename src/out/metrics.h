@@ -50,6 +50,11 @@ void gcw_metrics_free(gcw_metrics **pp);
 /* now_s: a monotonic clock in seconds (staleness of runs); export passes 0. */
 void gcw_metrics_run_open(gcw_metrics *m, long long run_id, double now_s);
 void gcw_metrics_run_end(gcw_metrics *m, long long run_id);
+/* Relabel runs: each run's id becomes shown(ctx, id) where that is positive and differs
+** (fail-open store: a run opened while the database was unavailable has a provisional id
+** until it is written, then the database's). */
+void gcw_metrics_rename_runs(gcw_metrics *m, long long (*shown)(void *ctx, long long id),
+                             void *ctx);
 void gcw_metrics_event(gcw_metrics *m, long long run_id, const gcw_event *ev, double now_s);
 /* A physical line read (all lines, trace or not) and a line kept as unparsed. */
 void gcw_metrics_lines(gcw_metrics *m, long n);
@@ -57,6 +62,9 @@ void gcw_metrics_unparsed(gcw_metrics *m);
 /* A row the store did not write (its database failed); ok: the store works at all. */
 void gcw_metrics_store_dropped(gcw_metrics *m, long rows);
 void gcw_metrics_store_ok(gcw_metrics *m, int ok);
+/* The fail-open store's state (store.h gcw_store_health): up, rows waiting in memory, rows
+** lost; the lost rows are counted in gctrace_store_dropped_rows_total. */
+void gcw_metrics_store_health(gcw_metrics *m, int up, long waiting, long lost);
 /* Findings: kind is a static string (the detector's), severity "info"/"warn"/"error";
 ** start_gc identifies the episode within its run. */
 void gcw_metrics_finding_open(gcw_metrics *m, long long run_id, const char *kind,

@@ -2,8 +2,8 @@
 ** program (child mode), written when the run opens and read by runs, report and plot; and
 ** which findings are symptoms of another. See store.h and docs/schema.md (run_labels,
 ** run_program, finding_parts). */
-#include "store.h"
 #include "store_db.h"
+#include "store_impl.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -58,7 +58,7 @@ static gcw_err store_program(sqlite3 *db, long long run_id, const gcw_run_meta *
   return step_done(st);
 }
 
-gcw_err gcw_store_run_meta(gcw_store *s, long long run_id, const gcw_run_meta *m) {
+gcw_err gcw_store_w_run_meta(gcw_store *s, long long run_id, const gcw_run_meta *m) {
   sqlite3 *db = gcw_db_conn(gcw_store_reader(s));
   if (!m || run_id <= 0 || !db)
     return GCW_OK;
@@ -106,7 +106,7 @@ void gcw_store_program_json(gcw_db *db, long long run_id, char *buf, size_t n) {
     snprintf(buf, n, "null");
 }
 
-gcw_err gcw_store_finding_part(gcw_store *s, long long id, long long part_of) {
+gcw_err gcw_store_w_finding_part(gcw_store *s, long long id, long long part_of) {
   sqlite3_stmt *st;
   sqlite3 *db = gcw_db_conn(gcw_store_reader(s));
   if (id <= 0 || part_of <= 0 || !db)

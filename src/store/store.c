@@ -308,7 +308,8 @@ static gcw_err open_db(gcw_store *s, const char *path, int fast) {
   if (sqlite3_open_v2(file, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       NULL) != SQLITE_OK)
     return fail(s, "cannot open");
-  sqlite3_busy_timeout(s->db, BUSY_MS);
+  /* fail-open: a lock is waited out in the memory queue, not in the pass-through */
+  sqlite3_busy_timeout(s->db, s->q ? LIVE_BUSY_MS : BUSY_MS);
   /* 16 KiB pages (new databases only: an existing one keeps its page size). Foreign keys
   ** are declared for readers but not enforced: this is the only writer, it inserts a run
   ** before its rows, and a check per row would cost a lookup per line. */

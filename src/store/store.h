@@ -39,6 +39,18 @@ gcw_err gcw_store_open_import(gcw_store **out, const char *path, char *msg, size
 typedef void (*gcw_store_notice)(void *ctx, const char *msg);
 gcw_err gcw_store_open_live(gcw_store **out, const char *path, gcw_store_notice notice,
                             void *ctx);
+/* How storing goes, for --metrics: up is 1 while the database takes rows; waiting, the rows
+** kept in memory until it can (fail-open); lost, the rows it will never get. */
+typedef struct gcw_store_health {
+  int up;
+  long waiting;
+  long lost;
+} gcw_store_health;
+gcw_store_health gcw_store_health_now(const gcw_store *s);
+/* The id `report --run` takes for a run the store was given: run_id itself, or the
+** database's id of a run opened while the database was unavailable (fail-open: callers
+** got a provisional id, GCW_PROVISIONAL_ID up); 0 while that run is not stored yet. */
+long long gcw_store_run_shown(const gcw_store *s, long long run_id);
 /* Commit what is pending (fail-open: the last attempt); then gcw_store_errmsg() says what
 ** was not stored. */
 gcw_err gcw_store_flush(gcw_store *s);

@@ -11,9 +11,11 @@
 #include "statrun.h"
 #include "store_queue.h"
 
-/* How long a write waits for another writer's lock; while the database is unavailable in
-** fail-open mode a retry waits only RETRY_BUSY_MS, so the pass-through never stalls long. */
-enum { BUSY_MS = 5000, RETRY_BUSY_MS = 100, MAX_WARNINGS = 3 };
+/* How long a write waits for another writer's lock: BUSY_MS when failing is the end (analyze,
+** and a fail-open store's last attempt at exit); LIVE_BUSY_MS for a fail-open store's writes
+** (longer locks are waited out in the memory queue, so the pass-through never stalls long);
+** RETRY_BUSY_MS for each retry of the queue while the database is unavailable. */
+enum { BUSY_MS = 5000, LIVE_BUSY_MS = 250, RETRY_BUSY_MS = 100, MAX_WARNINGS = 3 };
 
 /* Statements, one per table written while reading; prepared once at open
 ** (SQLITE_PREPARE_PERSISTENT: they live as long as the connection). */
@@ -86,6 +88,8 @@ gcw_err gcw_store_w_finding_add(gcw_store *s, long long run_id, const gcw_findin
                                 long long *id);
 gcw_err gcw_store_w_finding_update(gcw_store *s, long long id, const gcw_finding *f);
 gcw_err gcw_store_w_sample(gcw_store *s, long long run_id, const gcw_proc_sample *ps);
+gcw_err gcw_store_w_run_meta(gcw_store *s, long long run_id, const gcw_run_meta *m);
+gcw_err gcw_store_w_finding_part(gcw_store *s, long long id, long long part_of);
 /* Fail-open mode (store_live.c). */
 gcw_err gcw_store_live_tick(gcw_store *s, int force);
 gcw_err gcw_store_live_close(gcw_store *s);

@@ -86,8 +86,13 @@ static gcw_err apply(gcw_store *s, gcw_op *o) {
   switch (o->kind) {
   case GCW_OP_SOURCE_END: case GCW_OP_SOURCE_FILE: case GCW_OP_RUN_OPEN: case GCW_OP_UNPARSED:
     ref = live_id(s, GCW_ID_SOURCE, o->ref); break;
-  case GCW_OP_EVENT: case GCW_OP_FINDING_ADD: case GCW_OP_SAMPLE:
+  case GCW_OP_EVENT: case GCW_OP_FINDING_ADD: case GCW_OP_SAMPLE: case GCW_OP_RUN_META:
     ref = live_id(s, GCW_ID_RUN, o->ref);
+    break;
+  case GCW_OP_FINDING_PART:
+    ref = live_id(s, GCW_ID_FINDING, o->ref);
+    if (live_id(s, GCW_ID_FINDING, o->a) == 0)
+      ref = 0; /* the finding it is part of was not stored */
     break;
   case GCW_OP_RUN_CLOSE: ref = live_id(s, GCW_ID_RUN, o->u.run.id); break;
   case GCW_OP_FINDING_UPDATE: ref = live_id(s, GCW_ID_FINDING, o->ref); break;
@@ -128,6 +133,10 @@ static gcw_err apply(gcw_store *s, gcw_op *o) {
   case GCW_OP_FINDING_ADD: e = gcw_store_w_finding_add(s, ref, &o->u.f, &id); break;
   case GCW_OP_FINDING_UPDATE: e = gcw_store_w_finding_update(s, ref, &o->u.f); break;
   case GCW_OP_SAMPLE: e = gcw_store_w_sample(s, ref, &o->u.ps); break;
+  case GCW_OP_RUN_META: e = gcw_store_w_run_meta(s, ref, o->u.meta); break;
+  case GCW_OP_FINDING_PART:
+    e = gcw_store_w_finding_part(s, ref, live_id(s, GCW_ID_FINDING, o->a));
+    break;
   }
   if (!e && replaying && o->kind == GCW_OP_RUN_OPEN)
     gcw_store_stats_unusable(s, id);
@@ -156,7 +165,7 @@ static void replay(gcw_store *s, int wait_ms) {
     e = apply(s, o);
   if (!e)
     e = gcw_store_commit(s);
-  sqlite3_busy_timeout(s->db, BUSY_MS);
+  sqlite3_busy_timeout(s->db, LIVE_BUSY_MS);
   if (e) {
     degrade(s);
     return;
@@ -227,6 +236,21 @@ gcw_err gcw_store_live_close(gcw_store *s) {
   snprintf(s->errmsg, sizeof s->errmsg, "%ld rows were not stored (%s)", lost, cause);
   s->finished = 2;
   return GCW_EDB;
+}
+
+long long gcw_store_run_shown(const gcw_store *s, long long run_id) {
+  return s->q ? gcw_store_queue_id(s->q, GCW_ID_RUN, run_id) : run_id;
+}
+
+gcw_store_health gcw_store_health_now(const gcw_store *s) {
+  gcw_store_health h = {!s->failed, 0, 0};
+  if (!s->q)
+    return h;
+  h.up = s->live == LIVE_OK;
+  /* while OK the queue holds only the open transaction's ops: nothing is waiting */
+  h.waiting = s->live == LIVE_WAITING ? gcw_store_queue_count(s->q) : 0;
+  h.lost = gcw_store_queue_lost(s->q);
+  return h;
 }
 
 gcw_err gcw_store_flush(gcw_store *s) {
@@ -384,5 +408,32 @@ gcw_err gcw_store_sample(gcw_store *s, long long run_id, const gcw_proc_sample *
     return GCW_OK;
   o->ref = run_id;
   o->u.ps = *ps;
+  return live_apply(s, o);
+}
+
+/* A run's labels and program (child mode): kept and replayed like its rows, so that they
+** are written under the run's real id, never block the pass-through, and wait with the
+** rest when the database does. */
+gcw_err gcw_store_run_meta(gcw_store *s, long long run_id, const gcw_run_meta *m) {
+  if (!s->q)
+    return gcw_store_w_run_meta(s, run_id, m);
+  if (!m)
+    return GCW_OK;
+  gcw_op *o = keep(s, GCW_OP_RUN_META, NULL, 0, NULL);
+  if (!o)
+    return GCW_OK;
+  o->ref = run_id;
+  o->u.meta = m;
+  return live_apply(s, o);
+}
+
+gcw_err gcw_store_finding_part(gcw_store *s, long long id, long long part_of) {
+  if (!s->q)
+    return gcw_store_w_finding_part(s, id, part_of);
+  gcw_op *o = keep(s, GCW_OP_FINDING_PART, NULL, 0, NULL);
+  if (!o)
+    return GCW_OK;
+  o->ref = id;
+  o->a = part_of;
   return live_apply(s, o);
 }

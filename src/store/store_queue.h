@@ -21,7 +21,7 @@
 typedef enum gcw_op_kind {
   GCW_OP_SOURCE_BEGIN, GCW_OP_SOURCE_END, GCW_OP_SOURCE_FILE, GCW_OP_RUN_OPEN,
   GCW_OP_RUN_CLOSE, GCW_OP_EVENT, GCW_OP_UNPARSED, GCW_OP_FINDING_ADD, GCW_OP_FINDING_UPDATE,
-  GCW_OP_SAMPLE
+  GCW_OP_SAMPLE, GCW_OP_RUN_META, GCW_OP_FINDING_PART
 } gcw_op_kind;
 
 /* One write call. `handle` is the id the caller was given for the row this op creates
@@ -34,7 +34,8 @@ typedef struct gcw_op {
   gcw_op_kind kind;
   long long handle;   /* SOURCE_BEGIN, RUN_OPEN, FINDING_ADD: the row's id for callers */
   long long ref;      /* the row it belongs to: source, run or finding id (caller's id) */
-  long long a, b, c;  /* numbers: bytes/lines/ordinal/cycle/line, by kind */
+  long long a, b, c;  /* numbers: bytes/lines/ordinal/cycle/line, by kind; FINDING_PART:
+                      ** a is the finding it is part of (caller's id) */
   char *text, *text2; /* path/sha256/wall/unparsed bytes, kind/why (NUL-terminated) */
   size_t text_len;    /* bytes of text (unparsed lines may hold NUL) */
   union {
@@ -42,6 +43,7 @@ typedef struct gcw_op {
     gcw_run run;      /* RUN_CLOSE */
     gcw_finding f;    /* FINDING_ADD, FINDING_UPDATE */
     gcw_proc_sample ps; /* SAMPLE */
+    const struct gcw_run_meta *meta; /* RUN_META: the caller's, which outlives the store */
   } u;
 } gcw_op;
 
