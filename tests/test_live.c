@@ -214,6 +214,34 @@ static void test_memlimit_corpus(void **state) {
   tu_rm_db(db);
 }
 
+/* A program whose output ends mid-line (it exited while writing a gc line): the findings
+** that end with the run are announced on lines of their own, after the piece. The input is
+** corpus 04b (real) followed by the first 40 bytes of its last gc line, no newline: a cut
+** line BUILT for this test the way a killed program leaves one. */
+static void test_ended_after_a_cut_line(void **state) {
+  (void)state;
+  char log[512], cut[512], db[512], err[512], script[2200];
+  tu_corpus(log, sizeof log, "04b_memlimit_thrash/gctrace.log");
+  tu_tmp(cut, sizeof cut, "cut.txt");
+  tu_tmp(db, sizeof db, "cut.db");
+  tu_tmp(err, sizeof err, "cut.err");
+  FILE *f = fopen(cut, "w");
+  assert_non_null(f);
+  fputs("gc 1622 @30.020s 22%: 0.007+0.49+0.002 ms", f);
+  fclose(f);
+  snprintf(script, sizeof script, "cat '%s' '%s' >&2", log, cut);
+  char *argv[] = {(char *)tu_bin(), "--db", db, "--", "sh", "-c", script, NULL};
+  assert_int_equal(run_env(argv, NULL, NULL, NULL, err, RUN_LIMIT_S), 0);
+  char *text = tu_slurp(err, NULL);
+  assert_non_null(text);
+  expect_announced(db, text); /* every "gctrace-watch: " at the start of a line */
+  assert_non_null(strstr(text, "0.007+0.49+0.002 ms\ngctrace-watch: ended "));
+  free(text);
+  unlink(cut);
+  unlink(err);
+  tu_rm_db(db);
+}
+
 /* --findings-format json: every line of stderr is one JSON object with the documented keys
 ** (docs/findings-json.md); checked by python3's json module. */
 static void test_findings_json(void **state) {
@@ -328,7 +356,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_memlimit_run_child_mode), cmocka_unit_test(test_memlimit_corpus),
       cmocka_unit_test(test_findings_json),           cmocka_unit_test(test_label_validation),
-      cmocka_unit_test(test_labels_shown),
+      cmocka_unit_test(test_labels_shown),            cmocka_unit_test(test_ended_after_a_cut_line),
   };
   return cmocka_run_group_tests(tests, build_memlimit, NULL);
 }

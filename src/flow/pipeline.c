@@ -741,7 +741,12 @@ gcw_err gcw_pipeline_source_end(gcw_pipeline *p, gcw_source_totals *totals) {
     out_failed(p);
   if (p->opts.metrics)
     gcw_metrics_publish(p->opts.metrics);
-  flush_held(p); /* the input ended: nothing more can end its last line */
+  /* The input ended: nothing more can end its last line. A program that exited mid-line
+  ** (cut short, corpus-like: "... ms cpu, ") would have our next line glued to its piece;
+  ** our lines start lines of their own, so a newline of ours ends the piece first. */
+  if (p->held_len && !p->at_bol && p->opts.pass != GCW_PASS_NONE && !p->out_err)
+    fputc('\n', p->opts.out);
+  flush_held(p);
   if (totals)
     *totals = p->totals;
   return status_of(p);

@@ -194,7 +194,7 @@ static gcw_err live_apply(gcw_store *s, gcw_op *o) {
     return GCW_OK;
   if (apply(s, o))
     degrade(s);
-  else if ((s->rows_in_tx >= GCW_BATCH_ROWS ||
+  else if ((s->rows_in_tx >= GCW_LIVE_BATCH_ROWS ||
             gcw_store_queue_bytes(s->q) >= GCW_STORE_QUEUE_MAX / 2) && gcw_store_commit(s))
     degrade(s);
   return GCW_OK;
