@@ -32,7 +32,7 @@ static int run_in(const char *cwd, char *const env[], const char *in, char *cons
   posix_spawn_file_actions_addopen(&fa, 1, out ? out : "/dev/null",
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid;
-  int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, env);
+  int rc = tu_spawn(&pid, argv[0], &fa, argv, env);
   posix_spawn_file_actions_destroy(&fa);
   assert_int_equal(rc, 0);
   int st;

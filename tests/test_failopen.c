@@ -152,7 +152,7 @@ static int stream_slowly(const char *db, const char *log, const char *out, const
   posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   char *argv[] = {(char *)tu_bin(), "--db", (char *)db, NULL};
   pid_t pid;
-  assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ), 0);
+  assert_int_equal(tu_spawn(&pid, argv[0], &fa, argv, environ), 0);
   posix_spawn_file_actions_destroy(&fa);
   close(pp[0]);
   size_t step = n / (size_t)chunks + 1;
@@ -297,7 +297,7 @@ static void test_locked_throughout_bound(void **state) {
   posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid;
-  assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ), 0);
+  assert_int_equal(tu_spawn(&pid, argv[0], &fa, argv, environ), 0);
   posix_spawn_file_actions_destroy(&fa);
   int st;
   struct rusage ru;

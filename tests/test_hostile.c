@@ -176,7 +176,7 @@ static void test_names_in_csv_on_a_terminal(void **state) {
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, ptsname(m), O_WRONLY | O_NOCTTY, 0);
   pid_t pid;
-  assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ), 0);
+  assert_int_equal(tu_spawn(&pid, argv[0], &fa, argv, environ), 0);
   posix_spawn_file_actions_destroy(&fa);
   int st;
   assert_int_equal(waitpid(pid, &st, 0), pid);

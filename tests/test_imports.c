@@ -32,7 +32,7 @@ static void test_killed_import_completes(void **state) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ), 0);
+  assert_int_equal(tu_spawn(&pid, argv[0], &fa, argv, environ), 0);
   posix_spawn_file_actions_destroy(&fa);
   /* kill it as soon as a first batch of rows is committed */
   long long stored = 0;

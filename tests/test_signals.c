@@ -57,7 +57,18 @@ static pid_t start_watch(const char *db, int *wfd, const char *out, const char *
   ign.sa_handler = SIG_IGN;
   sigaction(SIGHUP, ignore_hup ? &ign : NULL, &old);
   pid_t pid;
-  int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+  /* default dispositions whatever this test inherited (tu_spawnattr: `make check` may run
+  ** with SIGINT ignored), but for SIGHUP when it is to stay ignored as under nohup */
+  posix_spawnattr_t at;
+  tu_spawnattr(&at);
+  if (ignore_hup) {
+    sigset_t def;
+    posix_spawnattr_getsigdefault(&at, &def);
+    sigdelset(&def, SIGHUP);
+    posix_spawnattr_setsigdefault(&at, &def);
+  }
+  int rc = posix_spawn(&pid, argv[0], &fa, &at, argv, environ);
+  posix_spawnattr_destroy(&at);
   if (ignore_hup)
     sigaction(SIGHUP, &old, NULL);
   posix_spawn_file_actions_destroy(&fa);
@@ -189,7 +200,10 @@ static void test_child_grandchild_holds_stderr(void **state) {
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, argv, environ), 0);
+  posix_spawnattr_t at;
+  tu_spawnattr(&at); /* default dispositions, whatever this test inherited */
+  assert_int_equal(posix_spawn(&pid, argv[0], &fa, &at, argv, environ), 0);
+  posix_spawnattr_destroy(&at);
   posix_spawn_file_actions_destroy(&fa);
   assert_int_equal(wait_bounded(pid, 20), 3);
   double took = now_s() - t0;
