@@ -157,8 +157,8 @@ gcw_err gcw_store_source_delete(gcw_store *s, long long id) {
       "DELETE FROM scavenger WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
       "DELETE FROM pacer WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
       "DELETE FROM forced_gc WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
-      "DELETE FROM finding_parts WHERE finding_id IN (SELECT f.id FROM findings AS f JOIN "
-      "runs AS r ON r.id = f.run_id WHERE r.source_id=?1)",
+      ("DELETE FROM finding_parts WHERE finding_id IN (SELECT f.id FROM findings AS f JOIN "
+       "runs AS r ON r.id = f.run_id WHERE r.source_id=?1)"),
       "DELETE FROM findings WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
       "DELETE FROM stats WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
       "DELETE FROM process_samples WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
