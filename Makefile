@@ -12,7 +12,7 @@ CC       ?= cc
 CORPUS   ?= $(CURDIR)/tests/corpus
 DEB_PKGS  = libpcre2-dev libsqlite3-dev libcmocka-dev zlib1g-dev pkg-config gnuplot-nox clang \
             libclang-rt-dev sqlite3 time golang-go mandoc groff zsh file libc6-dev \
-            libmicrohttpd-dev prometheus
+            libmicrohttpd-dev prometheus curl xz-utils patch
 PKGS      = libpcre2-8 sqlite3 zlib libmicrohttpd
 
 OPT      ?= -O2 -g
@@ -77,16 +77,25 @@ build/asan/gctrace-watch: $(ASAN_OBJ) build/asan/main.o
 # libpcre2-8.a, libsqlite3.a and libz.a (README "A static binary" says why glibc, not musl).
 # The one link warning is about dlopen in SQLite's extension loader, which gctrace-watch
 # never calls; any other warning is shown.
-# Without the --metrics endpoint: Debian's libmicrohttpd needs gnutls, and Debian ships no
-# static libp11-kit or libunistring for it (docs/fleet.md: use the dynamic binary for it).
-STATIC_LIBS = -lpcre2-8 -lsqlite3 -lz -lm -pthread
-build/static/metrics_http.o: src/out/metrics_http.c $(HDR)
+# libmicrohttpd for the --metrics endpoint is built here without TLS from Debian's source
+# package (tools/mhd.sh says why: Debian's libmicrohttpd.a needs gnutls, and Debian ships no
+# static libp11-kit or libunistring for it). The two source files are downloaded once into
+# MHD_CACHE and checked by sha256; `make clean` keeps a MHD_CACHE outside build/.
+MHD_DIR    = build/mhd
+MHD_CACHE ?= $(MHD_DIR)/dl
+MHD_LIB    = $(MHD_DIR)/lib/libmicrohttpd.a
+$(MHD_LIB): tools/mhd.sh
+	CC="$(CC)" tools/mhd.sh $(MHD_DIR) $(MHD_CACHE)
+$(MHD_DIR)/include/microhttpd.h: $(MHD_LIB)
+STATIC_LIBS = $(MHD_LIB) -lpcre2-8 -lsqlite3 -lz -lm -pthread
+# metrics_http.c against the header of the library it is linked with
+build/static/metrics_http.o: src/out/metrics_http.c $(HDR) $(MHD_DIR)/include/microhttpd.h
 	@mkdir -p build/static
-	$(CC) $(OPT) $(WARN) $(CPPFLAGS) -DGCW_NO_HTTP -c -o $@ $<
+	$(CC) $(OPT) $(WARN) $(CPPFLAGS) -I$(MHD_DIR)/include -c -o $@ $<
 STATIC_OBJ = $(filter-out build/o/out/metrics_http.o,$(OBJ)) build/static/metrics_http.o
 static: gctrace-watch-static
-gctrace-watch-static: $(STATIC_OBJ) build/o/main.o
-	$(CC) $(OPT) -static -s -o $@ $^ $(STATIC_LIBS) 2> build/static-link.log || \
+gctrace-watch-static: $(STATIC_OBJ) build/o/main.o $(MHD_LIB)
+	$(CC) $(OPT) -static -s -o $@ $(STATIC_OBJ) build/o/main.o $(STATIC_LIBS) 2> build/static-link.log || \
 	  { cat build/static-link.log; exit 1; }
 	@grep -v -e 'unixDlOpen' -e "Using 'dlopen' in statically linked" build/static-link.log || true
 

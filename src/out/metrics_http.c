@@ -9,9 +9,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#ifndef GCW_NO_HTTP
 #include <microhttpd.h>
-#endif
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -20,19 +18,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifdef GCW_NO_HTTP
-/* The static binary (make static): Debian's libmicrohttpd needs gnutls, whose static
-** libraries Debian does not all ship, so this build has no endpoint and says so. */
-struct gcw_metrics_http {
-  int unused;
-};
-#else
 struct gcw_metrics_http {
   struct MHD_Daemon *daemon;
   gcw_metrics *m; /* borrowed */
   int fd;
 };
-#endif
 
 static gcw_err bad_spec(const char *spec, char *msg, size_t msglen) {
   snprintf(msg, msglen,
@@ -81,26 +71,6 @@ gcw_err gcw_metrics_addr_parse(const char *spec, struct sockaddr_storage *sa, so
   return GCW_OK;
 }
 
-#ifdef GCW_NO_HTTP
-gcw_err gcw_metrics_http_start(gcw_metrics_http **out, gcw_metrics *m, const char *spec,
-                               char *msg, size_t msglen) {
-  struct sockaddr_storage sa;
-  socklen_t salen;
-  (void)m;
-  *out = NULL;
-  gcw_err e = gcw_metrics_addr_parse(spec, &sa, &salen, msg, msglen);
-  if (e)
-    return e;
-  snprintf(msg, msglen, "--metrics %s: this static build has no HTTP server (build the "
-                        "dynamic binary for the endpoint: docs/fleet.md)", spec);
-  return GCW_EOPEN;
-}
-
-void gcw_metrics_http_stop(gcw_metrics_http **pp) {
-  if (pp)
-    *pp = NULL;
-}
-#else
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, const char *text) {
   struct MHD_Response *r =
       MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
@@ -224,4 +194,3 @@ void gcw_metrics_http_stop(gcw_metrics_http **pp) {
   free(*pp);
   *pp = NULL;
 }
-#endif
