@@ -2,11 +2,12 @@
 # tests/static.sh BIN: the static binary works with nothing else around it (make check-static).
 # A fresh directory holds only BIN, a corpus log, its gzip form and a static Go child
 # (tests/go/alloc, CGO_ENABLED=0); every command runs chrooted into it (as root; otherwise in
-# a user namespace with unshare -r). Checked: `file` says statically linked; analyze stores
-# every gc cycle of the log (counted here with grep), also from the .gz; watch mode on stdin
-# passes the bytes through identically and stores the cycles; child mode runs the Go child,
-# stores its cycles and keeps its exit status; plot without gnuplot fails with a message
-# naming gnuplot.
+# a user namespace with unshare -r, which keeps the network). Checked: `file` says statically
+# linked; analyze stores every gc cycle of the log (counted here with grep), also from the
+# .gz; watch mode on stdin passes the bytes through identically and stores the cycles; watch
+# mode with --metrics on a loopback port serves gctrace_gc_cycles_total = the log's gc lines
+# (scraped with curl); child mode runs the Go child, stores its cycles and keeps its exit
+# status; plot without gnuplot fails with a message naming gnuplot.
 set -euo pipefail
 BIN=${1:?usage: tests/static.sh ./gctrace-watch-static}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -70,6 +71,56 @@ if in_root --quiet --db /w.db <"$DIR/log" >"$DIR/out"; then
 else
   fail "watch mode exited with status $?"
 fi
+
+# watch mode with --metrics: the log arrives in two halves through a pipe held open, and
+# /metrics (scraped with curl from outside the chroot: the same network) counts the cycles
+# of each half while the stream is still open; at the end the bytes passed through unchanged.
+metric_sum() { # metric_sum PORT: sum of the gctrace_gc_cycles_total samples, or empty
+  curl -fsS --max-time 2 "http://127.0.0.1:$1/metrics" 2>/dev/null |
+    awk '$1 ~ /^gctrace_gc_cycles_total([{]|$)/ { s += $2; n++ } END { if (n) print s }'
+}
+scrape_until() { # scrape_until PORT WANT SECONDS: the last sum seen (WANT once reached)
+  local end=$((SECONDS + $3)) got=""
+  while :; do
+    got=$(metric_sum "$1")
+    [ "$got" = "$2" ] || [ "$SECONDS" -ge "$end" ] && break
+    sleep 0.2
+  done
+  echo "$got"
+}
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+half=$(($(wc -l <"$LOG") / 2))
+head -n "$half" "$LOG" >"$DIR/log.1"
+tail -n +"$((half + 1))" "$LOG" >"$DIR/log.2"
+want1=$(grep -c '^gc [0-9]' "$DIR/log.1")
+mkfifo "$DIR/in"
+port=""
+for _ in 1 2 3 4 5 6 7 8; do
+  p=$((20000 + RANDOM % 40000))
+  port_free "$p" && { port=$p; break; }
+done
+[ -n "$port" ] || { echo "static.sh: FAIL: no free loopback port found" >&2; exit 1; }
+in_root --quiet --db /m.db --metrics "127.0.0.1:$port" <"$DIR/in" >"$DIR/m.out" 2>"$DIR/m.err" &
+mpid=$!
+exec 3>"$DIR/in"
+cat "$DIR/log.1" >&3
+got=$(scrape_until "$port" "$want1" 20)
+[ "$got" = "$want1" ] && ok "--metrics: /metrics counted $got cycles of the first half while the pipe was open" ||
+  fail "--metrics: first half: /metrics said '${got}', want $want1 (stderr: $(head -c 300 "$DIR/m.err"))"
+cat "$DIR/log.2" >&3
+got=$(scrape_until "$port" "$want" 20)
+[ "$got" = "$want" ] && ok "--metrics: gctrace_gc_cycles_total = $got = the log's gc lines" ||
+  fail "--metrics: whole log: /metrics said '${got}', want $want"
+exec 3>&-
+set +e
+timeout 20 tail --pid="$mpid" -f /dev/null
+wait "$mpid"
+st=$?
+set -e
+[ "$st" = 0 ] && cmp -s "$LOG" "$DIR/m.out" && ok "--metrics: watch mode exited 0 with the bytes unchanged" ||
+  fail "--metrics: watch mode exited $st, output identical: $(cmp -s "$LOG" "$DIR/m.out" && echo yes || echo no)"
+got=$(cycles "$DIR/m.db")
+[ "$got" = "$want" ] && ok "--metrics: watch mode stored $got cycles" || fail "--metrics: stored $got cycles, want $want"
 
 # child mode: the child's exit status comes back, its cycles are stored, its stdout passes
 set +e
