@@ -8,6 +8,8 @@
 #include <string.h>
 
 int gcw_store_unfinished(gcw_store *s, const char *path, long long *ids, int max) {
+  if (gcw_store_async_wait(s))
+    return 0;
   sqlite3_stmt *st;
   int n = 0;
   /* sources.bytes is written at the end of an import: NULL means it never ended */
@@ -72,6 +74,8 @@ static int load_last_run(gcw_store *s, long long source_id, gcw_run *r) {
 }
 
 int gcw_store_last_import(gcw_store *s, const char *path, gcw_import_info *info) {
+  if (gcw_store_async_wait(s))
+    return 0;
   sqlite3_stmt *st;
   int found = 0;
   memset(info, 0, sizeof *info);
@@ -104,6 +108,8 @@ int gcw_store_last_import(gcw_store *s, const char *path, gcw_import_info *info)
 }
 
 gcw_err gcw_store_source_reopen(gcw_store *s, long long id) {
+  if (gcw_store_async_wait(s))
+    return GCW_EDB;
   sqlite3_stmt *st;
   if (s->failed)
     return s->failed;
@@ -141,6 +147,8 @@ static gcw_err once(gcw_store *s, const char *sql, long long a, const char *text
 
 gcw_err gcw_store_find_duplicate(gcw_store *s, long long source_id, const char *sha256,
                                  long long *other) {
+  if (gcw_store_async_wait(s))
+    return GCW_EDB;
   s->found = 0;
   if (gcw_store_row(s) || once(s, "SELECT min(id) FROM sources WHERE sha256=?1 AND id<>?2", source_id, sha256))
     return GCW_EDB;
@@ -152,6 +160,8 @@ gcw_err gcw_store_find_duplicate(gcw_store *s, long long source_id, const char *
 ** reader that enables them, or joins on them, must never find a row whose parent is
 ** gone. */
 gcw_err gcw_store_source_delete(gcw_store *s, long long id) {
+  if (gcw_store_async_wait(s))
+    return GCW_EDB;
   static const char *const sql[] = {
       "DELETE FROM gc_cycles WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
       "DELETE FROM scavenger WHERE run_id IN (SELECT id FROM runs WHERE source_id=?1)",
@@ -176,6 +186,8 @@ gcw_err gcw_store_source_delete(gcw_store *s, long long id) {
 
 
 int gcw_store_worst_finding(gcw_store *s, long long source_id) {
+  if (gcw_store_async_wait(s))
+    return 0;
   s->found = 0;
   if (once(s,
            "SELECT coalesce(max(" GCW_SEVERITY_RANK_SQL("severity") "), 0) "
@@ -186,6 +198,8 @@ int gcw_store_worst_finding(gcw_store *s, long long source_id) {
 }
 
 int gcw_store_run_ids(gcw_store *s, long long source_id, long long *ids, int max) {
+  if (gcw_store_async_wait(s))
+    return 0;
   sqlite3_stmt *st;
   int n = 0;
   if (sqlite3_prepare_v2(s->db, "SELECT id FROM runs WHERE source_id=? ORDER BY ordinal", -1,

@@ -59,7 +59,7 @@ static gcw_err store_program(sqlite3 *db, long long run_id, const gcw_run_meta *
 }
 
 gcw_err gcw_store_w_run_meta(gcw_store *s, long long run_id, const gcw_run_meta *m) {
-  sqlite3 *db = gcw_db_conn(gcw_store_reader(s));
+  sqlite3 *db = s->db; /* not gcw_store_reader(): a replay on the writer thread comes here */
   if (!m || run_id <= 0 || !db)
     return GCW_OK;
   gcw_err e = store_labels(db, run_id, m);
@@ -108,7 +108,7 @@ void gcw_store_program_json(gcw_db *db, long long run_id, char *buf, size_t n) {
 
 gcw_err gcw_store_w_finding_part(gcw_store *s, long long id, long long part_of) {
   sqlite3_stmt *st;
-  sqlite3 *db = gcw_db_conn(gcw_store_reader(s));
+  sqlite3 *db = s->db; /* not gcw_store_reader(): a replay on the writer thread comes here */
   if (id <= 0 || part_of <= 0 || !db)
     return GCW_OK;
   if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO finding_parts VALUES(?,?)", -1,

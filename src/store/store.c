@@ -168,6 +168,7 @@ static gcw_err flush_all(gcw_store *s);
 /* The store's connection lent to readers, with every waiting row written first (analyze
 ** reports what it just read through it). */
 gcw_db *gcw_store_reader(gcw_store *s) {
+  gcw_store_async_wait(s);
   flush_all(s);
   s->reader.conn = s->db;
   s->reader.borrowed = 1;
@@ -385,6 +386,8 @@ static gcw_err store_open(gcw_store **out, const char *path, int fast, char *msg
     return err;
   }
   s->last_commit_ms = gcw_store_now_ms();
+  if (fast)
+    gcw_store_async_start(s);
   *out = s;
   return GCW_OK;
 }
@@ -587,6 +590,14 @@ static gcw_err row(gcw_store *s) {
 gcw_err gcw_store_row(gcw_store *s) { return row(s); }
 
 gcw_err gcw_store_tick(gcw_store *s, int force) {
+  /* an import with a writer thread commits every GCW_BATCH_ROWS rows there; waiting for
+  ** it here, at every chunk read, would undo the overlap */
+  if (s->async && s->q)
+    return gcw_store_async_tick(s, force);
+  if (s->async && !force)
+    return gcw_store_async_failed(s);
+  if (gcw_store_async_wait(s))
+    return s->failed;
   if (s->q)
     return gcw_store_live_tick(s, force);
   assert(batch_ok(s));
@@ -608,6 +619,7 @@ gcw_err gcw_store_close(gcw_store **pp) {
   gcw_store *s = pp ? *pp : NULL;
   if (!s)
     return GCW_OK;
+  gcw_store_async_stop(s); /* every event handed over is written first */
   if (s->q)
     s->failed = gcw_store_live_close(s);
   else if (s->db && !s->failed)
@@ -756,8 +768,27 @@ static int statement_for(gcw_family f) {
   return ST_GC;
 }
 
+/* The streaming statistics of an event row (statrun.h). */
+void gcw_store_event_stats(gcw_store *s, long long run_id, long cycle, const gcw_event *ev) {
+  int stn = statement_for(ev->family);
+  if (stn == ST_GC) {
+    double pause = 0;
+    int has_pause = gcw_pause_ms(ev, &pause);
+    gcw_statrun_gc(s->stats, run_id, ev, has_pause, pause);
+  } else if (stn == ST_SCAV)
+    gcw_statrun_scav(s->stats, run_id, cycle, ev);
+}
+
 gcw_err gcw_store_w_event(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
-                        const char *wall) {
+                          const char *wall) {
+  gcw_err e = gcw_store_w_event_row(s, run_id, cycle, ev, wall);
+  if (!e)
+    gcw_store_event_stats(s, run_id, cycle, ev);
+  return e;
+}
+
+gcw_err gcw_store_w_event_row(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
+                              const char *wall) {
   if (row(s))
     return GCW_EDB;
   int stn = statement_for(ev->family);
@@ -786,10 +817,6 @@ gcw_err gcw_store_w_event(gcw_store *s, long long run_id, long cycle, const gcw_
   r->has_pause = stn == ST_GC && gcw_pause_ms(ev, &r->pause);
   for (int c = 0; c < sh->ncols; c++)
     r->v[c] = ev->v[sh->cols[c]];
-  if (stn == ST_GC)
-    gcw_statrun_gc(s->stats, run_id, ev, r->has_pause, r->pause);
-  else if (stn == ST_SCAV)
-    gcw_statrun_scav(s->stats, run_id, cycle, ev);
   return t->n == SHAPE_ROWS ? flush_table(s, stn) : GCW_OK;
 }
 

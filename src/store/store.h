@@ -46,11 +46,11 @@ typedef struct gcw_store_health {
   long waiting;
   long lost;
 } gcw_store_health;
-gcw_store_health gcw_store_health_now(const gcw_store *s);
+gcw_store_health gcw_store_health_now(gcw_store *s);
 /* The id `report --run` takes for a run the store was given: run_id itself, or the
 ** database's id of a run opened while the database was unavailable (fail-open: callers
 ** got a provisional id, GCW_PROVISIONAL_ID up); 0 while that run is not stored yet. */
-long long gcw_store_run_shown(const gcw_store *s, long long run_id);
+long long gcw_store_run_shown(gcw_store *s, long long run_id);
 /* Commit what is pending (fail-open: the last attempt); then gcw_store_errmsg() says what
 ** was not stored. */
 gcw_err gcw_store_flush(gcw_store *s);

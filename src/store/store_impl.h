@@ -40,6 +40,8 @@ struct gcw_store {
   int last_rc;     /* SQLite's code of the last failure */
   /* fail-open (watch and child mode, gcw_store_open_live): NULL q means fail closed */
   gcw_store_queue *q;
+  /* an import's writer thread for event rows (store_async.c); NULL: none */
+  struct gcw_store_async *async;
   enum { LIVE_OK, LIVE_WAITING, LIVE_GONE } live;
   int warnings;
   int finished;    /* live_close() ran: 1 everything stored, 2 rows were lost */
@@ -82,6 +84,11 @@ gcw_err gcw_store_w_run_open(gcw_store *s, long long source_id, gcw_run *run);
 gcw_err gcw_store_w_run_close(gcw_store *s, const gcw_run *r);
 gcw_err gcw_store_w_event(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
                           const char *wall);
+/* gcw_store_w_event is these two: the row (to the shape buffers) and its statistics; an
+** import's writer thread does the first while the reader's thread does the second. */
+gcw_err gcw_store_w_event_row(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
+                              const char *wall);
+void gcw_store_event_stats(gcw_store *s, long long run_id, long cycle, const gcw_event *ev);
 gcw_err gcw_store_w_unparsed(gcw_store *s, long long source_id, long line, const char *text,
                              size_t len, const char *why);
 gcw_err gcw_store_w_finding_add(gcw_store *s, long long run_id, const gcw_finding *f,
@@ -90,8 +97,29 @@ gcw_err gcw_store_w_finding_update(gcw_store *s, long long id, const gcw_finding
 gcw_err gcw_store_w_sample(gcw_store *s, long long run_id, const gcw_proc_sample *ps);
 gcw_err gcw_store_w_run_meta(gcw_store *s, long long run_id, const gcw_run_meta *m);
 gcw_err gcw_store_w_finding_part(gcw_store *s, long long id, long long part_of);
+/* An import's event rows on a thread of their own (store_async.c). Every entry point of
+** the store but gcw_store_event() calls gcw_store_async_wait() first: then the writer is
+** idle, every event handed over is written, and the caller may use the connection. */
+typedef struct gcw_store_async gcw_store_async;
+/* Start the writer (import and fail-open stores). Never fails: without memory or a thread
+** the store writes on the caller's thread, as it did before. */
+gcw_err gcw_store_async_start(gcw_store *s);
+gcw_err gcw_store_async_event(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
+                              const char *wall);
+gcw_err gcw_store_async_wait(gcw_store *s);
+/* A fail-open store's tick (commit, retry), done by the writer after the events before it. */
+gcw_err gcw_store_async_tick(gcw_store *s, int force);
+/* A fail-open store's health as the writer last saw it. */
+gcw_store_health gcw_store_async_health(gcw_store *s);
+/* The writer's failure so far (GCW_EDB after waiting for it to be idle), without waiting
+** when there is none. */
+gcw_err gcw_store_async_failed(gcw_store *s);
+void gcw_store_async_stop(gcw_store *s);
 /* Fail-open mode (store_live.c). */
 gcw_err gcw_store_live_tick(gcw_store *s, int force);
+gcw_err gcw_store_live_event(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
+                             const char *wall);
+gcw_store_health gcw_store_health_compute(const gcw_store *s);
 gcw_err gcw_store_live_close(gcw_store *s);
 
 #endif

@@ -238,11 +238,20 @@ gcw_err gcw_store_live_close(gcw_store *s) {
   return GCW_EDB;
 }
 
-long long gcw_store_run_shown(const gcw_store *s, long long run_id) {
-  return s->q ? gcw_store_queue_id(s->q, GCW_ID_RUN, run_id) : run_id;
+long long gcw_store_run_shown(gcw_store *s, long long run_id) {
+  if (!s->q || (run_id > 0 && run_id < GCW_PROVISIONAL_ID))
+    return run_id; /* a database id already */
+  gcw_store_async_wait(s); /* the writer thread maps ids: let it be idle */
+  return gcw_store_queue_id(s->q, GCW_ID_RUN, run_id);
 }
 
-gcw_store_health gcw_store_health_now(const gcw_store *s) {
+gcw_store_health gcw_store_health_now(gcw_store *s) {
+  if (s->async) /* as the writer thread last saw it */
+    return gcw_store_async_health(s);
+  return gcw_store_health_compute(s);
+}
+
+gcw_store_health gcw_store_health_compute(const gcw_store *s) {
   gcw_store_health h = {!s->failed, 0, 0};
   if (!s->q)
     return h;
@@ -254,6 +263,8 @@ gcw_store_health gcw_store_health_now(const gcw_store *s) {
 }
 
 gcw_err gcw_store_flush(gcw_store *s) {
+  if (gcw_store_async_wait(s))
+    return GCW_EDB;
   if (s->q)
     return gcw_store_live_close(s);
   return s->failed ? s->failed : gcw_store_commit(s);
@@ -277,11 +288,14 @@ gcw_err gcw_store_open_live(gcw_store **out, const char *path, gcw_store_notice 
     degrade(s);
   }
   *out = s;
-  return GCW_OK;
+  /* events are written by a thread of their own: the pass-through never waits for SQLite */
+  return gcw_store_async_start(s);
 }
 
 gcw_err gcw_store_source_begin(gcw_store *s, const char *path, const char *kind,
                                long long *id) {
+  if (gcw_store_async_wait(s))
+    return GCW_EDB;
   if (!s->q)
     return gcw_store_w_source_begin(s, path, kind, id);
   gcw_op *o = keep(s, GCW_OP_SOURCE_BEGIN, path, strlen(path), kind);
@@ -293,6 +307,8 @@ gcw_err gcw_store_source_begin(gcw_store *s, const char *path, const char *kind,
 
 gcw_err gcw_store_source_end(gcw_store *s, long long id, long long bytes, const char *sha256,
                              long lines, long overlong) {
+  if (gcw_store_async_wait(s))
+    return GCW_EDB;
   if (!s->q)
     return gcw_store_w_source_end(s, id, bytes, sha256, lines, overlong);
   gcw_op *o = keep(s, GCW_OP_SOURCE_END, sha256, strlen(sha256), NULL);
@@ -307,6 +323,8 @@ gcw_err gcw_store_source_end(gcw_store *s, long long id, long long bytes, const 
 
 gcw_err gcw_store_source_file(gcw_store *s, long long source_id, int ordinal, const char *path,
                               const char *kind, long first_line, long lines, long long bytes) {
+  if (gcw_store_async_wait(s))
+    return GCW_EDB;
   if (!s->q)
     return gcw_store_w_source_file(s, source_id, ordinal, path, kind, first_line, lines, bytes);
   gcw_op *o = keep(s, GCW_OP_SOURCE_FILE, path, strlen(path), kind);
@@ -321,6 +339,8 @@ gcw_err gcw_store_source_file(gcw_store *s, long long source_id, int ordinal, co
 }
 
 gcw_err gcw_store_run_open(gcw_store *s, long long source_id, gcw_run *run) {
+  if (gcw_store_async_wait(s))
+    return GCW_EDB;
   if (!s->q)
     return gcw_store_w_run_open(s, source_id, run);
   gcw_op *o = keep(s, GCW_OP_RUN_OPEN, NULL, 0, NULL);
@@ -334,6 +354,8 @@ gcw_err gcw_store_run_open(gcw_store *s, long long source_id, gcw_run *run) {
 }
 
 gcw_err gcw_store_run_close(gcw_store *s, const gcw_run *run) {
+  if (gcw_store_async_wait(s))
+    return GCW_EDB;
   if (!s->q)
     return gcw_store_w_run_close(s, run);
   gcw_op *o = keep(s, GCW_OP_RUN_CLOSE, NULL, 0, NULL);
@@ -345,8 +367,15 @@ gcw_err gcw_store_run_close(gcw_store *s, const gcw_run *run) {
 
 gcw_err gcw_store_event(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
                         const char *wall) {
+  if (s->async)
+    return gcw_store_async_event(s, run_id, cycle, ev, wall);
   if (!s->q)
     return gcw_store_w_event(s, run_id, cycle, ev, wall);
+  return gcw_store_live_event(s, run_id, cycle, ev, wall);
+}
+
+gcw_err gcw_store_live_event(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
+                             const char *wall) {
   gcw_op *o = keep(s, GCW_OP_EVENT, wall, wall ? strlen(wall) : 0, NULL);
   if (!o) { /* lost: the run's statistics come from what is stored */
     long long db_id = live_id(s, GCW_ID_RUN, run_id);
@@ -362,6 +391,8 @@ gcw_err gcw_store_event(gcw_store *s, long long run_id, long cycle, const gcw_ev
 
 gcw_err gcw_store_unparsed(gcw_store *s, long long source_id, long line, const char *text,
                            size_t len, const char *why) {
+  if (gcw_store_async_wait(s))
+    return GCW_EDB;
   if (!s->q)
     return gcw_store_w_unparsed(s, source_id, line, text, len, why);
   if (len > GCW_UNPARSED_MAX)
@@ -376,6 +407,8 @@ gcw_err gcw_store_unparsed(gcw_store *s, long long source_id, long line, const c
 
 gcw_err gcw_store_finding_add(gcw_store *s, long long run_id, const gcw_finding *f,
                               long long *id) {
+  if (gcw_store_async_wait(s))
+    return GCW_EDB;
   if (!s->q)
     return gcw_store_w_finding_add(s, run_id, f, id);
   gcw_op *o = keep(s, GCW_OP_FINDING_ADD, NULL, 0, NULL);
@@ -389,6 +422,8 @@ gcw_err gcw_store_finding_add(gcw_store *s, long long run_id, const gcw_finding 
 }
 
 gcw_err gcw_store_finding_update(gcw_store *s, long long id, const gcw_finding *f) {
+  if (gcw_store_async_wait(s))
+    return GCW_EDB;
   if (!s->q)
     return gcw_store_w_finding_update(s, id, f);
   gcw_op *o = keep(s, GCW_OP_FINDING_UPDATE, NULL, 0, NULL);
@@ -401,6 +436,8 @@ gcw_err gcw_store_finding_update(gcw_store *s, long long id, const gcw_finding *
 
 /* issue 15: a process sample, kept and replayed like an event (its run may be provisional). */
 gcw_err gcw_store_sample(gcw_store *s, long long run_id, const gcw_proc_sample *ps) {
+  if (gcw_store_async_wait(s))
+    return GCW_EDB;
   if (!s->q)
     return gcw_store_w_sample(s, run_id, ps);
   gcw_op *o = keep(s, GCW_OP_SAMPLE, NULL, 0, NULL);
@@ -415,6 +452,8 @@ gcw_err gcw_store_sample(gcw_store *s, long long run_id, const gcw_proc_sample *
 ** are written under the run's real id, never block the pass-through, and wait with the
 ** rest when the database does. */
 gcw_err gcw_store_run_meta(gcw_store *s, long long run_id, const gcw_run_meta *m) {
+  if (gcw_store_async_wait(s))
+    return GCW_EDB;
   if (!s->q)
     return gcw_store_w_run_meta(s, run_id, m);
   if (!m)
@@ -428,6 +467,8 @@ gcw_err gcw_store_run_meta(gcw_store *s, long long run_id, const gcw_run_meta *m
 }
 
 gcw_err gcw_store_finding_part(gcw_store *s, long long id, long long part_of) {
+  if (gcw_store_async_wait(s))
+    return GCW_EDB;
   if (!s->q)
     return gcw_store_w_finding_part(s, id, part_of);
   gcw_op *o = keep(s, GCW_OP_FINDING_PART, NULL, 0, NULL);
