@@ -3,6 +3,7 @@
 
 #include "limits.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,15 +22,49 @@ struct gcw_store_queue {
   long long next_provisional;
   id_pair *ids;       /* rows whose id differs from what callers know */
   size_t nids, capids;
-  /* Committed ops of the common size, kept for the next ones: a fail-open store copies
-  ** every write call, and malloc/free per row cost watch mode a third of its time. */
-  gcw_op *spare;
-  long nspare;
+  /* The ops live in chunks, one after another, and are forgotten all at once: a
+  ** fail-open store copies every write call, and a malloc/free per row (and a walk over
+  ** them to free them) cost watch mode a third of its time. */
+  struct chunk *chunks, *cur; /* in use: chunks..cur */
+  struct chunk *spare;        /* emptied, kept for the next transaction */
+  int nspare;
 };
 
-/* An op with up to POOLED_TEXT bytes of text is allocated at the pooled size. */
-enum { POOLED_TEXT = 64, SPARE_MAX = 2 * GCW_LIVE_BATCH_ROWS };
-#define POOLED_SIZE (sizeof(gcw_op) + POOLED_TEXT)
+typedef struct chunk {
+  struct chunk *next;
+  size_t used, cap;
+  max_align_t data[]; /* cap bytes, aligned for any op */
+} chunk;
+
+enum { CHUNK_BYTES = 1 << 20, SPARE_CHUNKS = 8 };
+
+/* size bytes for an op from the current chunk, or a new one (NULL: out of memory). */
+static void *chunk_alloc(gcw_store_queue *q, size_t size) {
+  size = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+  if (!q->cur || q->cur->cap - q->cur->used < size) {
+    chunk *c = NULL;
+    if (q->spare && q->spare->cap >= size) {
+      c = q->spare;
+      q->spare = c->next;
+      q->nspare--;
+    } else {
+      size_t cap = size > CHUNK_BYTES ? size : CHUNK_BYTES;
+      if (!(c = malloc(sizeof *c + cap)))
+        return NULL;
+      c->cap = cap;
+    }
+    c->next = NULL;
+    c->used = 0;
+    if (q->cur)
+      q->cur->next = c;
+    else
+      q->chunks = c;
+    q->cur = c;
+  }
+  void *p = (char *)q->cur->data + q->cur->used;
+  q->cur->used += size;
+  return p;
+}
 
 gcw_store_queue *gcw_store_queue_new(void) {
   gcw_store_queue *q = calloc(1, sizeof *q);
@@ -38,17 +73,25 @@ gcw_store_queue *gcw_store_queue_new(void) {
   return q;
 }
 
+static void free_chunks(chunk *c) {
+  for (chunk *next; c; c = next) {
+    next = c->next;
+    free(c);
+  }
+}
+
 static void free_ops(gcw_store_queue *q) {
-  for (gcw_op *o = q->head, *next; o; o = next) {
-    next = o->next;
-    if (o->pooled && q->nspare < SPARE_MAX) {
-      o->next = q->spare;
-      q->spare = o;
+  for (chunk *c = q->chunks, *next; c; c = next) {
+    next = c->next;
+    if (q->nspare < SPARE_CHUNKS && c->cap == CHUNK_BYTES) {
+      c->next = q->spare;
+      q->spare = c;
       q->nspare++;
     } else {
-      free(o);
+      free(c);
     }
   }
+  q->chunks = q->cur = NULL;
   q->head = q->tail = NULL;
   q->count = 0;
   q->bytes = 0;
@@ -58,10 +101,7 @@ void gcw_store_queue_free(gcw_store_queue **pq) {
   if (!pq || !*pq)
     return;
   free_ops(*pq);
-  for (gcw_op *o = (*pq)->spare, *next; o; o = next) {
-    next = o->next;
-    free(o);
-  }
+  free_chunks((*pq)->spare);
   free((*pq)->ids);
   free(*pq);
   *pq = NULL;
@@ -75,15 +115,7 @@ gcw_op *gcw_store_queue_push(gcw_store_queue *q, gcw_op_kind kind, const char *t
     q->full = 1;
     q->overflowed = 1;
   }
-  int pooled = size <= POOLED_SIZE;
-  gcw_op *o = NULL;
-  if (!q->full && pooled && q->spare) {
-    o = q->spare;
-    q->spare = o->next;
-    q->nspare--;
-  } else if (!q->full) {
-    o = malloc(pooled ? POOLED_SIZE : size);
-  }
+  gcw_op *o = q->full ? NULL : chunk_alloc(q, size);
   if (!o) {
     q->lost++;
     return NULL;
@@ -91,7 +123,6 @@ gcw_op *gcw_store_queue_push(gcw_store_queue *q, gcw_op_kind kind, const char *t
   /* the header only: the caller sets the member of u its kind uses */
   memset(o, 0, offsetof(gcw_op, u));
   o->kind = kind;
-  o->pooled = pooled;
   char *w = (char *)(o + 1);
   if (text) {
     memcpy(w, text, text_len);

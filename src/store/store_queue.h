@@ -38,7 +38,6 @@ typedef struct gcw_op {
                       ** a is the finding it is part of (caller's id) */
   char *text, *text2; /* path/sha256/wall/unparsed bytes, kind/why (NUL-terminated) */
   size_t text_len;    /* bytes of text (unparsed lines may hold NUL) */
-  int pooled;         /* allocated at the pooled size: reused after a commit */
   union {
     gcw_event ev;     /* EVENT */
     gcw_run run;      /* RUN_CLOSE */
