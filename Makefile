@@ -37,7 +37,7 @@ TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 GRAMMAR = $(sort $(wildcard grammar/*.pcre))
 
 .PHONY: all deps check test test-asan fuzz demo bench bench-metrics install install-files clean docs lint-man check-docs check-alerts \
-        check-layers static check-static check-standalone check-deps deps-list
+        check-layers static check-static check-standalone check-deps deps-list check-tsan
 all: gctrace-watch
 
 # tools/deps.sh: apt-get as root, sudo apt-get otherwise; without apt it prints the list
@@ -72,6 +72,16 @@ gctrace-watch: $(OBJ) build/o/main.o
 	$(CC) $(OPT) -o $@ $^ $(PKG_LIBS)
 build/asan/gctrace-watch: $(ASAN_OBJ) build/asan/main.o
 	$(SAN_CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+# ThreadSanitizer: the store writes event rows on a thread of its own (store_async.c).
+# One binary built at once from every source; tests/tsan.sh runs it where the threads meet.
+TSAN = -fsanitize=thread -fno-omit-frame-pointer
+build/tsan/gctrace-watch: $(SRC) $(HDR) build/grammar.c
+	@mkdir -p build/tsan
+	$(SAN_CC) -O1 -g $(TSAN) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $(SRC) build/grammar.c \
+	  $(PKG_LIBS)
+check-tsan: build/tsan/gctrace-watch
+	tests/tsan.sh build/tsan/gctrace-watch
 
 # make static: the same objects linked with -static against glibc's libc.a and Debian's
 # libpcre2-8.a, libsqlite3.a and libz.a (README "A static binary" says why glibc, not musl).
@@ -189,6 +199,7 @@ check: deps
 	$(MAKE) check-docs
 	$(MAKE) test
 	$(MAKE) test-asan
+	$(MAKE) check-tsan
 	$(MAKE) fuzz
 	$(MAKE) check-static
 	@echo "make check: all tests passed"
