@@ -1,36 +1,119 @@
-/* store_async.c: an import's event rows written by a thread of their own. See
-** store_impl.h (gcw_store_async_*).
+/* store_async.c: event rows written by a thread of their own. See store_impl.h
+** (gcw_store_async_*).
 **
 ** Why: an import spends about 60 % of its time in SQLite and the rest reading, recognizing
-** and detecting; on two cores the two halves can overlap (issue 12). Only event rows go
-** through the thread — they are 99.9 % of the rows and need no id back. Every other call
-** (a source, a run, a finding: rare, and their callers want the new row's id) first waits
-** until the thread has written every event handed to it, then runs on the caller's thread
-** as before: rows reach SQLite in the order they were given, and SQLite, the shape buffers
-** and the streaming statistics are only ever used by one thread at a time.
+** and detecting; on two cores the two halves overlap (issue 12), and in watch mode the
+** pass-through never waits for SQLite. Only event rows go through the thread — they are
+** 99.9 % of the rows and need no id back. Every other call (a source, a run, a finding:
+** rare, and their callers want the new row's id) first waits until the thread has written
+** every event handed to it, then runs on the caller's thread as before: rows reach SQLite
+** in the order they were given, and SQLite, the shape buffers, the fail-open queue and the
+** statistics are only ever used by one thread at a time.
 **
-** The streaming statistics of the event rows (statrun.c) are computed on the reader's
-** thread as the events are handed over; nothing else of the store's is touched there.
+** The hand-over is a ring of slots: the reader fills slots and publishes them in batches
+** of PUBLISH (one lock per batch), the writer takes everything published and writes it.
+** A full ring makes the reader wait: memory stays bounded.
 **
-** The hand-over is a ring of RING slots: the reader fills slots and publishes them in
-** batches of PUBLISH (one lock per batch), the writer takes everything published, writes
-** it, and frees the slots. A full ring makes the reader wait: memory stays bounded. */
+** An import's streaming statistics are computed on the reader's thread as the events are
+** handed over. A fail-open store (watch, child mode) computes them as it writes, keeps
+** its ticks (commit, retry) in the ring in order with the events, and — while the
+** database takes rows — keeps no copy of an event it wrote: the slot itself is the copy
+** until the transaction commits (a slot is reused only then). When the transaction fails,
+** the slots written since the commit are copied into the queue for the replay
+** (gcw_store_async_spill), exactly what the queue would have held without the thread. */
 #include "store_impl.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { RING = 1024, PUBLISH = 64 };
+/* Slots: an import's ring is small (its peak RSS is a target); a fail-open store's holds
+** the events of a transaction (commit when half of it is written and not yet committed). */
+enum { RING_IMPORT = 1024, RING_LIVE = 8192, PUBLISH = 64 };
 
+/* An event as a slot holds it: the fields present, packed (a gc line has about 20 of the
+** 75), so that a slot is a third of a gcw_event; one with more than PACKED present fields
+** (none of the runtime's lines today) is held whole in `big`. */
+enum { PACKED = 32 };
 typedef struct slot {
   int tick;         /* a fail-open store's tick (force in cycle), not an event */
   long long run_id;
   long cycle;
   int has_wall;
   char wall[40];
-  gcw_event ev;
+  gcw_event *big;   /* the whole event when it has more than PACKED fields, else NULL */
+  /* gcw_event's members but v[] and present[] */
+  gcw_family family;
+  const char *kind;
+  long line;
+  char ev_wall[40];
+  int repaired, unknown_parts, out_of_range, era_min, era_max, nexcl;
+  int excl_min[GCW_EVENT_EXCL], excl_max[GCW_EVENT_EXCL];
+  unsigned char nfields;
+  unsigned char field[PACKED];
+  double value[PACKED];
 } slot;
+
+_Static_assert(GCW_NFIELDS <= 255, "slot.field holds a field number in a byte");
+
+/* ev into sl; 0 when it needs `big` and there is no memory for it. */
+static int pack(slot *sl, const gcw_event *ev) {
+  int n = 0;
+  for (int f = 0; f < GCW_NFIELDS; f++)
+    n += ev->present[f] != 0;
+  if (n > PACKED) {
+    if (!sl->big && !(sl->big = malloc(sizeof *sl->big)))
+      return 0;
+    *sl->big = *ev;
+    sl->nfields = 0;
+    return 1;
+  }
+  free(sl->big);
+  sl->big = NULL;
+  sl->family = ev->family;
+  sl->kind = ev->kind;
+  sl->line = ev->line;
+  memcpy(sl->ev_wall, ev->wall, sizeof sl->ev_wall);
+  sl->repaired = ev->repaired;
+  sl->unknown_parts = ev->unknown_parts;
+  sl->out_of_range = ev->out_of_range;
+  sl->era_min = ev->era_min;
+  sl->era_max = ev->era_max;
+  sl->nexcl = ev->nexcl;
+  memcpy(sl->excl_min, ev->excl_min, sizeof sl->excl_min);
+  memcpy(sl->excl_max, ev->excl_max, sizeof sl->excl_max);
+  sl->nfields = 0;
+  for (int f = 0; f < GCW_NFIELDS; f++)
+    if (ev->present[f]) {
+      sl->field[sl->nfields] = (unsigned char)f;
+      sl->value[sl->nfields++] = ev->v[f];
+    }
+  return 1;
+}
+
+/* The event of sl: sl->big, or *scratch filled from the packed fields. */
+static const gcw_event *unpack(const slot *sl, gcw_event *scratch) {
+  if (sl->big)
+    return sl->big;
+  scratch->family = sl->family;
+  scratch->kind = sl->kind;
+  scratch->line = sl->line;
+  memcpy(scratch->wall, sl->ev_wall, sizeof scratch->wall);
+  scratch->repaired = sl->repaired;
+  scratch->unknown_parts = sl->unknown_parts;
+  scratch->out_of_range = sl->out_of_range;
+  scratch->era_min = sl->era_min;
+  scratch->era_max = sl->era_max;
+  scratch->nexcl = sl->nexcl;
+  memcpy(scratch->excl_min, sl->excl_min, sizeof scratch->excl_min);
+  memcpy(scratch->excl_max, sl->excl_max, sizeof scratch->excl_max);
+  memset(scratch->present, 0, sizeof scratch->present);
+  for (int i = 0; i < sl->nfields; i++) {
+    scratch->present[sl->field[i]] = 1;
+    scratch->v[sl->field[i]] = sl->value[i];
+  }
+  return scratch;
+}
 
 struct gcw_store_async {
   pthread_t thread;
@@ -38,27 +121,52 @@ struct gcw_store_async {
   pthread_cond_t work; /* the writer waits for slots or the end */
   pthread_cond_t done; /* the reader waits for free slots or the writer being idle */
   slot *ring;
+  unsigned long nring;
   /* under lock */
   unsigned long published; /* slots handed over (monotonic) */
-  unsigned long written;   /* slots the writer finished (monotonic) */
+  unsigned long written;   /* slots the writer is done with (monotonic) */
+  unsigned long released;  /* slots that may be filled again (<= written) */
   int stop;
   gcw_err err;             /* the writer's first failure (then it writes nothing more) */
   gcw_store_health health; /* a fail-open store's, after the writer's last batch */
+  /* the writer's (or the reader's while the writer is idle) */
+  gcw_event scratch;       /* unpack()'s: zeroed once, so that no value read is unset */
+  unsigned long cur;       /* slots the writer has taken, the one being written included */
+  unsigned long kept_from; /* first slot written since the commit: the copy is the slot */
   /* the reader's own */
   unsigned long filled;    /* slots filled, published or not */
-  unsigned long seen;      /* `written` as the reader last saw it under the lock */
+  unsigned long seen;      /* `released` as the reader last saw it under the lock */
 };
 
-/* One slot, on the writer's thread. A fail-open store takes the event as it always does
-** (kept for a replay, written when the database can take it: store_live.c), and does its
-** ticks here, in order with the events. */
-static gcw_err write_slot(gcw_store *s, const slot *sl) {
+static slot *at(gcw_store_async *a, unsigned long i) { return &a->ring[i % a->nring]; }
+
+void gcw_store_async_spill(gcw_store *s) {
+  gcw_store_async *a = s->async;
+  for (unsigned long i = a->kept_from; i < a->cur; i++) {
+    const slot *sl = at(a, i);
+    if (!sl->tick)
+      gcw_store_live_keep_event(s, sl->run_id, sl->cycle, unpack(sl, &a->scratch),
+                                sl->has_wall ? sl->wall : NULL);
+  }
+  a->kept_from = a->cur;
+}
+
+/* Slot i, on the writer's thread. */
+static gcw_err write_slot(gcw_store *s, gcw_store_async *a, unsigned long i) {
+  const slot *sl = at(a, i);
   const char *wall = sl->has_wall ? sl->wall : NULL;
-  if (sl->tick)
-    return gcw_store_live_tick(s, (int)sl->cycle);
-  if (s->q)
-    return gcw_store_live_event(s, sl->run_id, sl->cycle, &sl->ev, wall);
-  return gcw_store_w_event_row(s, sl->run_id, sl->cycle, &sl->ev, wall);
+  const gcw_event *ev = sl->tick ? NULL : unpack(sl, &a->scratch);
+  a->cur = i + 1;
+  if (!s->q) {
+    a->kept_from = a->cur; /* an import's events need no copy: nothing to replay */
+    return gcw_store_w_event_row(s, sl->run_id, sl->cycle, ev, wall);
+  }
+  gcw_err e = sl->tick ? gcw_store_live_tick(s, (int)sl->cycle)
+                       : gcw_store_live_event_direct(s, sl->run_id, sl->cycle, ev, wall,
+                                                     a->cur - a->kept_from >= a->nring / 2);
+  if (!s->in_tx || s->live != LIVE_OK)
+    a->kept_from = a->cur; /* committed, or copied into the queue (degrade) */
+  return e;
 }
 
 static void *writer(void *arg) {
@@ -74,13 +182,14 @@ static void *writer(void *arg) {
     gcw_err e = a->err;
     pthread_mutex_unlock(&a->lock);
     for (unsigned long i = from; i < to && !e; i++)
-      e = write_slot(s, &a->ring[i % RING]);
+      e = write_slot(s, a, i);
     gcw_store_health h = s->q ? gcw_store_health_compute(s) : a->health;
     pthread_mutex_lock(&a->lock);
     a->health = h;
     if (e && !a->err)
       a->err = e;
     a->written = to;
+    a->released = e ? to : a->kept_from;
     pthread_cond_broadcast(&a->done);
   }
   pthread_mutex_unlock(&a->lock);
@@ -89,10 +198,12 @@ static void *writer(void *arg) {
 
 gcw_err gcw_store_async_start(gcw_store *s) {
   gcw_store_async *a = calloc(1, sizeof *a);
-  if (!a || !(a->ring = malloc(RING * sizeof *a->ring))) {
+  unsigned long n = s->q ? RING_LIVE : RING_IMPORT;
+  if (!a || !(a->ring = calloc(n, sizeof *a->ring))) {
     free(a);
     return GCW_OK; /* no memory for a thread's ring: the caller's thread writes, as before */
   }
+  a->nring = n;
   pthread_mutex_init(&a->lock, NULL);
   pthread_cond_init(&a->work, NULL);
   pthread_cond_init(&a->done, NULL);
@@ -115,20 +226,20 @@ static void publish_locked(gcw_store_async *a) {
     a->published = a->filled;
     pthread_cond_signal(&a->work);
   }
-  a->seen = a->written;
+  a->seen = a->released;
 }
 
 /* The next free slot (waiting while the ring is full). */
 static slot *next_slot(gcw_store_async *a) {
-  if (a->filled - a->seen >= RING) { /* full, as far as the reader knows */
+  if (a->filled - a->seen >= a->nring) { /* full, as far as the reader knows */
     pthread_mutex_lock(&a->lock);
     publish_locked(a);
-    while (a->filled - a->written >= RING)
+    while (a->filled - a->released >= a->nring)
       pthread_cond_wait(&a->done, &a->lock);
-    a->seen = a->written;
+    a->seen = a->released;
     pthread_mutex_unlock(&a->lock);
   }
-  return &a->ring[a->filled % RING];
+  return at(a, a->filled);
 }
 
 gcw_err gcw_store_async_tick(gcw_store *s, int force) {
@@ -164,7 +275,13 @@ gcw_err gcw_store_async_event(gcw_store *s, long long run_id, long cycle, const 
     memcpy(sl->wall, wall, n);
     sl->wall[n] = '\0';
   }
-  sl->ev = *ev;
+  if (!pack(sl, ev)) { /* no memory for a large event: written on this thread instead */
+    gcw_err e = gcw_store_async_wait(s);
+    if (!e)
+      e = s->q ? gcw_store_live_event(s, run_id, cycle, ev, wall)
+               : gcw_store_w_event(s, run_id, cycle, ev, wall);
+    return e;
+  }
   /* an import's statistics on this thread: the writer does the SQLite half (a fail-open
   ** store computes them as it writes, since a replayed run's are not used) */
   if (!s->q)
@@ -189,6 +306,12 @@ gcw_err gcw_store_async_wait(gcw_store *s) {
   publish_locked(a);
   while (a->written != a->published)
     pthread_cond_wait(&a->done, &a->lock);
+  /* The writer is idle. What the caller writes next comes after the events written since
+  ** the commit: their copies go to the queue first, so that a replay keeps that order. */
+  if (s->q && s->live == LIVE_OK && a->kept_from != a->cur)
+    gcw_store_async_spill(s);
+  a->released = a->written;
+  a->seen = a->released;
   gcw_err e = a->err;
   pthread_mutex_unlock(&a->lock);
   return e;
@@ -206,8 +329,8 @@ void gcw_store_async_stop(gcw_store *s) {
   gcw_store_async *a = s->async;
   if (!a)
     return;
+  gcw_store_async_wait(s); /* the last events' copies into the queue, as every wait */
   pthread_mutex_lock(&a->lock);
-  publish_locked(a);
   a->stop = 1;
   pthread_cond_signal(&a->work);
   pthread_mutex_unlock(&a->lock);
@@ -215,6 +338,8 @@ void gcw_store_async_stop(gcw_store *s) {
   pthread_cond_destroy(&a->done);
   pthread_cond_destroy(&a->work);
   pthread_mutex_destroy(&a->lock);
+  for (unsigned long i = 0; i < a->nring; i++)
+    free(a->ring[i].big);
   free(a->ring);
   free(a);
   s->async = NULL;

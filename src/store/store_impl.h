@@ -111,6 +111,9 @@ gcw_err gcw_store_async_wait(gcw_store *s);
 gcw_err gcw_store_async_tick(gcw_store *s, int force);
 /* A fail-open store's health as the writer last saw it. */
 gcw_store_health gcw_store_async_health(gcw_store *s);
+/* Copy the events the writer wrote since the last commit (still in its ring) into the
+** fail-open queue, in order; called by degrade() and by a wait for the writer. */
+void gcw_store_async_spill(gcw_store *s);
 /* The writer's failure so far (GCW_EDB after waiting for it to be idle), without waiting
 ** when there is none. */
 gcw_err gcw_store_async_failed(gcw_store *s);
@@ -119,6 +122,15 @@ void gcw_store_async_stop(gcw_store *s);
 gcw_err gcw_store_live_tick(gcw_store *s, int force);
 gcw_err gcw_store_live_event(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
                              const char *wall);
+/* Keep an event for a replay without writing it (NULL: not kept, counted as lost). */
+struct gcw_op *gcw_store_live_keep_event(gcw_store *s, long long run_id, long cycle,
+                                         const gcw_event *ev, const char *wall);
+/* The writer thread's event: while the store is OK written at once with no copy kept (the
+** writer keeps the event in its ring until the commit; a failure spills the ring's copies
+** into the queue, gcw_store_async_spill), else kept as gcw_store_live_event keeps it.
+** commit_now: commit after it (the ring's retained part is full). */
+gcw_err gcw_store_live_event_direct(gcw_store *s, long long run_id, long cycle,
+                                    const gcw_event *ev, const char *wall, int commit_now);
 gcw_store_health gcw_store_health_compute(const gcw_store *s);
 gcw_err gcw_store_live_close(gcw_store *s);
 

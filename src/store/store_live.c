@@ -50,6 +50,10 @@ static void say(gcw_store *s, const char *fmt, const char *detail, long n) {
 
 /* A write or gcw_store_commit failed: undo the transaction, keep the ops, say it once. */
 static void degrade(gcw_store *s) {
+  /* the writer thread's events written since the commit are in its ring, not yet in the
+  ** queue: copied there first, in order, so that the replay has them all */
+  if (s->async)
+    gcw_store_async_spill(s);
   if (s->db && !sqlite3_get_autocommit(s->db))
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
   gcw_store_drop_pending(s); /* rolled back with the rest; the queue keeps their ops */
@@ -376,17 +380,37 @@ gcw_err gcw_store_event(gcw_store *s, long long run_id, long cycle, const gcw_ev
 
 gcw_err gcw_store_live_event(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
                              const char *wall) {
+  gcw_op *o = gcw_store_live_keep_event(s, run_id, cycle, ev, wall);
+  return o ? live_apply(s, o) : GCW_OK;
+}
+
+gcw_op *gcw_store_live_keep_event(gcw_store *s, long long run_id, long cycle,
+                                  const gcw_event *ev, const char *wall) {
   gcw_op *o = keep(s, GCW_OP_EVENT, wall, wall ? strlen(wall) : 0, NULL);
   if (!o) { /* lost: the run's statistics come from what is stored */
     long long db_id = live_id(s, GCW_ID_RUN, run_id);
     if (db_id > 0)
       gcw_store_stats_unusable(s, db_id);
-    return GCW_OK;
+    return NULL;
   }
   o->ref = run_id;
   o->a = cycle;
   o->u.ev = *ev;
-  return live_apply(s, o);
+  return o;
+}
+
+gcw_err gcw_store_live_event_direct(gcw_store *s, long long run_id, long cycle,
+                                    const gcw_event *ev, const char *wall, int commit_now) {
+  if (s->live != LIVE_OK)
+    return gcw_store_live_event(s, run_id, cycle, ev, wall); /* kept for the replay */
+  long long ref = live_id(s, GCW_ID_RUN, run_id);
+  if (ref != 0 && gcw_store_w_event(s, ref, cycle, ev, wall)) {
+    degrade(s); /* the ring's copies, this one included, go to the queue */
+    return GCW_OK;
+  }
+  if ((commit_now || s->rows_in_tx >= GCW_LIVE_BATCH_ROWS) && gcw_store_commit(s))
+    degrade(s);
+  return GCW_OK;
 }
 
 gcw_err gcw_store_unparsed(gcw_store *s, long long source_id, long line, const char *text,
