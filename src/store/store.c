@@ -400,7 +400,7 @@ gcw_err gcw_store_open_import(gcw_store **out, const char *path, char *msg, size
   return store_open(out, path, 1, msg, msglen);
 }
 
-static gcw_err step(gcw_store *s, sqlite3_stmt *st, const char *what) {
+gcw_err gcw_store_step(gcw_store *s, sqlite3_stmt *st, const char *what) {
   /* Every parameter is bound (NULL included) before each step: no clear_bindings. */
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
@@ -421,14 +421,14 @@ static int batch_ok(const gcw_store *s) {
 
 /* ---- event rows: buffered by shape, inserted SHAPE_ROWS at a time ---- */
 
-static void bind_opt_int(sqlite3_stmt *st, int i, long long v, int present) {
+void gcw_store_bind_opt_int(sqlite3_stmt *st, int i, long long v, int present) {
   if (present)
     sqlite3_bind_int64(st, i, v);
   else
     sqlite3_bind_null(st, i);
 }
 
-static void bind_opt_real(sqlite3_stmt *st, int i, double v, int present) {
+void gcw_store_bind_opt_real(sqlite3_stmt *st, int i, double v, int present) {
   if (present)
     sqlite3_bind_double(st, i, v);
   else
@@ -440,7 +440,7 @@ static int bind_row(sqlite3_stmt *st, int stn, const shape *sh, const pending *r
   sqlite3_bind_int64(st, i++, r->run_id);
   sqlite3_bind_int64(st, i++, r->line);
   if (stn != ST_GC) {
-    bind_opt_int(st, i++, r->cycle, r->cycle >= 0);
+    gcw_store_bind_opt_int(st, i++, r->cycle, r->cycle >= 0);
     sqlite3_bind_text(st, i++, r->kind, -1, SQLITE_STATIC); /* bound and stepped at once */
   }
   if (r->has_wall)
@@ -451,7 +451,7 @@ static int bind_row(sqlite3_stmt *st, int stn, const shape *sh, const pending *r
   sqlite3_bind_int(st, i++, r->repaired);
   sqlite3_bind_int(st, i++, r->unknown_parts);
   if (stn == ST_GC)
-    bind_opt_real(st, i++, r->pause, r->has_pause);
+    gcw_store_bind_opt_real(st, i++, r->pause, r->has_pause);
   for (int c = 0; c < sh->ncols; c++, i++) {
     if (gcw_field_infos[sh->cols[c]].type == GCW_REAL)
       sqlite3_bind_double(st, i, r->v[c]);
@@ -484,13 +484,13 @@ static gcw_err flush_table(gcw_store *s, int stn) {
       return GCW_EDB;
     for (int r = 0, i = 1; r < n; r++)
       i = bind_row(sh->many, stn, sh, &t->rows[r], i);
-    return step(s, sh->many, "insert");
+    return gcw_store_step(s, sh->many, "insert");
   }
   if (prepare_shape(s, stn, sh, 1, &sh->one))
     return GCW_EDB;
   for (int r = 0; r < n; r++) {
     bind_row(sh->one, stn, sh, &t->rows[r], 1);
-    if (step(s, sh->one, "insert"))
+    if (gcw_store_step(s, sh->one, "insert"))
       return GCW_EDB;
   }
   return GCW_OK;
@@ -509,6 +509,24 @@ static void shape_free(shape *sh) {
   memset(sh, 0, sizeof *sh);
 }
 
+/* The fields of table stn an event has, as a shape's mask, and their values in field
+** (= column) order into vals (up to max of them). Returns how many, or -1 beyond max. */
+int gcw_store_row_pack(int stn, const gcw_event *ev, uint64_t mask[2], double *vals, int max) {
+  int n = 0;
+  mask[0] = 0;
+  mask[1] = (uint64_t)1 << 63; /* never 0 0: that marks a free slot (fields < 127) */
+  for (int f = 0; f < GCW_NFIELDS; f++)
+    if (ev->present[f] && (gcw_field_infos[f].tables & event_bits[stn])) {
+      mask[f >> 6] |= (uint64_t)1 << (f & 63);
+      if (vals && n < max)
+        vals[n] = ev->v[f];
+      n++;
+    }
+  return vals && n > max ? -1 : n;
+}
+
+static shape *shape_by_mask(gcw_store *s, int stn, const uint64_t mask[2]);
+
 /* The shape of an event in table stn (found or made); NULL after a failed flush. */
 static shape *shape_of(gcw_store *s, int stn, const gcw_event *ev) {
   table_buf *t = &s->tables[stn];
@@ -518,11 +536,17 @@ static shape *shape_of(gcw_store *s, int stn, const gcw_event *ev) {
     return t->cur;
   }
   memcpy(t->last_present, ev->present, sizeof t->last_present);
-  uint64_t mask[2] = {0, 0};
-  for (int f = 0; f < GCW_NFIELDS; f++)
-    if (ev->present[f] && (gcw_field_infos[f].tables & event_bits[stn]))
-      mask[f >> 6] |= (uint64_t)1 << (f & 63);
-  mask[1] |= (uint64_t)1 << 63; /* never 0 0: that marks a free slot (fields < 127) */
+  uint64_t mask[2];
+  gcw_store_row_pack(stn, ev, mask, NULL, 0);
+  return shape_by_mask(s, stn, mask);
+}
+
+static shape *shape_by_mask(gcw_store *s, int stn, const uint64_t mask[2]) {
+  table_buf *t = &s->tables[stn];
+  if (t->cur && t->cur->mask[0] == mask[0] && t->cur->mask[1] == mask[1]) {
+    t->cur->last_use = ++t->clock;
+    return t->cur;
+  }
   shape *sh = NULL, *lru = &t->shapes[0];
   for (int i = 0; i < SHAPES_PER_TABLE && !sh; i++) {
     shape *c = &t->shapes[i];
@@ -560,7 +584,7 @@ gcw_err gcw_store_commit(gcw_store *s) {
   s->in_tx = 0;
   s->rows_in_tx = 0;
   s->last_commit_ms = gcw_store_now_ms();
-  gcw_err e = step(s, s->st[ST_COMMIT], "commit");
+  gcw_err e = gcw_store_step(s, s->st[ST_COMMIT], "commit");
   if (!e && s->q) /* written for good: nothing left to replay */
     gcw_store_queue_clear(s->q, 0);
   assert(batch_ok(s));
@@ -575,7 +599,7 @@ static gcw_err row(gcw_store *s) {
   if (s->failed)
     return s->failed;
   if (!s->in_tx) {
-    if (step(s, s->st[ST_BEGIN], "begin"))
+    if (gcw_store_step(s, s->st[ST_BEGIN], "begin"))
       return GCW_EDB;
     s->in_tx = 1;
   }
@@ -656,7 +680,7 @@ gcw_err gcw_store_w_source_begin(gcw_store *s, const char *path, const char *kin
   sqlite3_stmt *st = s->st[ST_SOURCE_BEGIN];
   sqlite3_bind_text(st, 1, path, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-  if (step(s, st, "insert source"))
+  if (gcw_store_step(s, st, "insert source"))
     return GCW_EDB;
   *id = sqlite3_last_insert_rowid(s->db);
   return GCW_OK;
@@ -672,7 +696,7 @@ gcw_err gcw_store_w_source_end(gcw_store *s, long long id, long long bytes, cons
   sqlite3_bind_int64(st, 3, lines);
   sqlite3_bind_int64(st, 4, overlong);
   sqlite3_bind_int64(st, 5, id);
-  return step(s, st, "update source");
+  return gcw_store_step(s, st, "update source");
 }
 
 gcw_err gcw_store_w_source_file(gcw_store *s, long long source_id, int ordinal, const char *path,
@@ -687,7 +711,7 @@ gcw_err gcw_store_w_source_file(gcw_store *s, long long source_id, int ordinal, 
   sqlite3_bind_int64(st, 5, first_line);
   sqlite3_bind_int64(st, 6, lines);
   sqlite3_bind_int64(st, 7, bytes);
-  return step(s, st, "insert source file");
+  return gcw_store_step(s, st, "insert source file");
 }
 
 gcw_err gcw_store_w_run_open(gcw_store *s, long long source_id, gcw_run *run) {
@@ -697,7 +721,7 @@ gcw_err gcw_store_w_run_open(gcw_store *s, long long source_id, gcw_run *run) {
   sqlite3_bind_int64(st, 1, source_id);
   sqlite3_bind_int(st, 2, run->ordinal);
   sqlite3_bind_int64(st, 3, run->first_line);
-  if (step(s, st, "insert run"))
+  if (gcw_store_step(s, st, "insert run"))
     return GCW_EDB;
   run->id = sqlite3_last_insert_rowid(s->db);
   gcw_statrun_open(s->stats, run->id);
@@ -726,22 +750,22 @@ gcw_err gcw_store_w_run_close(gcw_store *s, const gcw_run *r) {
   sqlite3_bind_int64(st, i++, r->last_line);
   sqlite3_bind_text(st, i++, gcw_era_text(r->era_min, r->era_max, r->era_conflict, era, sizeof era),
                     -1, SQLITE_TRANSIENT);
-  bind_opt_int(st, i++, r->procs, r->procs > 0);
+  gcw_store_bind_opt_int(st, i++, r->procs, r->procs > 0);
   sqlite3_bind_int64(st, i++, r->cycles);
   sqlite3_bind_int64(st, i++, r->missing);
   sqlite3_bind_int64(st, i++, r->repaired);
   sqlite3_bind_int64(st, i++, r->unknown_parts);
-  bind_opt_int(st, i++, r->first_gc, r->cycles > 0);
-  bind_opt_int(st, i++, r->last_gc, r->cycles > 0);
-  bind_opt_real(st, i++, r->first_t, r->first_t >= 0);
-  bind_opt_real(st, i++, r->last_t, r->last_t >= 0);
+  gcw_store_bind_opt_int(st, i++, r->first_gc, r->cycles > 0);
+  gcw_store_bind_opt_int(st, i++, r->last_gc, r->cycles > 0);
+  gcw_store_bind_opt_real(st, i++, r->first_t, r->first_t >= 0);
+  gcw_store_bind_opt_real(st, i++, r->last_t, r->last_t >= 0);
   sqlite3_bind_int64(st, i++, r->scav_lines);
   sqlite3_bind_int64(st, i++, r->pacer_lines);
   sqlite3_bind_int64(st, i++, r->forced_lines);
   sqlite3_bind_int(st, i++, r->era_min);
   sqlite3_bind_int(st, i++, r->era_max);
   sqlite3_bind_int64(st, i++, r->id);
-  if (step(s, st, "update run"))
+  if (gcw_store_step(s, st, "update run"))
     return GCW_EDB;
   /* The run's statistics, computed as its lines arrived (none if they could not be kept
   ** exactly within bounded memory: a report then computes them from the rows). */
@@ -754,7 +778,7 @@ gcw_err gcw_store_w_run_close(gcw_store *s, const gcw_run *r) {
 
 /* The table of a family: the old and new spellings of a line go to the same table (the
 ** `family` column keeps which one it was). */
-static int statement_for(gcw_family f) {
+int gcw_store_table_of(gcw_family f) {
   switch (f) {
   case GCW_FAM_GC:
   case GCW_FAM_GC_LEGACY: return ST_GC;
@@ -770,7 +794,7 @@ static int statement_for(gcw_family f) {
 
 /* The streaming statistics of an event row (statrun.h). */
 void gcw_store_event_stats(gcw_store *s, long long run_id, long cycle, const gcw_event *ev) {
-  int stn = statement_for(ev->family);
+  int stn = gcw_store_table_of(ev->family);
   if (stn == ST_GC) {
     double pause = 0;
     int has_pause = gcw_pause_ms(ev, &pause);
@@ -787,113 +811,61 @@ gcw_err gcw_store_w_event(gcw_store *s, long long run_id, long cycle, const gcw_
   return e;
 }
 
-gcw_err gcw_store_w_event_row(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
-                              const char *wall) {
-  if (row(s))
-    return GCW_EDB;
-  int stn = statement_for(ev->family);
+/* Start a row of table stn with shape sh: the columns every event table has. */
+static pending *row_begin(gcw_store *s, int stn, shape *sh, long long run_id, long cycle,
+                          long line, const char *kind, const char *wall) {
   table_buf *t = &s->tables[stn];
-  shape *sh = shape_of(s, stn, ev);
-  if (!sh)
-    return GCW_EDB;
   if (t->cur != sh && flush_table(s, stn))
-    return GCW_EDB;
+    return NULL;
   t->cur = sh;
   pending *r = &t->rows[t->n++];
   r->run_id = run_id;
-  r->line = ev->line;
+  r->line = line;
   r->cycle = cycle;
-  size_t kn = strnlen(ev->kind, sizeof r->kind - 1);
-  memcpy(r->kind, ev->kind, kn);
+  size_t kn = strnlen(kind, sizeof r->kind - 1);
+  memcpy(r->kind, kind, kn);
   r->kind[kn] = '\0';
-  r->repaired = ev->repaired;
-  r->unknown_parts = ev->unknown_parts;
   r->has_wall = wall != NULL;
   if (wall) { /* as snprintf(r->wall, sizeof r->wall, "%s", wall), without its cost */
     size_t n = strnlen(wall, sizeof r->wall - 1);
     memcpy(r->wall, wall, n);
     r->wall[n] = '\0';
   }
+  return r;
+}
+
+gcw_err gcw_store_w_row(gcw_store *s, const gcw_packed_row *p) {
+  if (gcw_store_row(s))
+    return GCW_EDB;
+  table_buf *t = &s->tables[p->stn];
+  shape *sh = shape_by_mask(s, p->stn, p->mask);
+  memset(t->last_present, 0xff, sizeof t->last_present); /* no present[] matches it now */
+  pending *r = sh ? row_begin(s, p->stn, sh, p->run_id, p->cycle, p->line, p->kind, p->wall)
+                  : NULL;
+  if (!r)
+    return GCW_EDB;
+  r->repaired = p->repaired;
+  r->unknown_parts = p->unknown_parts;
+  r->has_pause = p->has_pause;
+  r->pause = p->pause;
+  memcpy(r->v, p->vals, (size_t)sh->ncols * sizeof r->v[0]);
+  return t->n == SHAPE_ROWS ? flush_table(s, p->stn) : GCW_OK;
+}
+
+gcw_err gcw_store_w_event_row(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
+                              const char *wall) {
+  if (row(s))
+    return GCW_EDB;
+  int stn = gcw_store_table_of(ev->family);
+  table_buf *t = &s->tables[stn];
+  shape *sh = shape_of(s, stn, ev);
+  pending *r = sh ? row_begin(s, stn, sh, run_id, cycle, ev->line, ev->kind, wall) : NULL;
+  if (!r)
+    return GCW_EDB;
+  r->repaired = ev->repaired;
+  r->unknown_parts = ev->unknown_parts;
   r->has_pause = stn == ST_GC && gcw_pause_ms(ev, &r->pause);
   for (int c = 0; c < sh->ncols; c++)
     r->v[c] = ev->v[sh->cols[c]];
   return t->n == SHAPE_ROWS ? flush_table(s, stn) : GCW_OK;
-}
-
-/* Parameters 2..13 of both finding statements, in the order of ST_FINDING_ADD. The
-** update names its parameters (?3 ...) so that one binding serves both statements; it
-** leaves kind (?2) and wall (?10) alone: they describe where the episode began. */
-void gcw_store_bind_finding(sqlite3_stmt *st, const gcw_finding *f) {
-  sqlite3_bind_text(st, 2, f->kind, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, gcw_severity_name(f->severity), -1, SQLITE_STATIC);
-  bind_opt_int(st, 4, f->gc, f->gc >= 0);
-  bind_opt_real(st, 5, f->t_s, f->t_s >= 0);
-  /* a note without a measurement (an info "skipped") has no value or threshold */
-  int measured = f->unit && f->unit[0];
-  bind_opt_real(st, 6, f->value, measured);
-  bind_opt_real(st, 7, f->threshold, measured);
-  if (measured)
-    sqlite3_bind_text(st, 8, f->unit, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null(st, 8);
-  sqlite3_bind_text(st, 9, f->message, -1, SQLITE_TRANSIENT);
-  if (f->wall[0])
-    sqlite3_bind_text(st, 10, f->wall, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null(st, 10);
-  bind_opt_int(st, 11, f->end_gc, f->end_gc >= 0);
-  bind_opt_real(st, 12, f->end_t_s, f->end_gc >= 0 && f->end_t_s >= 0);
-  sqlite3_bind_text(st, 13, f->next_step, -1, SQLITE_TRANSIENT);
-}
-
-gcw_err gcw_store_w_finding_add(gcw_store *s, long long run_id, const gcw_finding *f,
-                              long long *id) {
-  if (row(s))
-    return GCW_EDB;
-  sqlite3_stmt *st = s->st[ST_FINDING_ADD];
-  sqlite3_bind_int64(st, 1, run_id);
-  gcw_store_bind_finding(st, f);
-  if (step(s, st, "insert finding"))
-    return GCW_EDB;
-  *id = sqlite3_last_insert_rowid(s->db);
-  return GCW_OK;
-}
-
-gcw_err gcw_store_w_finding_update(gcw_store *s, long long id, const gcw_finding *f) {
-  if (row(s))
-    return GCW_EDB;
-  sqlite3_stmt *st = s->st[ST_FINDING_UPDATE];
-  sqlite3_bind_int64(st, 1, id);
-  gcw_store_bind_finding(st, f);
-  return step(s, st, "update finding");
-}
-
-
-gcw_err gcw_store_w_unparsed(gcw_store *s, long long source_id, long line, const char *text,
-                           size_t len, const char *why) {
-  if (row(s))
-    return GCW_EDB;
-  sqlite3_stmt *st = s->st[ST_UNPARSED];
-  sqlite3_bind_int64(st, 1, source_id);
-  sqlite3_bind_int64(st, 2, line);
-  /* A blob keeps the bytes as they were (NUL, invalid UTF-8). */
-  sqlite3_bind_blob(st, 3, text, (int)(len < GCW_UNPARSED_MAX ? len : GCW_UNPARSED_MAX),
-                    SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 4, why, -1, SQLITE_STATIC);
-  return step(s, st, "insert unparsed");
-}
-
-gcw_err gcw_store_w_sample(gcw_store *s, long long run_id, const gcw_proc_sample *ps) {
-  if (row(s))
-    return GCW_EDB;
-  sqlite3_stmt *st = s->st[ST_SAMPLE];
-  const double mb[] = {ps->rss_mb,      ps->vsz_mb,      ps->rss_anon_mb,
-                       ps->rss_file_mb, ps->swap_mb,     ps->lazyfree_mb,
-                       ps->cgroup_current_mb, ps->cgroup_max_mb};
-  sqlite3_bind_int64(st, 1, run_id);
-  sqlite3_bind_double(st, 2, ps->t_s);
-  sqlite3_bind_text(st, 3, ps->wall, -1, SQLITE_TRANSIENT);
-  for (int i = 0; i < (int)(sizeof mb / sizeof mb[0]); i++)
-    bind_opt_real(st, 4 + i, mb[i], mb[i] >= 0);
-  return step(s, st, "insert process sample");
 }

@@ -23,6 +23,8 @@
 ** (gcw_store_async_spill), exactly what the queue would have held without the thread. */
 #include "store_impl.h"
 
+#include "pause.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +54,10 @@ typedef struct slot {
   unsigned char nfields;
   unsigned char field[PACKED];
   double value[PACKED];
+  /* an import's row (row_packed): its table, the shape's mask, the pause of a gc line */
+  int row_packed, stn, has_pause;
+  uint64_t mask[2];
+  double pause;
 } slot;
 
 _Static_assert(GCW_NFIELDS <= 255, "slot.field holds a field number in a byte");
@@ -88,6 +94,24 @@ static int pack(slot *sl, const gcw_event *ev) {
       sl->field[sl->nfields] = (unsigned char)f;
       sl->value[sl->nfields++] = ev->v[f];
     }
+  return 1;
+}
+
+/* An import's event as the row it becomes (store.c writes it without unpacking); 0 when
+** it has more than PACKED columns: then pack() keeps it. */
+static int pack_row(slot *sl, const gcw_event *ev) {
+  sl->stn = gcw_store_table_of(ev->family);
+  int n = gcw_store_row_pack(sl->stn, ev, sl->mask, sl->value, PACKED);
+  if (n < 0)
+    return 0;
+  free(sl->big);
+  sl->big = NULL;
+  sl->row_packed = 1;
+  sl->kind = ev->kind;
+  sl->line = ev->line;
+  sl->repaired = ev->repaired;
+  sl->unknown_parts = ev->unknown_parts;
+  sl->has_pause = sl->stn == gcw_store_table_of(GCW_FAM_GC) && gcw_pause_ms(ev, &sl->pause);
   return 1;
 }
 
@@ -155,10 +179,16 @@ void gcw_store_async_spill(gcw_store *s) {
 static gcw_err write_slot(gcw_store *s, gcw_store_async *a, unsigned long i) {
   const slot *sl = at(a, i);
   const char *wall = sl->has_wall ? sl->wall : NULL;
-  const gcw_event *ev = sl->tick ? NULL : unpack(sl, &a->scratch);
+  const gcw_event *ev = sl->tick || sl->row_packed ? NULL : unpack(sl, &a->scratch);
   a->cur = i + 1;
   if (!s->q) {
     a->kept_from = a->cur; /* an import's events need no copy: nothing to replay */
+    if (sl->row_packed) {
+      gcw_packed_row r = {sl->stn, {sl->mask[0], sl->mask[1]}, sl->value, sl->run_id,
+                          sl->cycle, sl->line, sl->kind, wall, sl->repaired,
+                          sl->unknown_parts, sl->has_pause, sl->pause};
+      return gcw_store_w_row(s, &r);
+    }
     return gcw_store_w_event_row(s, sl->run_id, sl->cycle, ev, wall);
   }
   gcw_err e = sl->tick ? gcw_store_live_tick(s, (int)sl->cycle)
@@ -275,7 +305,9 @@ gcw_err gcw_store_async_event(gcw_store *s, long long run_id, long cycle, const 
     memcpy(sl->wall, wall, n);
     sl->wall[n] = '\0';
   }
-  if (!pack(sl, ev)) { /* no memory for a large event: written on this thread instead */
+  sl->row_packed = 0;
+  if (!(!s->q && pack_row(sl, ev)) && !pack(sl, ev)) {
+    /* no memory for a large event: written on this thread instead */
     gcw_err e = gcw_store_async_wait(s);
     if (!e)
       e = s->q ? gcw_store_live_event(s, run_id, cycle, ev, wall)

@@ -11,6 +11,8 @@
 #include "statrun.h"
 #include "store_queue.h"
 
+#include <stdint.h>
+
 /* How long a write waits for another writer's lock: BUSY_MS when failing is the end (analyze,
 ** and a fail-open store's last attempt at exit); LIVE_BUSY_MS for a fail-open store's writes
 ** (longer locks are waited out in the memory queue, so the pass-through never stalls long);
@@ -68,6 +70,10 @@ void gcw_store_stats_unusable(gcw_store *s, long long run_id);
 /* store.c's own steps, for the rarer statements kept in imports.c: count a row (opening
 ** the transaction), keep a failure, write the rows waiting in the shape buffers. */
 gcw_err gcw_store_row(gcw_store *s);
+/* Step and reset a statement (its failure kept as the store's); bind a value or NULL. */
+gcw_err gcw_store_step(gcw_store *s, sqlite3_stmt *st, const char *what);
+void gcw_store_bind_opt_int(sqlite3_stmt *st, int i, long long v, int present);
+void gcw_store_bind_opt_real(sqlite3_stmt *st, int i, double v, int present);
 gcw_err gcw_store_fail(gcw_store *s, const char *what);
 gcw_err gcw_store_flush_rows(gcw_store *s);
 /* Commit the open transaction (fail-open: then the queue is empty). */
@@ -84,6 +90,21 @@ gcw_err gcw_store_w_run_open(gcw_store *s, long long source_id, gcw_run *run);
 gcw_err gcw_store_w_run_close(gcw_store *s, const gcw_run *r);
 gcw_err gcw_store_w_event(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
                           const char *wall);
+/* An import's event row as the reading thread packs it for the writer (store_async.c):
+** its table (statement), the shape's mask and the values of those columns in order. */
+typedef struct gcw_packed_row {
+  int stn;
+  uint64_t mask[2];
+  const double *vals;
+  long long run_id;
+  long cycle, line;
+  const char *kind, *wall;
+  int repaired, unknown_parts, has_pause;
+  double pause;
+} gcw_packed_row;
+int gcw_store_table_of(gcw_family f);
+int gcw_store_row_pack(int stn, const gcw_event *ev, uint64_t mask[2], double *vals, int max);
+gcw_err gcw_store_w_row(gcw_store *s, const gcw_packed_row *p);
 /* gcw_store_w_event is these two: the row (to the shape buffers) and its statistics; an
 ** import's writer thread does the first while the reader's thread does the second. */
 gcw_err gcw_store_w_event_row(gcw_store *s, long long run_id, long cycle, const gcw_event *ev,
