@@ -7,6 +7,9 @@
 #   2. <sqlite3.h> appears only under src/store/: SQL has one home.
 #   3. No source file is longer than 900 lines.
 #   4. Every src/, tests/, docs/, grammar/ or bench/ path docs/HACKING.md names exists.
+#   5. Every source file (src/....c or .h) the other documents name exists: README.md,
+#      docs/*.md, grammar/README.md, bench/README.md (the Go runtime's own src/runtime/
+#      and src/pkg/ paths, quoted in docs/formats.md, are not ours).
 # Prints one line per violation and exits 1 if there was any.
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -54,5 +57,11 @@ for p in $(grep -o '`\(src\|tests\|docs\|grammar\|bench\)/[A-Za-z0-9_./-]*`' doc
   [ -e "$p" ] || say "docs/HACKING.md names $p, which does not exist"
 done
 
-[ $bad -eq 0 ] && echo "layers: stages, SQLite's home, file sizes and HACKING.md's paths are as documented"
+for p in $(grep -hoE '(^|[^A-Za-z0-9_/.-])src/[A-Za-z0-9_/.-]*\.[ch]' README.md docs/*.md \
+             grammar/README.md bench/README.md | sed -E 's/^[^s]*//' | sort -u); do
+  case "$p" in src/runtime/* | src/pkg/*) continue ;; esac
+  [ -e "$p" ] || say "a document names $p, which does not exist"
+done
+
+[ $bad -eq 0 ] && echo "layers: stages, SQLite's home, file sizes and the documents' paths are as documented"
 exit $bad
