@@ -26,6 +26,7 @@
 #include "pause.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -239,7 +240,15 @@ gcw_err gcw_store_async_start(gcw_store *s) {
   pthread_cond_init(&a->done, NULL);
   a->health = gcw_store_health_compute(s);
   s->async = a;
-  if (pthread_create(&a->thread, NULL, writer, s) != 0) {
+  /* The writer takes no signal: SIGINT, SIGTERM, SIGHUP must reach the reading thread,
+  ** whose read they interrupt (watch mode's "like tee -i", cmd_watch.c). A new thread
+  ** starts with its creator's mask: block everything around the creation. */
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  int rc = pthread_create(&a->thread, NULL, writer, s);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (rc != 0) {
     s->async = NULL; /* no thread: the store writes on the caller's thread, as before */
     pthread_cond_destroy(&a->done);
     pthread_cond_destroy(&a->work);
