@@ -27,6 +27,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,8 @@ enum { RING_IMPORT = 1024, RING_LIVE = 8192, PUBLISH = 64 };
 ** 75), so that a slot is a third of a gcw_event; one with more than PACKED present fields
 ** (none of the runtime's lines today) is held whole in `big`. */
 enum { PACKED = 32 };
+/* gcw_event's members before v[] and present[] (its header: family, kind, line, wall...) */
+#define HEAD offsetof(gcw_event, v)
 typedef struct slot {
   int tick;         /* a fail-open store's tick (force in cycle), not an event */
   long long run_id;
@@ -45,13 +48,7 @@ typedef struct slot {
   int has_wall;
   char wall[40];
   gcw_event *big;   /* the whole event when it has more than PACKED fields, else NULL */
-  /* gcw_event's members but v[] and present[] */
-  gcw_family family;
-  const char *kind;
-  long line;
-  char ev_wall[40];
-  int repaired, unknown_parts, out_of_range, era_min, era_max, nexcl;
-  int excl_min[GCW_EVENT_EXCL], excl_max[GCW_EVENT_EXCL];
+  unsigned char head[HEAD]; /* gcw_event's members before v[], as they are */
   unsigned char nfields;
   unsigned char field[PACKED];
   double value[PACKED];
@@ -63,38 +60,28 @@ typedef struct slot {
 
 _Static_assert(GCW_NFIELDS <= 255, "slot.field holds a field number in a byte");
 
-/* ev into sl; 0 when it needs `big` and there is no memory for it. */
+/* ev into sl (its header, then its present fields); 0 when it needs `big` and there is
+** no memory for it. */
 static int pack(slot *sl, const gcw_event *ev) {
+  memcpy(sl->head, ev, HEAD);
   int n = 0;
   for (int f = 0; f < GCW_NFIELDS; f++)
-    n += ev->present[f] != 0;
-  if (n > PACKED) {
-    if (!sl->big && !(sl->big = malloc(sizeof *sl->big)))
-      return 0;
-    *sl->big = *ev;
-    sl->nfields = 0;
+    if (ev->present[f]) {
+      if (n < PACKED) {
+        sl->field[n] = (unsigned char)f;
+        sl->value[n] = ev->v[f];
+      }
+      n++;
+    }
+  sl->nfields = (unsigned char)(n <= PACKED ? n : 0);
+  if (n <= PACKED) {
+    free(sl->big);
+    sl->big = NULL;
     return 1;
   }
-  free(sl->big);
-  sl->big = NULL;
-  sl->family = ev->family;
-  sl->kind = ev->kind;
-  sl->line = ev->line;
-  memcpy(sl->ev_wall, ev->wall, sizeof sl->ev_wall);
-  sl->repaired = ev->repaired;
-  sl->unknown_parts = ev->unknown_parts;
-  sl->out_of_range = ev->out_of_range;
-  sl->era_min = ev->era_min;
-  sl->era_max = ev->era_max;
-  sl->nexcl = ev->nexcl;
-  memcpy(sl->excl_min, ev->excl_min, sizeof sl->excl_min);
-  memcpy(sl->excl_max, ev->excl_max, sizeof sl->excl_max);
-  sl->nfields = 0;
-  for (int f = 0; f < GCW_NFIELDS; f++)
-    if (ev->present[f]) {
-      sl->field[sl->nfields] = (unsigned char)f;
-      sl->value[sl->nfields++] = ev->v[f];
-    }
+  if (!sl->big && !(sl->big = malloc(sizeof *sl->big)))
+    return 0;
+  *sl->big = *ev;
   return 1;
 }
 
@@ -108,10 +95,7 @@ static int pack_row(slot *sl, const gcw_event *ev) {
   free(sl->big);
   sl->big = NULL;
   sl->row_packed = 1;
-  sl->kind = ev->kind;
-  sl->line = ev->line;
-  sl->repaired = ev->repaired;
-  sl->unknown_parts = ev->unknown_parts;
+  memcpy(sl->head, ev, HEAD);
   sl->has_pause = sl->stn == gcw_store_table_of(GCW_FAM_GC) && gcw_pause_ms(ev, &sl->pause);
   return 1;
 }
@@ -120,18 +104,7 @@ static int pack_row(slot *sl, const gcw_event *ev) {
 static const gcw_event *unpack(const slot *sl, gcw_event *scratch) {
   if (sl->big)
     return sl->big;
-  scratch->family = sl->family;
-  scratch->kind = sl->kind;
-  scratch->line = sl->line;
-  memcpy(scratch->wall, sl->ev_wall, sizeof scratch->wall);
-  scratch->repaired = sl->repaired;
-  scratch->unknown_parts = sl->unknown_parts;
-  scratch->out_of_range = sl->out_of_range;
-  scratch->era_min = sl->era_min;
-  scratch->era_max = sl->era_max;
-  scratch->nexcl = sl->nexcl;
-  memcpy(scratch->excl_min, sl->excl_min, sizeof scratch->excl_min);
-  memcpy(scratch->excl_max, sl->excl_max, sizeof scratch->excl_max);
+  memcpy(scratch, sl->head, HEAD);
   memset(scratch->present, 0, sizeof scratch->present);
   for (int i = 0; i < sl->nfields; i++) {
     scratch->present[sl->field[i]] = 1;
@@ -185,9 +158,11 @@ static gcw_err write_slot(gcw_store *s, gcw_store_async *a, unsigned long i) {
   if (!s->q) {
     a->kept_from = a->cur; /* an import's events need no copy: nothing to replay */
     if (sl->row_packed) {
+      const gcw_event *h = &a->scratch; /* the header is all a packed row needs of it */
+      memcpy(&a->scratch, sl->head, HEAD);
       gcw_packed_row r = {sl->stn, {sl->mask[0], sl->mask[1]}, sl->value, sl->run_id,
-                          sl->cycle, sl->line, sl->kind, wall, sl->repaired,
-                          sl->unknown_parts, sl->has_pause, sl->pause};
+                          sl->cycle, h->line, h->kind, wall, h->repaired,
+                          h->unknown_parts, sl->has_pause, sl->pause};
       return gcw_store_w_row(s, &r);
     }
     return gcw_store_w_event_row(s, sl->run_id, sl->cycle, ev, wall);
