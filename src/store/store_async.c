@@ -23,6 +23,7 @@
 ** (gcw_store_async_spill), exactly what the queue would have held without the thread. */
 #include "store_impl.h"
 
+#include "limits.h"
 #include "pause.h"
 
 #include <pthread.h>
@@ -32,8 +33,8 @@
 #include <string.h>
 
 /* Slots: an import's ring is small (its peak RSS is a target); a fail-open store's holds
-** the events of a transaction (commit when half of it is written and not yet committed). */
-enum { RING_IMPORT = 1024, RING_LIVE = 8192, PUBLISH = 64 };
+** a transaction's events (GCW_LIVE_BATCH_ROWS) and as many more for the reader to fill. */
+enum { RING_IMPORT = 1024, RING_LIVE = 2 * GCW_LIVE_BATCH_ROWS, PUBLISH = 64 };
 
 /* An event as a slot holds it: the fields present, packed (a gc line has about 20 of the
 ** 75), so that a slot is a third of a gcw_event; one with more than PACKED present fields
@@ -168,8 +169,7 @@ static gcw_err write_slot(gcw_store *s, gcw_store_async *a, unsigned long i) {
     return gcw_store_w_event_row(s, sl->run_id, sl->cycle, ev, wall);
   }
   gcw_err e = sl->tick ? gcw_store_live_tick(s, (int)sl->cycle)
-                       : gcw_store_live_event_direct(s, sl->run_id, sl->cycle, ev, wall,
-                                                     a->cur - a->kept_from >= a->nring / 2);
+                       : gcw_store_live_event_direct(s, sl->run_id, sl->cycle, ev, wall);
   if (!s->in_tx || s->live != LIVE_OK)
     a->kept_from = a->cur; /* committed, or copied into the queue (degrade) */
   return e;

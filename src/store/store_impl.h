@@ -149,9 +149,9 @@ struct gcw_op *gcw_store_live_keep_event(gcw_store *s, long long run_id, long cy
 /* The writer thread's event: while the store is OK written at once with no copy kept (the
 ** writer keeps the event in its ring until the commit; a failure spills the ring's copies
 ** into the queue, gcw_store_async_spill), else kept as gcw_store_live_event keeps it.
-** commit_now: commit after it (the ring's retained part is full). */
+** Commits after GCW_LIVE_BATCH_ROWS rows, so the ring never holds more of them. */
 gcw_err gcw_store_live_event_direct(gcw_store *s, long long run_id, long cycle,
-                                    const gcw_event *ev, const char *wall, int commit_now);
+                                    const gcw_event *ev, const char *wall);
 gcw_store_health gcw_store_health_compute(const gcw_store *s);
 gcw_err gcw_store_live_close(gcw_store *s);
 

@@ -400,7 +400,7 @@ gcw_op *gcw_store_live_keep_event(gcw_store *s, long long run_id, long cycle,
 }
 
 gcw_err gcw_store_live_event_direct(gcw_store *s, long long run_id, long cycle,
-                                    const gcw_event *ev, const char *wall, int commit_now) {
+                                    const gcw_event *ev, const char *wall) {
   if (s->live != LIVE_OK)
     return gcw_store_live_event(s, run_id, cycle, ev, wall); /* kept for the replay */
   long long ref = live_id(s, GCW_ID_RUN, run_id);
@@ -408,7 +408,8 @@ gcw_err gcw_store_live_event_direct(gcw_store *s, long long run_id, long cycle,
     degrade(s); /* the ring's copies, this one included, go to the queue */
     return GCW_OK;
   }
-  if ((commit_now || s->rows_in_tx >= GCW_LIVE_BATCH_ROWS) && gcw_store_commit(s))
+  /* every event kept in the ring is a row of this transaction: this bounds them too */
+  if (s->rows_in_tx >= GCW_LIVE_BATCH_ROWS && gcw_store_commit(s))
     degrade(s);
   return GCW_OK;
 }
